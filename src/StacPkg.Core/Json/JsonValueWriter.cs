@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace StacPkg.Core.Json;
+
+/// <summary>Writes the plain value model (and common .NET values users put into it) as JSON.</summary>
+public static class JsonValueWriter
+{
+    /// <summary>Keeps non-ASCII text and characters such as '+' readable instead of \u-escaping them.</summary>
+    public static readonly JsonWriterOptions CompactOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    public static readonly JsonWriterOptions IndentedOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = true,
+        SkipValidation = true,
+    };
+
+    public static string ToJson(object? value, bool indented)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedOptions : CompactOptions))
+        {
+            Write(writer, value);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static void Write(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case int i:
+                writer.WriteNumberValue(i);
+                break;
+            case double d:
+                WriteDouble(writer, d);
+                break;
+            case float f:
+                WriteDouble(writer, f);
+                break;
+            case decimal m:
+                writer.WriteNumberValue(m);
+                break;
+            case short or byte or sbyte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong ul:
+                writer.WriteNumberValue(ul);
+                break;
+            case DateTimeOffset dto:
+                writer.WriteStringValue(Stac.StacDateTime.Format(dto));
+                break;
+            case DateTime dt:
+                writer.WriteStringValue(Stac.StacDateTime.Format(dt));
+                break;
+            case JsonElement element:
+                element.WriteTo(writer);
+                break;
+            case IDictionary dictionary:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
+                    Write(writer, entry.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case IEnumerable sequence:
+                writer.WriteStartArray();
+                foreach (var item in sequence)
+                {
+                    Write(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double d)
+    {
+        if (!double.IsFinite(d))
+        {
+            throw new JsonException($"the number {d} cannot be written as JSON");
+        }
+        writer.WriteNumberValue(d);
+    }
+}
