@@ -1,0 +1,57 @@
+namespace StacPkg.Core.IO;
+
+/// <summary>
+/// A file written under a temporary name beside its target and renamed over it only on
+/// <see cref="Commit"/>, so a failed or stopped write never leaves a partial file under the
+/// target name and never damages a file already there.
+/// </summary>
+public sealed class AtomicFile : IDisposable
+{
+    private bool _committed;
+
+    public AtomicFile(string targetPath)
+    {
+        TargetPath = Path.GetFullPath(targetPath);
+        var directory = Path.GetDirectoryName(TargetPath)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"the folder '{directory}' does not exist");
+        }
+        TempPath = Path.Combine(directory, $".{Path.GetFileName(TargetPath)}.{Guid.NewGuid():N}.tmp");
+        Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+    }
+
+    public string TargetPath { get; }
+    public string TempPath { get; }
+
+    /// <summary>The stream to write the content to.</summary>
+    public FileStream Stream { get; }
+
+    /// <summary>Flushes the content to disk and moves it over the target.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        Stream.Flush(flushToDisk: true);
+        await Stream.DisposeAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        File.Move(TempPath, TargetPath, overwrite: true);
+        _committed = true;
+    }
+
+    /// <summary>Without a commit, removes the temporary file and leaves the target as it was.</summary>
+    public void Dispose()
+    {
+        Stream.Dispose();
+        if (!_committed)
+        {
+            try
+            {
+                File.Delete(TempPath);
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover hidden temp file is harmless, a masked original error is not.
+            }
+        }
+    }
+}
