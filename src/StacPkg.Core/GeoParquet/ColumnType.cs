@@ -1,0 +1,146 @@
+using StacPkg.Core.Json;
+
+namespace StacPkg.Core.GeoParquet;
+
+/// <summary>
+/// The inferred type of one column (or nested field): the union over every value seen. Numbers
+/// widen from Int to Double; any other disagreement turns the column into <see cref="ColumnKind.Json"/>
+/// so that every value is still kept.
+/// </summary>
+internal sealed class ColumnType
+{
+    private Dictionary<string, ColumnType>? _fieldIndex;
+
+    public ColumnType(ColumnKind kind) => Kind = kind;
+
+    public ColumnKind Kind { get; private set; }
+
+    public static ColumnType ListOf(ColumnType element) => new(ColumnKind.List) { Element = element };
+
+    public static ColumnType StructOf(IEnumerable<string> names, ColumnKind fieldKind)
+    {
+        var type = new ColumnType(ColumnKind.Struct);
+        foreach (var name in names)
+        {
+            type.Field(name).Kind = fieldKind;
+        }
+        return type;
+    }
+
+    /// <summary>Struct fields in first-seen order.</summary>
+    public List<KeyValuePair<string, ColumnType>> Fields { get; } = new();
+
+    public ColumnType? Element { get; private set; }
+
+    public ColumnType Field(string name)
+    {
+        _fieldIndex ??= new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+        if (!_fieldIndex.TryGetValue(name, out var field))
+        {
+            field = new ColumnType(ColumnKind.Null);
+            _fieldIndex[name] = field;
+            Fields.Add(new(name, field));
+        }
+        return field;
+    }
+
+    /// <summary>Widens this type so that it can hold <paramref name="value"/>.</summary>
+    public void Merge(object? value)
+    {
+        if (value is null || Kind == ColumnKind.Json)
+        {
+            return;
+        }
+        switch (value)
+        {
+            case JsonMap map:
+                if (!Become(ColumnKind.Struct))
+                {
+                    return;
+                }
+                foreach (var (name, child) in map)
+                {
+                    Field(name).Merge(child);
+                }
+                break;
+            case List<object?> list:
+                if (!Become(ColumnKind.List))
+                {
+                    return;
+                }
+                Element ??= new ColumnType(ColumnKind.Null);
+                foreach (var child in list)
+                {
+                    Element.Merge(child);
+                }
+                break;
+            case string:
+                Become(ColumnKind.String);
+                break;
+            case bool:
+                Become(ColumnKind.Bool);
+                break;
+            case long:
+                if (Kind != ColumnKind.Double)
+                {
+                    Become(ColumnKind.Int);
+                }
+                break;
+            case double:
+                if (Kind == ColumnKind.Int)
+                {
+                    Kind = ColumnKind.Double;
+                }
+                Become(ColumnKind.Double);
+                break;
+            default:
+                Merge(JsonValues.Normalize(value));
+                break;
+        }
+    }
+
+    /// <summary>Takes <paramref name="kind"/> when still untyped; on a conflict becomes Json and says so.</summary>
+    private bool Become(ColumnKind kind)
+    {
+        if (Kind == kind)
+        {
+            return true;
+        }
+        if (Kind == ColumnKind.Null)
+        {
+            Kind = kind;
+            return true;
+        }
+        Kind = ColumnKind.Json;
+        Fields.Clear();
+        _fieldIndex = null;
+        Element = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Settles what inference left open: only-null columns and structs without fields have no
+    /// Parquet form, so they are kept as JSON text.
+    /// </summary>
+    public void Seal()
+    {
+        switch (Kind)
+        {
+            case ColumnKind.Null:
+                Kind = ColumnKind.Json;
+                break;
+            case ColumnKind.Struct when Fields.Count == 0:
+                Kind = ColumnKind.Json;
+                break;
+            case ColumnKind.Struct:
+                foreach (var field in Fields)
+                {
+                    field.Value.Seal();
+                }
+                break;
+            case ColumnKind.List:
+                Element!.Seal();
+                break;
+        }
+    }
+}

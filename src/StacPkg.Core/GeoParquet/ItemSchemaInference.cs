@@ -1,0 +1,109 @@
+using StacPkg.Core.Json;
+using StacPkg.Core.Stac;
+
+namespace StacPkg.Core.GeoParquet;
+
+/// <summary>
+/// First pass of the writer: the union schema over every Item seen, plus the file-level facts of
+/// the <c>geo</c> metadata (geometry types, bounds, 3D bbox).
+/// </summary>
+internal sealed class ItemSchemaInference
+{
+    public ColumnType Links { get; } = new(ColumnKind.Null);
+    public ColumnType Assets { get; } = new(ColumnKind.Null);
+
+    /// <summary>Property columns in first-seen order.</summary>
+    public List<KeyValuePair<string, ColumnType>> Properties { get; } = new();
+
+    /// <summary>Unknown top-level Item fields, stored as columns and listed in the file metadata.</summary>
+    public List<KeyValuePair<string, ColumnType>> ItemFields { get; } = new();
+
+    private readonly Dictionary<string, ColumnType> _properties = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ColumnType> _itemFields = new(StringComparer.Ordinal);
+
+    public SortedSet<string> GeometryTypes { get; } = new(StringComparer.Ordinal);
+    private BoundingBox _bounds;
+
+    public BoundingBox Bounds => _bounds;
+    public bool HasZBbox { get; private set; }
+
+    /// <summary>Checks that the Item can be stored and widens the schema to hold it.</summary>
+    /// <exception cref="StacFormatException">The Item cannot be stored; nothing of it was recorded.</exception>
+    public void Observe(StacItem item, JsonMap json, Action<string> warn)
+    {
+        Check(item, warn);
+        if (item.Geometry is not null)
+        {
+            GeometryTypes.Add(Wkb.GeometryTypeName(item.Geometry));
+            _bounds.Extend(item.Geometry);
+        }
+        HasZBbox |= item.Bbox is { Length: 6 };
+        Links.Merge(json["links"]);
+        Assets.Merge(json["assets"]);
+        foreach (var (name, value) in item.Properties)
+        {
+            var timestamp = StacDateTime.TimestampProperties.Contains(name);
+            var column = Column(_properties, Properties, name, timestamp);
+            if (!timestamp)
+            {
+                column.Merge(value);
+            }
+        }
+        foreach (var (name, value) in item.AdditionalFields)
+        {
+            Column(_itemFields, ItemFields, name, timestamp: false).Merge(value);
+        }
+    }
+
+    private void Check(StacItem item, Action<string> warn)
+    {
+        if (item.Geometry is not null)
+        {
+            GeoJsonGeometry.Validate(item.Geometry);
+        }
+        if (item.Bbox is not null && item.Bbox.Length is not (4 or 6))
+        {
+            throw new StacFormatException("bbox must have 4 or 6 numbers") { ItemId = item.Id };
+        }
+        foreach (var (name, value) in item.Properties)
+        {
+            if (StacItem.SpecFields.Contains(name))
+            {
+                throw new StacFormatException($"property '{name}' has the name of a STAC GeoParquet column and cannot be stored") { ItemId = item.Id };
+            }
+            if (_itemFields.ContainsKey(name))
+            {
+                throw new StacFormatException($"property '{name}' has the name of a top-level field of another item") { ItemId = item.Id };
+            }
+            if (StacDateTime.TimestampProperties.Contains(name) && value is not null and not DateTime and not DateTimeOffset)
+            {
+                if (value is not string s || !StacDateTime.TryParse(s, out _, out var hadOffset))
+                {
+                    throw new StacFormatException($"property '{name}' must be an RFC 3339 timestamp, got {JsonValueWriter.ToJson(value, false)}") { ItemId = item.Id };
+                }
+                if (!hadOffset)
+                {
+                    warn($"item '{item.Id}': property '{name}' ('{s}') has no UTC offset; it is stored as UTC");
+                }
+            }
+        }
+        foreach (var name in item.AdditionalFields.Keys)
+        {
+            if (_properties.ContainsKey(name) || item.Properties.ContainsKey(name))
+            {
+                throw new StacFormatException($"top-level field '{name}' has the name of a property") { ItemId = item.Id };
+            }
+        }
+    }
+
+    private static ColumnType Column(Dictionary<string, ColumnType> index, List<KeyValuePair<string, ColumnType>> ordered, string name, bool timestamp)
+    {
+        if (!index.TryGetValue(name, out var column))
+        {
+            column = new ColumnType(timestamp ? ColumnKind.Timestamp : ColumnKind.Null);
+            index[name] = column;
+            ordered.Add(new(name, column));
+        }
+        return column;
+    }
+}

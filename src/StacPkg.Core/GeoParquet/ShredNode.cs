@@ -1,0 +1,99 @@
+using StacPkg.Core.Json;
+
+namespace StacPkg.Core.GeoParquet;
+
+/// <summary>
+/// One field of the write schema, turning values into Dremel definition/repetition levels on its
+/// leaf columns. Every field is optional; a list adds a repeated level.
+/// </summary>
+internal abstract class ShredNode
+{
+    protected ShredNode(string name, int definitionLevel)
+    {
+        Name = name;
+        DefinitionLevel = definitionLevel;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The definition level reached when this field is non-null.</summary>
+    public int DefinitionLevel { get; }
+
+    /// <summary>Every leaf column below (or at) this field, in schema order.</summary>
+    public abstract IReadOnlyList<LeafColumn> Leaves { get; }
+
+    /// <param name="value">The field's value, or null when absent.</param>
+    /// <param name="repetitionLevel">Repetition level of the first entry this value writes.</param>
+    public abstract void Shred(object? value, int repetitionLevel);
+
+    /// <summary>Records a null (or an empty list) at <paramref name="definitionLevel"/> on every leaf.</summary>
+    protected void ShredAbsent(int repetitionLevel, int definitionLevel)
+    {
+        foreach (var leaf in Leaves)
+        {
+            leaf.AddLevels(repetitionLevel, definitionLevel);
+        }
+    }
+}
+
+internal sealed class StructNode : ShredNode
+{
+    private readonly ShredNode[] _children;
+    private readonly LeafColumn[] _leaves;
+
+    public StructNode(string name, int definitionLevel, ShredNode[] children) : base(name, definitionLevel)
+    {
+        _children = children;
+        _leaves = children.SelectMany(c => c.Leaves).ToArray();
+    }
+
+    public IReadOnlyList<ShredNode> Children => _children;
+
+    public override IReadOnlyList<LeafColumn> Leaves => _leaves;
+
+    public override void Shred(object? value, int repetitionLevel)
+    {
+        if (value is not JsonMap map)
+        {
+            ShredAbsent(repetitionLevel, DefinitionLevel - 1);
+            return;
+        }
+        foreach (var child in _children)
+        {
+            child.Shred(map.Get(child.Name), repetitionLevel);
+        }
+    }
+}
+
+internal sealed class ListNode : ShredNode
+{
+    private readonly ShredNode _element;
+    private readonly int _repetitionLevel;
+
+    /// <param name="definitionLevel">Level of a non-null list; a non-empty list is one more, its element's is one more again.</param>
+    public ListNode(string name, int definitionLevel, int repetitionLevel, ShredNode element) : base(name, definitionLevel)
+    {
+        _element = element;
+        _repetitionLevel = repetitionLevel;
+    }
+
+    public override IReadOnlyList<LeafColumn> Leaves => _element.Leaves;
+
+    public override void Shred(object? value, int repetitionLevel)
+    {
+        if (value is not List<object?> list)
+        {
+            ShredAbsent(repetitionLevel, DefinitionLevel - 1);
+            return;
+        }
+        if (list.Count == 0)
+        {
+            ShredAbsent(repetitionLevel, DefinitionLevel);
+            return;
+        }
+        for (var i = 0; i < list.Count; i++)
+        {
+            _element.Shred(list[i], i == 0 ? repetitionLevel : _repetitionLevel);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections;
+using System.Globalization;
+
+namespace StacPkg.Core.Json;
+
+/// <summary>Brings .NET values that users put into Items (int, float, DateTime, hashtables, arrays) into the plain JSON value model.</summary>
+public static class JsonValues
+{
+    public static object? Normalize(object? value) => value switch
+    {
+        null or string or bool or long or double or JsonMap or List<object?> => value,
+        int or short or byte or sbyte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        ulong u => u <= long.MaxValue ? (long)u : (double)u,
+        float f => (double)f,
+        decimal m => decimal.Truncate(m) == m && m >= long.MinValue && m <= long.MaxValue ? (long)m : (double)m,
+        DateTime dt => Stac.StacDateTime.Format(dt),
+        DateTimeOffset dto => Stac.StacDateTime.Format(dto),
+        IDictionary dictionary => NormalizeMap(dictionary),
+        IEnumerable sequence => NormalizeList(sequence),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private static JsonMap NormalizeMap(IDictionary dictionary)
+    {
+        var map = new JsonMap(dictionary.Count);
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = Normalize(entry.Value);
+        }
+        return map;
+    }
+
+    private static List<object?> NormalizeList(IEnumerable sequence)
+    {
+        var list = new List<object?>();
+        foreach (var item in sequence)
+        {
+            list.Add(Normalize(item));
+        }
+        return list;
+    }
+}
