@@ -155,7 +155,7 @@ public sealed class GeoParquetRoundTripTests : IDisposable
 
         Assert.True(back[0].Properties.ContainsKey("datetime"));
         Assert.Null(back[0].Properties["datetime"]);
-        Assert.Equal([1, 2, 3, 1, 2, 3], back[0].Bbox);
+        Assert.Equal([1, 2, 3, 1, 2, 3], back[0].Bbox!);
         Assert.Equal(4, back[1].Bbox!.Length);
         Assert.Equal(new List<object?> { 1.0, 2.0, 3.0 }, back[0].Geometry!["coordinates"]);
         await using var reader = await ParquetReader.CreateAsync(path);
