@@ -13,6 +13,9 @@ internal static class WkbWriter
     private const int HeaderSize = 5; // byte order + uint32 type
     private const int CountSize = 4;
 
+    // The NaN bits GEOS and GDAL write (7FF8…); .NET's double.NaN has the sign bit set (FFF8…).
+    private static readonly double QuietNaN = BitConverter.Int64BitsToDouble(0x7FF8000000000000);
+
     /// <exception cref="StacFormatException">The geometry cannot be encoded (its shape is wrong).</exception>
     public static byte[] Encode(JsonMap geometry)
     {
@@ -108,7 +111,7 @@ internal static class WkbWriter
                     // POINT EMPTY: WKB has no empty point, so by convention (GEOS, GDAL) all NaN.
                     for (var i = 0; i < dimension; i++)
                     {
-                        WriteDouble(double.NaN, buffer, ref offset);
+                        WriteDouble(QuietNaN, buffer, ref offset);
                     }
                 }
                 else
