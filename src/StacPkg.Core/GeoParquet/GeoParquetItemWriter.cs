@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Parquet;
+using StacPkg.Core.Json;
 using StacPkg.Core.IO;
 using StacPkg.Core.Stac;
 
@@ -52,14 +54,27 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         {
             writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema);
             var rows = 0;
-            foreach (var item in _spool.ReadAll(cancellationToken))
+            // Decoding the spool runs on another core while this one shreds and encodes.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var decoded = Channel.CreateBounded<JsonMap>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+            var producer = Task.Run(() => DecodeSpoolAsync(decoded.Writer, stop.Token), stop.Token);
+            try
             {
-                schema.Shred(item);
-                if (++rows == RowGroupRows)
+                await foreach (var item in decoded.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    await FlushRowGroupAsync(writer, schema, cancellationToken).ConfigureAwait(false);
-                    rows = 0;
+                    schema.Shred(item);
+                    if (++rows == RowGroupRows)
+                    {
+                        await FlushRowGroupAsync(writer, schema, stop.Token).ConfigureAwait(false);
+                        rows = 0;
+                    }
                 }
+            }
+            finally
+            {
+                // On failure, release the decoder if it waits on a full channel.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await producer.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             }
             if (rows > 0 || Count == 0)
             {
@@ -67,6 +82,22 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             }
         }
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DecodeSpoolAsync(ChannelWriter<JsonMap> decoded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var item in _spool.ReadAll(cancellationToken))
+            {
+                await decoded.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            decoded.Complete();
+        }
+        catch (Exception ex)
+        {
+            decoded.Complete(ex);
+        }
     }
 
     private static async Task FlushRowGroupAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)

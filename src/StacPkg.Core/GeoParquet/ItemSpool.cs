@@ -1,18 +1,18 @@
-using System.Text.Json;
+using System.Buffers.Binary;
 using StacPkg.Core.Json;
 
 namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
-/// Items parked on disk as compact JSON lines between the writer's two passes: the union schema
-/// is only known after the last Item, and memory must not grow with the number of Items.
-/// The file is hidden beside the target and deleted when closed.
+/// Items parked on disk between the writer's two passes: the union schema is only known after the
+/// last Item, and memory must not grow with the number of Items. Records are length-prefixed
+/// <see cref="BinaryJson"/>; the file is hidden beside the target and deleted when closed.
 /// </summary>
 internal sealed class ItemSpool : IDisposable
 {
     private readonly FileStream _file;
     private readonly BufferedStream _buffered;
-    private readonly Utf8JsonWriter _json;
+    private readonly BinaryJsonBuffer _record = new();
 
     public ItemSpool(string targetPath)
     {
@@ -20,15 +20,16 @@ internal sealed class ItemSpool : IDisposable
         var spoolPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.spool");
         _file = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         _buffered = new BufferedStream(_file, 1 << 20);
-        _json = new Utf8JsonWriter(_buffered, JsonValueWriter.CompactOptions);
     }
 
     public void Append(JsonMap item)
     {
-        JsonValueWriter.Write(_json, item);
-        _json.Flush();
-        _json.Reset();
-        _buffered.WriteByte((byte)'\n');
+        _record.Clear();
+        BinaryJson.Write(_record, item);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, _record.Length);
+        _buffered.Write(length);
+        _buffered.Write(_record.WrittenSpan);
     }
 
     /// <summary>Reads the Items back in the order they were appended.</summary>
@@ -36,30 +37,39 @@ internal sealed class ItemSpool : IDisposable
     {
         _buffered.Flush();
         _file.Position = 0;
+        var keys = new KeyCache();
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-            if (newline >= 0)
+            if (end - start >= 4)
             {
-                var item = (JsonMap)JsonValueReader.Parse(buffer.AsSpan(start, newline))!;
-                start += newline + 1;
-                yield return item;
-                continue;
+                var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start));
+                if (end - start - 4 >= length)
+                {
+                    var position = start + 4;
+                    var item = (JsonMap)BinaryJson.Read(buffer.AsSpan(0, position + length), ref position, keys)!;
+                    start = position;
+                    yield return item;
+                    continue;
+                }
+                if (length + 4 > buffer.Length)
+                {
+                    Array.Resize(ref buffer, length + 4);
+                }
             }
-            // Keep the partial line, growing the buffer for lines longer than it.
+            // Keep the partial record at the front and fill the rest.
             Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
             end -= start;
             start = 0;
-            if (end == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
             var read = _file.Read(buffer, end, buffer.Length - end);
             if (read == 0)
             {
+                if (end != 0)
+                {
+                    throw new InvalidDataException("the spool file ends inside a record");
+                }
                 yield break;
             }
             end += read;
@@ -68,7 +78,6 @@ internal sealed class ItemSpool : IDisposable
 
     public void Dispose()
     {
-        _json.Dispose();
         _buffered.Dispose();
         _file.Dispose();
     }

@@ -7,6 +7,10 @@ public static class JsonValueReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
 
+    // Member names repeat across Items ("href", "roles", …): one string each per thread.
+    [ThreadStatic]
+    private static KeyCache? t_keys;
+
     /// <summary>Parses one complete JSON value from UTF-8 bytes.</summary>
     /// <exception cref="JsonException">The text is not one valid JSON value.</exception>
     public static object? Parse(ReadOnlySpan<byte> utf8)
@@ -33,7 +37,9 @@ public static class JsonValueReader
                 var map = new JsonMap();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var key = GetString(ref reader);
+                    var key = reader.ValueIsEscaped || reader.HasValueSequence
+                        ? GetString(ref reader)
+                        : (t_keys ??= new KeyCache()).Get(reader.ValueSpan);
                     reader.Read();
                     // Last duplicate wins, as in most JSON parsers.
                     map[key] = ReadValue(ref reader);
