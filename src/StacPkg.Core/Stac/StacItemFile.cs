@@ -35,7 +35,7 @@ public static class StacItemFile
     };
 
     /// <summary>The format of <paramref name="path"/> and whether it is gzip-compressed.</summary>
-    internal static (StacItemFileKind Kind, bool Gzip) Classify(string path)
+    private static (StacItemFileKind Kind, bool Gzip) Classify(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);

@@ -122,11 +122,11 @@ public sealed class StacJsonStream
                 break;
             }
             // Rewinding to the line after the truncated value's start may find whole values there.
-            _scan = Fail(_length, $"truncated JSON: the input ends at line {_line} before this value is complete", results);
+            _scan = SyntaxError(_length, $"truncated JSON: the input ends at line {_line} before this value is complete", results);
         }
         if (_lexer == Lexer.Structure && _scan < _length)
         {
-            Fail(_scan, Invalid(_scan, "the input ends inside a byte order mark"), results);
+            SyntaxError(_scan, Invalid(_scan, "the input ends inside a byte order mark"), results);
         }
         return results;
     }
@@ -191,13 +191,13 @@ public sealed class StacJsonStream
                     }
                     else
                     {
-                        i = Fail(i + k, Invalid(i + k, "a line break inside a string (unterminated string)"), results);
+                        i = SyntaxError(i + k, Invalid(i + k, "a line break inside a string (unterminated string)"), results);
                     }
                     break;
                 case Lexer.StringEscape:
                     if (rest[0] == (byte)'\n')
                     {
-                        i = Fail(i, Invalid(i, "a line break after a backslash inside a string"), results);
+                        i = SyntaxError(i, Invalid(i, "a line break after a backslash inside a string"), results);
                         break;
                     }
                     i++;
@@ -263,11 +263,11 @@ public sealed class StacJsonStream
                 case (byte)'{' or (byte)'[':
                     if (_expect is not (Expect.Value or Expect.ValueOrEnd))
                     {
-                        return Fail(i, Invalid(i, ExpectedText()), results);
+                        return SyntaxError(i, Invalid(i, ExpectedText()), results);
                     }
                     if (_depth == MaxDepth)
                     {
-                        return Fail(i, Invalid(i, $"nested deeper than {MaxDepth} levels"), results);
+                        return SyntaxError(i, Invalid(i, $"nested deeper than {MaxDepth} levels"), results);
                     }
                     StartValue(i, b, results);
                     _isArray[++_depth] = b == (byte)'[';
@@ -278,7 +278,7 @@ public sealed class StacJsonStream
                     if (_depth == 0 || _isArray[_depth] != isArray ||
                         _expect is not (Expect.CommaOrEnd or Expect.ValueOrEnd or Expect.KeyOrEnd))
                     {
-                        return Fail(i, Invalid(i, ExpectedText()), results);
+                        return SyntaxError(i, Invalid(i, ExpectedText()), results);
                     }
                     _depth--;
                     EndValue(i + 1, results);
@@ -291,14 +291,14 @@ public sealed class StacJsonStream
                 case (byte)',':
                     if (_expect != Expect.CommaOrEnd)
                     {
-                        return Fail(i, Invalid(i, ExpectedText()), results);
+                        return SyntaxError(i, Invalid(i, ExpectedText()), results);
                     }
                     _expect = _isArray[_depth] ? Expect.Value : Expect.Key;
                     continue;
                 case (byte)':':
                     if (_expect != Expect.Colon)
                     {
-                        return Fail(i, Invalid(i, ExpectedText()), results);
+                        return SyntaxError(i, Invalid(i, ExpectedText()), results);
                     }
                     _expect = Expect.Value;
                     continue;
@@ -314,7 +314,7 @@ public sealed class StacJsonStream
                     }
                     else
                     {
-                        return Fail(i, Invalid(i, ExpectedText()), results);
+                        return SyntaxError(i, Invalid(i, ExpectedText()), results);
                     }
                     _lexer = Lexer.String;
                     return i + 1;
@@ -326,7 +326,7 @@ public sealed class StacJsonStream
                     }
                     if (buffer[i + 1] != 0xBB || buffer[i + 2] != 0xBF)
                     {
-                        return Fail(i, Invalid(i, "unexpected bytes where a JSON value should start"), results);
+                        return SyntaxError(i, Invalid(i, "unexpected bytes where a JSON value should start"), results);
                     }
                     i += 2;
                     continue;
@@ -334,7 +334,7 @@ public sealed class StacJsonStream
                     // A top-level scalar is refused like a syntax error, so the rest of its line is skipped too.
                     if (_expect is not (Expect.Value or Expect.ValueOrEnd) || _depth == 0 || !IsBareStart(b))
                     {
-                        return Fail(i, Invalid(i, ExpectedText()), results);
+                        return SyntaxError(i, Invalid(i, ExpectedText()), results);
                     }
                     StartValue(i, b, results);
                     _lexer = Lexer.Bare;
@@ -502,7 +502,7 @@ public sealed class StacJsonStream
     /// Reports a syntax error found at <paramref name="at"/> against the value it breaks, resets the
     /// scanner and returns where to continue: the failed candidate's start, skipping its first line.
     /// </summary>
-    private int Fail(int at, string reason, List<StacReadResult> results)
+    private int SyntaxError(int at, string reason, List<StacReadResult> results)
     {
         var resume = at;
         if (_valueStart >= 0)
@@ -515,7 +515,7 @@ public sealed class StacJsonStream
         }
         else if (_depth > 0)
         {
-            results.Add(Failure($"{reason} (in the value that starts at line {_topLine})", _topLine, null));
+            results.Add(Failure(reason, _topLine, null));
         }
         else
         {
