@@ -1,12 +1,88 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using StacPkg.Core.GeoParquet;
+
 namespace StacPkg.Core.Stac;
 
-/// <summary>Reads and writes Item files by extension. (Being implemented: signatures fixed for the cmdlets.)</summary>
+/// <summary>Reads and writes Item files by extension.</summary>
 public static class StacItemFile
 {
+    private const int ChunkBytes = 64 * 1024;
+
     /// <summary>Streams the Items of a .json, .ndjson/.jsonl (each optionally .gz) or .parquet/.geoparquet file.</summary>
-    public static IAsyncEnumerable<StacReadResult> ReadAsync(string path, CancellationToken cancellationToken) =>
-        throw new NotImplementedException(path);
+    /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static IAsyncEnumerable<StacReadResult> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var (kind, gzip) = Classify(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"the file '{path}' does not exist", path);
+        }
+        return kind == StacItemFileKind.Parquet
+            ? ReadParquetAsync(path, cancellationToken)
+            : ReadJsonAsync(path, gzip, cancellationToken);
+    }
 
     /// <summary>A writer for .parquet/.geoparquet, .ndjson/.jsonl or .json (a FeatureCollection), chosen by extension.</summary>
-    public static IStacItemWriter CreateWriter(string path) => throw new NotImplementedException(path);
+    /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>
+    public static IStacItemWriter CreateWriter(string path) => Classify(path) switch
+    {
+        (StacItemFileKind.Parquet, _) => new GeoParquetItemWriter(path),
+        (StacItemFileKind.Ndjson, _) => new NdjsonItemWriter(path),
+        _ => new FeatureCollectionItemWriter(path),
+    };
+
+    /// <summary>The format of <paramref name="path"/> and whether it is gzip-compressed.</summary>
+    private static (StacItemFileKind Kind, bool Gzip) Classify(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        var extension = Path.GetExtension(gzip ? path[..^3] : path).ToLowerInvariant();
+        return (extension, gzip) switch
+        {
+            (".json" or ".geojson", _) => (StacItemFileKind.Json, gzip),
+            (".ndjson" or ".jsonl" or ".ndgeojson", _) => (StacItemFileKind.Ndjson, gzip),
+            (".parquet" or ".geoparquet", false) => (StacItemFileKind.Parquet, false),
+            _ => throw new ArgumentException(
+                $"'{path}' is not a STAC Item file: use .json, .geojson, .ndjson, .jsonl or .ndgeojson (each optionally .gz), .parquet or .geoparquet",
+                nameof(path)),
+        };
+    }
+
+    private static async IAsyncEnumerable<StacReadResult> ReadParquetAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in GeoParquetItemReader.ReadAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            yield return StacReadResult.Ok(item);
+        }
+    }
+
+    private static async IAsyncEnumerable<StacReadResult> ReadJsonAsync(string path, bool gzip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var json = new StacJsonStream(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var input = gzip ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(chunk.AsMemory(0, ChunkBytes), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                foreach (var result in json.Push(chunk.AsSpan(0, read)))
+                {
+                    yield return result;
+                }
+            }
+            foreach (var result in json.Complete())
+            {
+                yield return result;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
 }
