@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using StacPkg.Core.Json;
+using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.Tests;
 
@@ -35,6 +38,27 @@ internal static class Fixtures
             : document.RootElement.GetProperty("features").EnumerateArray();
         return items.Select(item => item.GetProperty("id").GetString()!).ToList();
     }
+
+    /// <summary>Item JSON objects of a fixture: a JSON array, a FeatureCollection, one Item, or NDJSON lines.</summary>
+    public static List<JsonMap> LoadItemJson(string relative)
+    {
+        var path = PathOf(relative);
+        if (path.EndsWith(".ndjson", StringComparison.Ordinal))
+        {
+            return File.ReadAllLines(path).Where(l => l.Trim().Length > 0)
+                .Select(l => (JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes(l))!).ToList();
+        }
+        var value = JsonValueReader.Parse(File.ReadAllBytes(path));
+        return value switch
+        {
+            List<object?> list => list.Cast<JsonMap>().ToList(),
+            JsonMap { } map when map.Get("type") is "FeatureCollection" => ((List<object?>)map["features"]!).Cast<JsonMap>().ToList(),
+            JsonMap map => [map],
+            _ => throw new InvalidDataException(relative),
+        };
+    }
+
+    public static List<StacItem> LoadItems(string relative) => LoadItemJson(relative).Select(StacItem.FromJson).ToList();
 
     private static string FindRoot()
     {

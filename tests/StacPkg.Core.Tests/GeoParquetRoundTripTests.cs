@@ -2,7 +2,7 @@ using Parquet;
 using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Json;
 using StacPkg.Core.Stac;
-using StacPkg.Core.Tests.Support;
+
 
 namespace StacPkg.Core.Tests;
 
@@ -12,7 +12,7 @@ public sealed class GeoParquetRoundTripTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    public static TheoryData<string> ItemFiles() => new(Fixtures.ItemJsonFiles());
+    public static TheoryData<string> ItemFiles() => new(Fixtures.ItemFiles());
 
     public static TheoryData<string> ForeignParquetFiles() => new(
         "stac-geoparquet/naip.parquet", "rustac/100-sentinel-2-items.parquet", "rustac/extended-item.parquet");
@@ -178,8 +178,8 @@ public sealed class GeoParquetRoundTripTests : IDisposable
         Assert.Equal(42L, back[1].Properties["code"]);
         Assert.Equal(1.0, back[0].Properties["n"]);
         Assert.Equal(2.5, back[1].Properties["n"]);
-        JsonAssert.Equal(new JsonMap { ["k"] = 1L }, back[0].Properties["nested"], "nested");
-        JsonAssert.Equal(new List<object?> { "k" }, back[1].Properties["nested"], "nested");
+        JsonAssert.Equal(new JsonMap { ["k"] = 1L }, back[0].Properties["nested"]);
+        JsonAssert.Equal(new List<object?> { "k" }, back[1].Properties["nested"]);
         Assert.Empty(back[1].Assets);
         Assert.Null(back[1].Geometry);
         Assert.Equal("./a.tif", back[0].Assets["data"].Href);
@@ -193,7 +193,7 @@ public sealed class GeoParquetRoundTripTests : IDisposable
         var back = (await ReadAsync(await WriteAsync(Path.Combine(_dir, "extra.parquet"), [item]))).Single();
 
         Assert.False(back.Properties.ContainsKey("custom"));
-        JsonAssert.Equal(new JsonMap { ["x"] = 1L }, back.AdditionalFields["custom"], "custom");
+        JsonAssert.Equal(new JsonMap { ["x"] = 1L }, back.AdditionalFields["custom"]);
     }
 
     [Fact]

@@ -77,19 +77,5 @@ internal static class GeometryFixtures
         AssertSameCoordinates(expected["coordinates"], actual["coordinates"]);
     }
 
-    private static string Root { get; } = FindRoot();
-
-    // The fixtures live beside the repository (../shared/fixtures), whichever worktree runs the tests.
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new DirectoryNotFoundException("shared/fixtures not found above " + AppContext.BaseDirectory);
-    }
+    private static string Root => Fixtures.Root;
 }
