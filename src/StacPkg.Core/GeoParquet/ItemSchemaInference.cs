@@ -27,11 +27,13 @@ internal sealed class ItemSchemaInference
     public BoundingBox Bounds => _bounds;
     public bool HasZBbox { get; private set; }
 
-    /// <summary>Checks that the Item can be stored and widens the schema to hold it.</summary>
-    /// <exception cref="StacFormatException">The Item cannot be stored; nothing of it was recorded.</exception>
-    public void Observe(StacItem item, JsonMap json, Action<string> warn)
+    // Names are checked on the caller's thread while Merge may run on another, so they are kept apart.
+    private readonly HashSet<string> _propertyNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _itemFieldNames = new(StringComparer.Ordinal);
+
+    /// <summary>Widens the schema to hold an Item that passed <see cref="Check"/>.</summary>
+    public void Merge(StacItem item, JsonMap json)
     {
-        Check(item, warn);
         if (item.Geometry is not null)
         {
             GeometryTypes.Add(Wkb.GeometryTypeName(item.Geometry));
@@ -55,7 +57,9 @@ internal sealed class ItemSchemaInference
         }
     }
 
-    private void Check(StacItem item, Action<string> warn)
+    /// <summary>Checks that the Item can be stored, and records its names for the checks of later Items.</summary>
+    /// <exception cref="StacFormatException">The Item cannot be stored.</exception>
+    public void Check(StacItem item, Action<string> warn)
     {
         if (item.Geometry is not null)
         {
@@ -71,7 +75,7 @@ internal sealed class ItemSchemaInference
             {
                 throw new StacFormatException($"property '{name}' has the name of a STAC GeoParquet column and cannot be stored") { ItemId = item.Id };
             }
-            if (_itemFields.ContainsKey(name))
+            if (_itemFieldNames.Contains(name))
             {
                 throw new StacFormatException($"property '{name}' has the name of a top-level field of another item") { ItemId = item.Id };
             }
@@ -89,11 +93,13 @@ internal sealed class ItemSchemaInference
         }
         foreach (var name in item.AdditionalFields.Keys)
         {
-            if (_properties.ContainsKey(name) || item.Properties.ContainsKey(name))
+            if (_propertyNames.Contains(name) || item.Properties.ContainsKey(name))
             {
                 throw new StacFormatException($"top-level field '{name}' has the name of a property") { ItemId = item.Id };
             }
         }
+        _propertyNames.UnionWith(item.Properties.Keys);
+        _itemFieldNames.UnionWith(item.AdditionalFields.Keys);
     }
 
     private static ColumnType Column(Dictionary<string, ColumnType> index, List<KeyValuePair<string, ColumnType>> ordered, string name, bool timestamp)
