@@ -173,6 +173,7 @@ $duckVersion = try {
     (& node $query 'SELECT version() AS v' 2>$null | Out-String | ConvertFrom-Json)[0].v
 } catch { 'unavailable' }
 $cpu = try { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } catch { 'unknown' }
+$loadBefore = try { ([IO.File]::ReadAllText('/proc/loadavg') -split ' ')[0] } catch { 'n/a' }
 $rssMethod = (Test-Path $gnuTime) ? 'GNU time -v (max RSS of the process tree)' : 'VmHWM polled every 100 ms over the process tree'
 
 $results = [Collections.Generic.List[object]]::new()
@@ -221,7 +222,7 @@ foreach ($n in $Counts) {
 $lines = [Collections.Generic.List[string]]::new()
 $lines.Add("## NDJSON -> STAC GeoParquet")
 $lines.Add('')
-$lines.Add("$(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC$((Get-Date).ToString('zzz')); $([Environment]::ProcessorCount) cores ($cpu); " +
+$lines.Add("$(Get-Date -Format 'yyyy-MM-dd HH:mm zzz'); $([Environment]::ProcessorCount) cores ($cpu), load average before the run $loadBefore; " +
     "DuckDB $duckVersion (node $nodeVersion, threads=$Threads); peak RSS: $rssMethod.")
 $lines.Add('')
 $lines.Add('| tool | items | wall s | items/s | peak RSS MiB | output MiB | rows read back by DuckDB |')
