@@ -162,6 +162,12 @@ function Get-ItemsFile {
     return $path
 }
 
+function Get-FileLength([string] $Path) {
+    # Length of the file itself, also when $Path is a symbolic link to it.
+    $stream = [IO.File]::OpenRead($Path)
+    try { $stream.Length } finally { $stream.Dispose() }
+}
+
 function Format-Number([object] $Value, [string] $Format) {
     if ($null -eq $Value) { return 'n/a' }
     return $Value.ToString($Format, [Globalization.CultureInfo]::InvariantCulture)
@@ -181,7 +187,7 @@ $inputMiB = @{}
 $failed = $false
 foreach ($n in $Counts) {
     $items = Get-ItemsFile -N $n
-    $inputMiB[$n] = (Get-Item -LiteralPath $items).Length / 1MB
+    $inputMiB[$n] = (Get-FileLength $items) / 1MB
     $relItems = [IO.Path]::GetRelativePath($repo, $items)
     foreach ($t in $Tool) {
         $target = Join-Path $outDir "$t.parquet"
@@ -211,7 +217,7 @@ foreach ($n in $Counts) {
             Items     = $n
             Seconds   = $run.Seconds
             PeakMiB   = $run.PeakMiB
-            OutputMiB = $ok ? (Get-Item -LiteralPath $target).Length / 1MB : $null
+            OutputMiB = $ok ? (Get-FileLength $target) / 1MB : $null
             Rows      = $ok ? (Get-ParquetRowCount -Path $target) : "failed (exit $($run.ExitCode))"
             Ok        = $ok
         })
