@@ -10,7 +10,7 @@ namespace StacPkg.Core.GeoParquet;
 /// <summary>
 /// Writes Items as STAC GeoParquet. Items are checked as they arrive, then schema inference and
 /// spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the spool
-/// (decoding on one core, shredding and encoding on the other) into a temporary file that replaces
+/// (shredding one row group on one core while the previous one is encoded on the other) into a temporary file that replaces
 /// the target only when whole.
 /// </summary>
 public sealed class GeoParquetItemWriter : IStacItemWriter
@@ -111,72 +111,51 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Shreds the spooled Items into row groups. Each full row group is encoded on another core
+    /// while the next one is shredded into the leaves' spare buffers.
+    /// </summary>
     private async Task WriteRowGroupsAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var decoded = Channel.CreateBounded<List<JsonMap>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
-        var decoder = Task.Run(() => DecodeSpoolAsync(decoded.Writer, stop.Token), stop.Token);
+        var keys = new KeyCache();
+        var encoding = Task.CompletedTask;
+        var rows = 0;
         try
         {
-            var rows = 0;
-            await foreach (var batch in decoded.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            foreach (var record in _spool.ReadRecords(cancellationToken))
             {
-                foreach (var item in batch)
+                schema.ShredRecord(record, keys);
+                if (++rows == RowGroupRows)
                 {
-                    schema.Shred(item);
-                    if (++rows == RowGroupRows)
-                    {
-                        await FlushRowGroupAsync(writer, schema, stop.Token).ConfigureAwait(false);
-                        rows = 0;
-                    }
+                    await encoding.ConfigureAwait(false);
+                    encoding = EncodeRowGroupAsync(writer, schema, cancellationToken);
+                    rows = 0;
                 }
             }
+            await encoding.ConfigureAwait(false);
             if (rows > 0 || Count == 0)
             {
-                await FlushRowGroupAsync(writer, schema, stop.Token).ConfigureAwait(false);
+                await EncodeRowGroupAsync(writer, schema, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            // On failure, release the decoder if it waits on a full channel.
-            await stop.CancelAsync().ConfigureAwait(false);
-            await decoder.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            // Never leave an encoding task running against a writer that is about to be disposed.
+            await encoding.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
-    private async Task DecodeSpoolAsync(ChannelWriter<List<JsonMap>> decoded, CancellationToken cancellationToken)
+    private static Task EncodeRowGroupAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)
     {
-        try
+        var chunks = schema.Leaves.Select(leaf => (leaf, chunk: leaf.TakeChunk())).ToArray();
+        return Task.Run(async () =>
         {
-            var batch = new List<JsonMap>(BatchSize);
-            foreach (var item in _spool.ReadAll(cancellationToken))
+            using var rowGroup = writer.CreateRowGroup();
+            foreach (var (leaf, chunk) in chunks)
             {
-                batch.Add(item);
-                if (batch.Count == BatchSize)
-                {
-                    await decoded.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                    batch = new List<JsonMap>(BatchSize);
-                }
+                await chunk.FlushAsync(leaf.Field, leaf.Kind, rowGroup, cancellationToken).ConfigureAwait(false);
             }
-            if (batch.Count > 0)
-            {
-                await decoded.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
-            decoded.Complete();
-        }
-        catch (Exception ex)
-        {
-            decoded.Complete(ex);
-        }
-    }
-
-    private static async Task FlushRowGroupAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)
-    {
-        using var rowGroup = writer.CreateRowGroup();
-        foreach (var leaf in schema.Leaves)
-        {
-            await leaf.FlushAsync(rowGroup, cancellationToken).ConfigureAwait(false);
-        }
+        }, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -32,12 +32,14 @@ internal sealed class ItemSpool : IDisposable
         _buffered.Write(_record.WrittenSpan);
     }
 
-    /// <summary>Reads the Items back in the order they were appended.</summary>
-    public IEnumerable<JsonMap> ReadAll(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the records back in the order they were appended, each as a segment of a reused
+    /// buffer: valid only until the next one is read.
+    /// </summary>
+    public IEnumerable<ArraySegment<byte>> ReadRecords(CancellationToken cancellationToken)
     {
         _buffered.Flush();
         _file.Position = 0;
-        var keys = new KeyCache();
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         while (true)
@@ -48,10 +50,8 @@ internal sealed class ItemSpool : IDisposable
                 var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start));
                 if (end - start - 4 >= length)
                 {
-                    var position = start + 4;
-                    var item = (JsonMap)BinaryJson.Read(buffer.AsSpan(0, position + length), ref position, keys)!;
-                    start = position;
-                    yield return item;
+                    start += 4 + length;
+                    yield return new ArraySegment<byte>(buffer, start - length, length);
                     continue;
                 }
                 if (length + 4 > buffer.Length)

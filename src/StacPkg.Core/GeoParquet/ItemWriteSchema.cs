@@ -9,7 +9,17 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 internal sealed class ItemWriteSchema
 {
-    private readonly List<(ShredNode Node, bool FromProperties)> _columns = new();
+    private readonly List<Column> _columns = new();
+    private readonly Dictionary<string, Column> _itemColumns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Column> _propertyColumns = new(StringComparer.Ordinal);
+    private int _stamp;
+
+    /// <summary>A top-level column and the last row that had a value for it.</summary>
+    private sealed class Column(ShredNode node)
+    {
+        public ShredNode Node { get; } = node;
+        public int Seen { get; set; }
+    }
 
     public ItemWriteSchema(ItemSchemaInference inference)
     {
@@ -17,7 +27,9 @@ internal sealed class ItemWriteSchema
         void AddColumn(string name, ColumnType type, bool fromProperties)
         {
             var (node, field) = Build(name, type, 0, 0, [name]);
-            _columns.Add((node, fromProperties));
+            var column = new Column(node);
+            _columns.Add(column);
+            (fromProperties ? _propertyColumns : _itemColumns).Add(name, column);
             fields.Add(field);
         }
 
@@ -58,19 +70,57 @@ internal sealed class ItemWriteSchema
     public static string[] BboxFields(bool hasZ) =>
         hasZ ? ["xmin", "ymin", "zmin", "xmax", "ymax", "zmax"] : ["xmin", "ymin", "xmax", "ymax"];
 
-    /// <summary>Adds one Item (its JSON form) as a row.</summary>
-    public void Shred(JsonMap item)
+    /// <summary>Adds one Item, in its spooled <see cref="BinaryJson"/> form, as a row.</summary>
+    public void ShredRecord(ReadOnlySpan<byte> record, KeyCache keys)
     {
-        var properties = item.Get("properties") as JsonMap;
-        foreach (var (node, fromProperties) in _columns)
+        var stamp = ++_stamp;
+        var position = 0;
+        if (record[position++] != BinaryJson.Object)
         {
-            var value = fromProperties ? properties?.Get(node.Name) : item.Get(node.Name);
-            if (node.Name == "bbox" && !fromProperties && value is List<object?> bbox)
-            {
-                value = BboxStruct(bbox);
-            }
-            node.Shred(value, 0);
+            throw new InvalidDataException("a spooled Item is not an object");
         }
+        var members = BinaryJson.ReadCount(record, ref position);
+        for (var i = 0; i < members; i++)
+        {
+            var key = keys.Get(BinaryJson.ReadBytes(record, ref position));
+            if (key == "properties" && record[position] == BinaryJson.Object)
+            {
+                position++;
+                var properties = BinaryJson.ReadCount(record, ref position);
+                for (var p = 0; p < properties; p++)
+                {
+                    ShredColumn(_propertyColumns, keys.Get(BinaryJson.ReadBytes(record, ref position)), record, ref position, keys, stamp);
+                }
+            }
+            else
+            {
+                ShredColumn(_itemColumns, key, record, ref position, keys, stamp);
+            }
+        }
+        foreach (var column in _columns)
+        {
+            if (column.Seen != stamp)
+            {
+                column.Node.Shred(null, 0);
+            }
+        }
+    }
+
+    private static void ShredColumn(Dictionary<string, Column> columns, string name, ReadOnlySpan<byte> record, ref int position, KeyCache keys, int stamp)
+    {
+        if (!columns.TryGetValue(name, out var column))
+        {
+            BinaryJson.Skip(record, ref position);
+            return;
+        }
+        column.Seen = stamp;
+        if (name == "bbox" && record[position] == BinaryJson.Array)
+        {
+            // A STAC bbox array becomes the covering struct.
+            column.Node.Shred(BboxStruct((List<object?>)BinaryJson.Read(record, ref position, keys)!), 0);
+            return;
+        }
+        column.Node.ShredBinary(record, ref position, 0, keys);
     }
 
     private static JsonMap BboxStruct(List<object?> bbox)

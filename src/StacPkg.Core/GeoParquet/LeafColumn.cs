@@ -1,36 +1,26 @@
 using System.Globalization;
-using Parquet;
+using System.Text;
 using Parquet.Schema;
 using StacPkg.Core.Json;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.GeoParquet;
 
-/// <summary>One leaf column of a row group being written: its values and levels, buffered until the row group is flushed.</summary>
+/// <summary>One leaf column of the write schema: converts values to its kind and buffers them with their levels.</summary>
 internal sealed class LeafColumn : ShredNode
 {
     private readonly LeafColumn[] _self;
-    private readonly int _maxRepetitionLevel;
-    private int[] _definitionLevels = new int[1024];
-    private int[] _repetitionLevels;
-    private int _levelCount;
-
-    private long[]? _longs;
-    private double[]? _doubles;
-    private bool[]? _bools;
-    private DateTime[]? _timestamps;
-    private ReadOnlyMemory<char>[]? _strings;
-    private ReadOnlyMemory<byte>[]? _binaries;
-    private int _valueCount;
+    private ColumnChunk _chunk;
+    private ColumnChunk _spare;
 
     public LeafColumn(string name, int definitionLevel, int maxRepetitionLevel, ColumnKind kind, string[] path)
         : base(name, definitionLevel)
     {
         Kind = kind;
         Path = path;
-        _maxRepetitionLevel = maxRepetitionLevel;
-        _repetitionLevels = maxRepetitionLevel > 0 ? new int[1024] : Array.Empty<int>();
         _self = [this];
+        _chunk = new ColumnChunk(maxRepetitionLevel > 0);
+        _spare = new ColumnChunk(maxRepetitionLevel > 0);
         Field = kind switch
         {
             ColumnKind.Bool => new DataField<bool?>(name),
@@ -63,48 +53,63 @@ internal sealed class LeafColumn : ShredNode
         AddLevels(repetitionLevel, DefinitionLevel);
     }
 
-    public void AddLevels(int repetitionLevel, int definitionLevel)
+    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys)
     {
-        if (_levelCount == _definitionLevels.Length)
+        var tag = data[position];
+        switch (tag)
         {
-            Array.Resize(ref _definitionLevels, _levelCount * 2);
-            if (_maxRepetitionLevel > 0)
-            {
-                Array.Resize(ref _repetitionLevels, _levelCount * 2);
-            }
+            case BinaryJson.Null:
+                position++;
+                AddLevels(repetitionLevel, DefinitionLevel - 1);
+                return;
+            case BinaryJson.Long when Kind == ColumnKind.Int:
+                position++;
+                _chunk.Append(ref _chunk.Longs, BinaryJson.ReadInt64(data, ref position));
+                break;
+            case BinaryJson.Long or BinaryJson.Double when Kind == ColumnKind.Double:
+                position++;
+                var bits = BinaryJson.ReadInt64(data, ref position);
+                _chunk.Append(ref _chunk.Doubles, tag == BinaryJson.Long ? bits : BitConverter.Int64BitsToDouble(bits));
+                break;
+            case BinaryJson.String when Kind == ColumnKind.String:
+                position++;
+                _chunk.Append(ref _chunk.Strings, Encoding.UTF8.GetString(BinaryJson.ReadBytes(data, ref position)).AsMemory());
+                break;
+            default:
+                // Less common conversions (JSON text, timestamps, WKB) go through the value model.
+                AddValue(BinaryJson.Read(data, ref position, keys)!);
+                break;
         }
-        _definitionLevels[_levelCount] = definitionLevel;
-        if (_maxRepetitionLevel > 0)
-        {
-            _repetitionLevels[_levelCount] = repetitionLevel;
-        }
-        _levelCount++;
+        AddLevels(repetitionLevel, DefinitionLevel);
     }
+
+    public void AddLevels(int repetitionLevel, int definitionLevel) => _chunk.AddLevels(repetitionLevel, definitionLevel);
 
     private void AddValue(object value)
     {
+        var chunk = _chunk;
         switch (Kind)
         {
             case ColumnKind.Bool:
-                Append(ref _bools, value is bool b ? b : Convert.ToBoolean(JsonValues.Normalize(value), CultureInfo.InvariantCulture));
+                chunk.Append(ref chunk.Bools, value is bool b ? b : Convert.ToBoolean(JsonValues.Normalize(value), CultureInfo.InvariantCulture));
                 break;
             case ColumnKind.Int:
-                Append(ref _longs, value is long l ? l : Convert.ToInt64(JsonValues.Normalize(value), CultureInfo.InvariantCulture));
+                chunk.Append(ref chunk.Longs, value is long l ? l : Convert.ToInt64(JsonValues.Normalize(value), CultureInfo.InvariantCulture));
                 break;
             case ColumnKind.Double:
-                Append(ref _doubles, value is double d ? d : Convert.ToDouble(JsonValues.Normalize(value), CultureInfo.InvariantCulture));
+                chunk.Append(ref chunk.Doubles, value is double d ? d : Convert.ToDouble(JsonValues.Normalize(value), CultureInfo.InvariantCulture));
                 break;
             case ColumnKind.String:
-                Append(ref _strings, (value as string ?? (string)JsonValues.Normalize(value)!).AsMemory());
+                chunk.Append(ref chunk.Strings, (value as string ?? (string)JsonValues.Normalize(value)!).AsMemory());
                 break;
             case ColumnKind.Json:
-                Append(ref _strings, JsonValueWriter.ToJson(value, indented: false).AsMemory());
+                chunk.Append(ref chunk.Strings, JsonValueWriter.ToJson(value, indented: false).AsMemory());
                 break;
             case ColumnKind.Timestamp:
-                Append(ref _timestamps, ToTimestamp(value));
+                chunk.Append(ref chunk.Timestamps, ToTimestamp(value));
                 break;
             case ColumnKind.Binary:
-                Append(ref _binaries, value is JsonMap geometry ? Wkb.Encode(geometry) : (byte[])value);
+                chunk.Append(ref chunk.Binaries, value is JsonMap geometry ? Wkb.Encode(geometry) : (byte[])value);
                 break;
         }
     }
@@ -120,54 +125,14 @@ internal sealed class LeafColumn : ShredNode
     private static DateTime TruncateToMicroseconds(DateTime value) =>
         new(value.Ticks - value.Ticks % 10, DateTimeKind.Utc);
 
-    private void Append<T>(ref T[]? buffer, T value)
+    /// <summary>
+    /// Hands over the buffered row group and continues into the spare buffers. The caller must have
+    /// flushed the previously taken chunk first.
+    /// </summary>
+    public ColumnChunk TakeChunk()
     {
-        buffer ??= new T[256];
-        if (_valueCount == buffer.Length)
-        {
-            Array.Resize(ref buffer, _valueCount * 2);
-        }
-        buffer[_valueCount++] = value;
+        var full = _chunk;
+        (_chunk, _spare) = (_spare, full);
+        return full;
     }
-
-    /// <summary>Writes the buffered values and levels as this column's chunk of the row group, then clears them.</summary>
-    public async Task FlushAsync(ParquetRowGroupWriter rowGroup, CancellationToken cancellationToken)
-    {
-        ReadOnlyMemory<int> definitions = _definitionLevels.AsMemory(0, _levelCount);
-        ReadOnlyMemory<int>? repetitions = _maxRepetitionLevel > 0 ? _repetitionLevels.AsMemory(0, _levelCount) : null;
-        switch (Kind)
-        {
-            case ColumnKind.Bool:
-                await rowGroup.WriteAllPartsAsync(Field, Values(_bools), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                break;
-            case ColumnKind.Int:
-                await rowGroup.WriteAllPartsAsync(Field, Values(_longs), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                break;
-            case ColumnKind.Double:
-                await rowGroup.WriteAllPartsAsync(Field, Values(_doubles), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                break;
-            case ColumnKind.Timestamp:
-                await rowGroup.WriteAllPartsAsync(Field, Values(_timestamps), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                break;
-            case ColumnKind.Binary:
-                await rowGroup.WriteAllPartsAsync(Field, Values(_binaries), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                await rowGroup.WriteAllPartsAsync(Field, Values(_strings), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                if (_strings is not null)
-                {
-                    // Drop references so the row group's strings can be collected.
-                    Array.Clear(_strings, 0, _valueCount);
-                }
-                break;
-        }
-        if (_binaries is not null)
-        {
-            Array.Clear(_binaries, 0, _valueCount);
-        }
-        _levelCount = 0;
-        _valueCount = 0;
-    }
-
-    private ReadOnlyMemory<T> Values<T>(T[]? buffer) => buffer is null ? ReadOnlyMemory<T>.Empty : buffer.AsMemory(0, _valueCount);
 }

@@ -26,6 +26,9 @@ internal abstract class ShredNode
     /// <param name="repetitionLevel">Repetition level of the first entry this value writes.</param>
     public abstract void Shred(object? value, int repetitionLevel);
 
+    /// <summary>As <see cref="Shred"/>, for a value in <see cref="BinaryJson"/> form, moving <paramref name="position"/> past it.</summary>
+    public abstract void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys);
+
     /// <summary>Records a null (or an empty list) at <paramref name="definitionLevel"/> on every leaf.</summary>
     protected void ShredAbsent(int repetitionLevel, int definitionLevel)
     {
@@ -41,10 +44,19 @@ internal sealed class StructNode : ShredNode
     private readonly ShredNode[] _children;
     private readonly LeafColumn[] _leaves;
 
+    private readonly Dictionary<string, int> _childIndex = new(StringComparer.Ordinal);
+    private readonly int[] _seen;
+    private int _stamp;
+
     public StructNode(string name, int definitionLevel, ShredNode[] children) : base(name, definitionLevel)
     {
         _children = children;
         _leaves = children.SelectMany(c => c.Leaves).ToArray();
+        for (var i = 0; i < children.Length; i++)
+        {
+            _childIndex[children[i].Name] = i;
+        }
+        _seen = new int[children.Length];
     }
 
     public IReadOnlyList<ShredNode> Children => _children;
@@ -61,6 +73,40 @@ internal sealed class StructNode : ShredNode
         foreach (var child in _children)
         {
             child.Shred(map.Get(child.Name), repetitionLevel);
+        }
+    }
+
+    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys)
+    {
+        if (data[position] != BinaryJson.Object)
+        {
+            BinaryJson.Skip(data, ref position);
+            ShredAbsent(repetitionLevel, DefinitionLevel - 1);
+            return;
+        }
+        position++;
+        var members = BinaryJson.ReadCount(data, ref position);
+        // Members come in the Item's order; leaves are independent level streams, so any order works.
+        var stamp = ++_stamp;
+        for (var i = 0; i < members; i++)
+        {
+            var key = keys.Get(BinaryJson.ReadBytes(data, ref position));
+            if (_childIndex.TryGetValue(key, out var index))
+            {
+                _seen[index] = stamp;
+                _children[index].ShredBinary(data, ref position, repetitionLevel, keys);
+            }
+            else
+            {
+                BinaryJson.Skip(data, ref position);
+            }
+        }
+        for (var i = 0; i < _children.Length; i++)
+        {
+            if (_seen[i] != stamp)
+            {
+                _children[i].Shred(null, repetitionLevel);
+            }
         }
     }
 }
@@ -94,6 +140,27 @@ internal sealed class ListNode : ShredNode
         for (var i = 0; i < list.Count; i++)
         {
             _element.Shred(list[i], i == 0 ? repetitionLevel : _repetitionLevel);
+        }
+    }
+
+    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys)
+    {
+        if (data[position] != BinaryJson.Array)
+        {
+            BinaryJson.Skip(data, ref position);
+            ShredAbsent(repetitionLevel, DefinitionLevel - 1);
+            return;
+        }
+        position++;
+        var count = BinaryJson.ReadCount(data, ref position);
+        if (count == 0)
+        {
+            ShredAbsent(repetitionLevel, DefinitionLevel);
+            return;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            _element.ShredBinary(data, ref position, i == 0 ? repetitionLevel : _repetitionLevel, keys);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace StacPkg.Core.Json;
 /// </summary>
 internal static class BinaryJson
 {
-    private const byte Null = 0, False = 1, True = 2, Long = 3, Double = 4, String = 5, Array = 6, Object = 7;
+    public const byte Null = 0, False = 1, True = 2, Long = 3, Double = 4, String = 5, Array = 6, Object = 7;
 
     public static void Write(BinaryJsonBuffer buffer, object? value)
     {
@@ -70,11 +70,9 @@ internal static class BinaryJson
             case True:
                 return true;
             case Long:
-                position += 8;
-                return BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]);
+                return ReadInt64(data, ref position);
             case Double:
-                position += 8;
-                return BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]));
+                return BitConverter.Int64BitsToDouble(ReadInt64(data, ref position));
             case String:
                 return Encoding.UTF8.GetString(ReadBytes(data, ref position));
             case Array:
@@ -99,7 +97,7 @@ internal static class BinaryJson
         }
     }
 
-    private static ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> data, ref int position)
+    public static ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> data, ref int position)
     {
         var length = ReadCount(data, ref position);
         var bytes = data.Slice(position, length);
@@ -107,9 +105,45 @@ internal static class BinaryJson
         return bytes;
     }
 
-    private static int ReadCount(ReadOnlySpan<byte> data, ref int position)
+    public static int ReadCount(ReadOnlySpan<byte> data, ref int position)
     {
         position += 4;
         return BinaryPrimitives.ReadInt32LittleEndian(data[(position - 4)..]);
+    }
+
+    public static long ReadInt64(ReadOnlySpan<byte> data, ref int position)
+    {
+        position += 8;
+        return BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]);
+    }
+
+    /// <summary>Moves <paramref name="position"/> past one value without building it.</summary>
+    public static void Skip(ReadOnlySpan<byte> data, ref int position)
+    {
+        var tag = data[position++];
+        switch (tag)
+        {
+            case Long or Double:
+                position += 8;
+                break;
+            case String:
+                position += ReadCount(data, ref position);
+                break;
+            case Array:
+                var count = ReadCount(data, ref position);
+                for (var i = 0; i < count; i++)
+                {
+                    Skip(data, ref position);
+                }
+                break;
+            case Object:
+                var members = ReadCount(data, ref position);
+                for (var i = 0; i < members; i++)
+                {
+                    position += ReadCount(data, ref position);
+                    Skip(data, ref position);
+                }
+                break;
+        }
     }
 }
