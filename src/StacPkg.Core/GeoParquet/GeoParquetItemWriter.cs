@@ -117,17 +117,21 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     /// </summary>
     private async Task WriteRowGroupsAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)
     {
-        var keys = new KeyCache();
+        var context = new ShredContext();
+        var spareStrings = new CharArena();
         var encoding = Task.CompletedTask;
         var rows = 0;
         try
         {
             foreach (var record in _spool.ReadRecords(cancellationToken))
             {
-                schema.ShredRecord(record, keys);
+                schema.ShredRecord(record, context);
                 if (++rows == RowGroupRows)
                 {
                     await encoding.ConfigureAwait(false);
+                    // The encoded row group's text is free again: shred the next one into it.
+                    spareStrings.Reset();
+                    (context.Strings, spareStrings) = (spareStrings, context.Strings);
                     encoding = EncodeRowGroupAsync(writer, schema, cancellationToken);
                     rows = 0;
                 }

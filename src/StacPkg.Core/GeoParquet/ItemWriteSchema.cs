@@ -71,7 +71,7 @@ internal sealed class ItemWriteSchema
         hasZ ? ["xmin", "ymin", "zmin", "xmax", "ymax", "zmax"] : ["xmin", "ymin", "xmax", "ymax"];
 
     /// <summary>Adds one Item, in its spooled <see cref="BinaryJson"/> form, as a row.</summary>
-    public void ShredRecord(ReadOnlySpan<byte> record, KeyCache keys)
+    public void ShredRecord(ReadOnlySpan<byte> record, ShredContext context)
     {
         var stamp = ++_stamp;
         var position = 0;
@@ -82,19 +82,19 @@ internal sealed class ItemWriteSchema
         var members = BinaryJson.ReadCount(record, ref position);
         for (var i = 0; i < members; i++)
         {
-            var key = keys.Get(BinaryJson.ReadBytes(record, ref position));
+            var key = context.Keys.Get(BinaryJson.ReadBytes(record, ref position));
             if (key == "properties" && record[position] == BinaryJson.Object)
             {
                 position++;
                 var properties = BinaryJson.ReadCount(record, ref position);
                 for (var p = 0; p < properties; p++)
                 {
-                    ShredColumn(_propertyColumns, keys.Get(BinaryJson.ReadBytes(record, ref position)), record, ref position, keys, stamp);
+                    ShredColumn(_propertyColumns, context.Keys.Get(BinaryJson.ReadBytes(record, ref position)), record, ref position, context, stamp);
                 }
             }
             else
             {
-                ShredColumn(_itemColumns, key, record, ref position, keys, stamp);
+                ShredColumn(_itemColumns, key, record, ref position, context, stamp);
             }
         }
         foreach (var column in _columns)
@@ -106,7 +106,7 @@ internal sealed class ItemWriteSchema
         }
     }
 
-    private static void ShredColumn(Dictionary<string, Column> columns, string name, ReadOnlySpan<byte> record, ref int position, KeyCache keys, int stamp)
+    private static void ShredColumn(Dictionary<string, Column> columns, string name, ReadOnlySpan<byte> record, ref int position, ShredContext context, int stamp)
     {
         if (!columns.TryGetValue(name, out var column))
         {
@@ -117,10 +117,10 @@ internal sealed class ItemWriteSchema
         if (name == "bbox" && record[position] == BinaryJson.Array)
         {
             // A STAC bbox array becomes the covering struct.
-            column.Node.Shred(BboxStruct((List<object?>)BinaryJson.Read(record, ref position, keys)!), 0);
+            column.Node.Shred(BboxStruct((List<object?>)BinaryJson.Read(record, ref position, context.Keys)!), 0);
             return;
         }
-        column.Node.ShredBinary(record, ref position, 0, keys);
+        column.Node.ShredBinary(record, ref position, 0, context);
     }
 
     private static JsonMap BboxStruct(List<object?> bbox)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Parquet.Schema;
 using StacPkg.Core.Json;
 using StacPkg.Core.Stac;
@@ -53,7 +52,7 @@ internal sealed class LeafColumn : ShredNode
         AddLevels(repetitionLevel, DefinitionLevel);
     }
 
-    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys)
+    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, ShredContext context)
     {
         var tag = data[position];
         switch (tag)
@@ -73,11 +72,11 @@ internal sealed class LeafColumn : ShredNode
                 break;
             case BinaryJson.String when Kind == ColumnKind.String:
                 position++;
-                _chunk.Append(ref _chunk.Strings, Encoding.UTF8.GetString(BinaryJson.ReadBytes(data, ref position)).AsMemory());
+                _chunk.Append(ref _chunk.Strings, context.Strings.Add(BinaryJson.ReadBytes(data, ref position)));
                 break;
             default:
                 // Less common conversions (JSON text, timestamps, WKB) go through the value model.
-                AddValue(BinaryJson.Read(data, ref position, keys)!);
+                AddValue(BinaryJson.Read(data, ref position, context.Keys)!);
                 break;
         }
         AddLevels(repetitionLevel, DefinitionLevel);

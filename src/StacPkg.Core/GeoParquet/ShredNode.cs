@@ -27,7 +27,7 @@ internal abstract class ShredNode
     public abstract void Shred(object? value, int repetitionLevel);
 
     /// <summary>As <see cref="Shred"/>, for a value in <see cref="BinaryJson"/> form, moving <paramref name="position"/> past it.</summary>
-    public abstract void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys);
+    public abstract void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, ShredContext context);
 
     /// <summary>Records a null (or an empty list) at <paramref name="definitionLevel"/> on every leaf.</summary>
     protected void ShredAbsent(int repetitionLevel, int definitionLevel)
@@ -76,7 +76,7 @@ internal sealed class StructNode : ShredNode
         }
     }
 
-    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys)
+    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, ShredContext context)
     {
         if (data[position] != BinaryJson.Object)
         {
@@ -90,11 +90,11 @@ internal sealed class StructNode : ShredNode
         var stamp = ++_stamp;
         for (var i = 0; i < members; i++)
         {
-            var key = keys.Get(BinaryJson.ReadBytes(data, ref position));
+            var key = context.Keys.Get(BinaryJson.ReadBytes(data, ref position));
             if (_childIndex.TryGetValue(key, out var index))
             {
                 _seen[index] = stamp;
-                _children[index].ShredBinary(data, ref position, repetitionLevel, keys);
+                _children[index].ShredBinary(data, ref position, repetitionLevel, context);
             }
             else
             {
@@ -143,7 +143,7 @@ internal sealed class ListNode : ShredNode
         }
     }
 
-    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, KeyCache keys)
+    public override void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, ShredContext context)
     {
         if (data[position] != BinaryJson.Array)
         {
@@ -160,7 +160,7 @@ internal sealed class ListNode : ShredNode
         }
         for (var i = 0; i < count; i++)
         {
-            _element.ShredBinary(data, ref position, i == 0 ? repetitionLevel : _repetitionLevel, keys);
+            _element.ShredBinary(data, ref position, i == 0 ? repetitionLevel : _repetitionLevel, context);
         }
     }
 }
