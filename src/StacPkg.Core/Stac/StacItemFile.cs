@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using StacPkg.Core.GeoParquet;
+using StacPkg.Core.IO;
 
 namespace StacPkg.Core.Stac;
 
@@ -20,9 +21,10 @@ public static class StacItemFile
         {
             throw new FileNotFoundException($"the file '{path}' does not exist", path);
         }
-        return kind == StacItemFileKind.Parquet
+        // Parsing runs ahead on another core while the caller handles the Items already read.
+        return ReadAhead.Run(kind == StacItemFileKind.Parquet
             ? ReadParquetAsync(path, cancellationToken)
-            : ReadJsonAsync(path, gzip, cancellationToken);
+            : ReadJsonAsync(path, gzip, cancellationToken), cancellationToken);
     }
 
     /// <summary>A writer for .parquet/.geoparquet, .ndjson/.jsonl or .json (a FeatureCollection), chosen by extension.</summary>
