@@ -7,9 +7,8 @@ public static class JsonValueReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 256 };
 
-    // Member names repeat across Items ("href", "roles", …): one string each per thread.
     [ThreadStatic]
-    private static KeyCache? t_keys;
+    private static Scratch? t_scratch;
 
     /// <summary>Parses one complete JSON value from UTF-8 bytes.</summary>
     /// <exception cref="JsonException">The text is not one valid JSON value.</exception>
@@ -29,28 +28,39 @@ public static class JsonValueReader
     }
 
     /// <summary>Reads the value at the reader's current token, leaving the reader on its last token.</summary>
-    public static object? ReadValue(ref Utf8JsonReader reader)
+    public static object? ReadValue(ref Utf8JsonReader reader) => ReadValue(ref reader, t_scratch ??= new Scratch(), 0);
+
+    private static object? ReadValue(ref Utf8JsonReader reader, Scratch scratch, int depth)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                var map = new JsonMap();
+                // Members are gathered in a reused buffer so the map is allocated once at its final size.
+                var members = scratch.Members(depth);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var key = reader.ValueIsEscaped || reader.HasValueSequence
                         ? GetString(ref reader)
-                        : (t_keys ??= new KeyCache()).Get(reader.ValueSpan);
+                        : scratch.Keys.Get(reader.ValueSpan);
                     reader.Read();
-                    // Last duplicate wins, as in most JSON parsers.
-                    map[key] = ReadValue(ref reader);
+                    members.Add(new(key, ReadValue(ref reader, scratch, depth + 1)));
                 }
+                var map = new JsonMap(members.Count);
+                foreach (var (key, value) in members)
+                {
+                    // Last duplicate wins, as in most JSON parsers.
+                    map[key] = value;
+                }
+                members.Clear();
                 return map;
             case JsonTokenType.StartArray:
-                var list = new List<object?>();
+                var elements = scratch.Elements(depth);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    list.Add(ReadValue(ref reader));
+                    elements.Add(ReadValue(ref reader, scratch, depth + 1));
                 }
+                var list = new List<object?>(elements);
+                elements.Clear();
                 return list;
             case JsonTokenType.String:
                 return GetString(ref reader);
@@ -64,6 +74,30 @@ public static class JsonValueReader
                 return null;
             default:
                 throw new JsonException($"unexpected JSON token {reader.TokenType}");
+        }
+    }
+
+    /// <summary>Per-thread buffers reused across values: one member list and one element list per depth, and the key cache.</summary>
+    private sealed class Scratch
+    {
+        private readonly List<List<KeyValuePair<string, object?>>> _members = new();
+        private readonly List<List<object?>> _elements = new();
+
+        public KeyCache Keys { get; } = new();
+
+        public List<KeyValuePair<string, object?>> Members(int depth)
+        {
+            while (_members.Count <= depth) _members.Add(new());
+            // Cleared on the way in too: a parse that failed part-way leaves members behind.
+            _members[depth].Clear();
+            return _members[depth];
+        }
+
+        public List<object?> Elements(int depth)
+        {
+            while (_elements.Count <= depth) _elements.Add(new());
+            _elements[depth].Clear();
+            return _elements[depth];
         }
     }
 
