@@ -79,8 +79,12 @@ Describe 'Export-StacItem and Import-StacItem' {
         $path | Should -Not -Exist
     }
 
-    It 'leaves no file when the input fails mid-way' {
-        $path = Join-Path $TestDrive 'broken.parquet'
+    It 'leaves no <Extension> file when the input fails mid-way' -ForEach @(
+        @{ Extension = '.ndjson' }
+        @{ Extension = '.json' }
+        @{ Extension = '.parquet' }
+    ) {
+        $path = Join-Path $TestDrive "broken$Extension"
         { & { $items[0]; $items[1]; throw 'the source failed' } | Export-StacItem -Path $path } | Should -Throw '*the source failed*'
         $path | Should -Not -Exist
         Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*broken*' | Should -BeNullOrEmpty

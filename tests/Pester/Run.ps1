@@ -25,6 +25,9 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path $ResultDirectory 'Pester.xml'
 $result = Invoke-Pester -Configuration $config
+if ($null -eq $result) {
+    throw 'Invoke-Pester returned no result'
+}
 
 # A block or file that failed outside any test (BeforeAll, discovery) fails the run too.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount

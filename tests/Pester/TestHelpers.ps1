@@ -15,7 +15,14 @@ function Invoke-ChildPwsh {
     $exe = [Environment]::ProcessPath
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-    $output = & $exe @prefix -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
+    # Without colours: escape characters in a failure message would break Pester's XML report.
+    $env:NO_COLOR = '1'
+    try {
+        $output = & $exe @prefix -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
+    }
+    finally {
+        Remove-Item Env:NO_COLOR
+    }
     [pscustomobject]@{ Output = @($output); ExitCode = $LASTEXITCODE }
 }
 
