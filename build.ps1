@@ -33,8 +33,9 @@ $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'StacPkg'
 $TestResultsDir = Join-Path $OutDir 'TestResults'
 
+# Native output goes to the host, so functions return only their results.
 function Invoke-Dotnet {
-    & dotnet @args
+    & dotnet @args | Out-Host
     if ($LASTEXITCODE -ne 0) {
         throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE"
     }
@@ -114,7 +115,7 @@ function Invoke-CoreTests {
     $trxName = 'StacPkg.Core.Tests.trx'
     $trxPath = Join-Path $TestResultsDir $trxName
     & dotnet test (Join-Path $Root 'tests/StacPkg.Core.Tests/StacPkg.Core.Tests.csproj') -c $Configuration --nologo `
-        --logger "trx;LogFileName=$trxName" --results-directory $TestResultsDir
+        --logger "trx;LogFileName=$trxName" --results-directory $TestResultsDir | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path -LiteralPath $trxPath)) {
         # No results at all (the tests did not build): that is a failure, not an empty run.
@@ -141,7 +142,7 @@ function Invoke-PesterTests {
     }
     $pwsh = @(Get-PwshCommand)
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Run.ps1') `
-        -PesterPath $pester -ModulePath $ModuleDir -ResultDirectory $TestResultsDir -SummaryPath $summaryPath
+        -PesterPath $pester -ModulePath $ModuleDir -ResultDirectory $TestResultsDir -SummaryPath $summaryPath | Out-Host
     if (-not (Test-Path -LiteralPath $summaryPath)) {
         Write-Host "Pester: no results (exit code $LASTEXITCODE)"
         return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
