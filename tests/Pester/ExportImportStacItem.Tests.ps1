@@ -90,6 +90,34 @@ Describe 'Export-StacItem and Import-StacItem' {
         Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*broken*' | Should -BeNullOrEmpty
     }
 
+    It 'stops promptly on Ctrl+C and leaves no <Extension> file' -ForEach @(
+        @{ Extension = '.ndjson' }
+        @{ Extension = '.parquet' }
+    ) {
+        $path = Join-Path $TestDrive "stopped$Extension"
+        # PowerShell.Stop() is what Ctrl+C does to a running pipeline.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+            param($ModulePath, $Item, $Path)
+            Import-Module $ModulePath
+            & { while ($true) { $Item } } | Export-StacItem -Path $Path
+        }).AddArgument($ModulePath).AddArgument($items[0]).AddArgument($path)
+        try {
+            $running = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $ps.InvocationStateInfo.State | Should -Be 'Running' -Because ($ps.Streams.Error | Out-String)
+            $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            $ps.Dispose()
+        }
+        $path | Should -Not -Exist
+        Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*stopped*' | Should -BeNullOrEmpty
+    }
+
     It 'keeps the previous file when a replacement fails mid-way' {
         $path = Join-Path $TestDrive 'keep.ndjson'
         $items[0] | Export-StacItem -Path $path
