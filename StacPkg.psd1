@@ -1,0 +1,27 @@
+# Template: build.ps1 copies this into out/StacPkg/ and sets ModuleVersion from VersionPrefix in
+# Directory.Build.props, the one place the version is kept.
+@{
+    RootModule           = 'StacPkg.dll'
+    ModuleVersion        = '0.0.0'
+    GUID                 = '5b0e6f7c-3f0a-4d4e-9a55-2f1c8d6b7a41'
+    Author               = 'StacPkg contributors'
+    Copyright            = '(c) StacPkg contributors'
+    Description          = 'STAC Items in and out of STAC GeoParquet, asset locks and reproducible STAC packages.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('StacPkg.Format.ps1xml')
+    CmdletsToExport      = @(
+        'ConvertFrom-StacJson'
+        'ConvertTo-StacJson'
+        'Export-StacItem'
+        'Import-StacItem'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('STAC', 'GeoParquet', 'Parquet', 'Geospatial')
+        }
+    }
+}

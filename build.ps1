@@ -1,0 +1,213 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the StacPkg module.
+.DESCRIPTION
+    Build   lays out an importable module in out/StacPkg: the manifest (version from
+            Directory.Build.props), formats and StacPkg.dll at the root, StacPkg.Core and its
+            dependencies in deps/, where the module's private load context finds them.
+    Test    builds, runs the xunit tests and the Pester tests, prints one line
+            'Tests: N passed, N failed, N skipped' and exits non-zero on any failure.
+    Demo    builds and runs the main job offline on the Items in samples/.
+    Bench   builds and runs bench/Invoke-Benchmark.ps1.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Docs', 'Package')]
+    [string] $Task = 'Build',
+
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+if ($env:CI -eq 'true') {
+    # Progress rendering in a CI log is noise and slows pipelines down.
+    $ProgressPreference = 'SilentlyContinue'
+}
+
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir 'StacPkg'
+$TestResultsDir = Join-Path $OutDir 'TestResults'
+
+# Native output goes to the host, so functions return only their results.
+function Invoke-Dotnet {
+    & dotnet @args | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE"
+    }
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -LiteralPath (Join-Path $Root 'Directory.Build.props') -Raw)
+    $version = $props.Project.PropertyGroup | ForEach-Object { $_['VersionPrefix'] } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $version) {
+        throw 'Directory.Build.props has no VersionPrefix'
+    }
+    $version.InnerText
+}
+
+# The PowerShell running this script, as a command line: the dotnet tool runs as 'dotnet pwsh.dll'.
+function Get-PwshCommand {
+    $exe = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
+        return @($exe, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    @($exe)
+}
+
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) {
+        return $env:NUGET_PACKAGES
+    }
+    $line = & dotnet nuget locals global-packages --list | Select-Object -Last 1
+    ($line -replace '^[^:]*global-packages:\s*', '').Trim()
+}
+
+function Invoke-Build {
+    $staging = Join-Path $OutDir 'staging'
+    if (Test-Path -LiteralPath $staging) {
+        Remove-Item -LiteralPath $staging -Recurse -Force
+    }
+    # Core is published on its own so deps/ gets exactly Core and its dependency closure.
+    Invoke-Dotnet publish (Join-Path $Root 'src/StacPkg.Core/StacPkg.Core.csproj') -c $Configuration -o (Join-Path $staging 'deps') --nologo
+    Invoke-Dotnet build (Join-Path $Root 'src/StacPkg.PowerShell/StacPkg.PowerShell.csproj') -c $Configuration --nologo
+
+    if (Test-Path -LiteralPath $ModuleDir) {
+        Remove-Item -LiteralPath $ModuleDir -Recurse -Force
+    }
+    $null = New-Item -ItemType Directory -Path $ModuleDir
+    $binary = Join-Path $Root "src/StacPkg.PowerShell/bin/$Configuration/net8.0"
+    Copy-Item -LiteralPath (Join-Path $binary 'StacPkg.dll'), (Join-Path $binary 'StacPkg.pdb') -Destination $ModuleDir
+    Copy-Item -LiteralPath (Join-Path $Root 'src/StacPkg.PowerShell/StacPkg.Format.ps1xml') -Destination $ModuleDir
+    # The private load context probes deps/ by file name; deps.json files are not read there.
+    Move-Item -LiteralPath (Join-Path $staging 'deps') -Destination $ModuleDir
+    Get-ChildItem -LiteralPath (Join-Path $ModuleDir 'deps') -Filter '*.deps.json' | Remove-Item
+    Remove-Item -LiteralPath $staging -Recurse -Force
+
+    $version = Get-ModuleVersion
+    $manifest = Get-Content -LiteralPath (Join-Path $Root 'StacPkg.psd1') -Raw
+    $manifest = $manifest -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
+    $manifestPath = Join-Path $ModuleDir 'StacPkg.psd1'
+    Set-Content -LiteralPath $manifestPath -Value $manifest -NoNewline
+    $info = Test-ModuleManifest -Path $manifestPath
+    if ($info.Version -ne [version]$version) {
+        throw "the manifest in $ModuleDir has version $($info.Version), expected $version"
+    }
+    Write-Host "Built StacPkg $version in $ModuleDir"
+}
+
+# Counts the results in a TRX file by outcome; a skipped xunit test is 'NotExecuted'.
+function Get-TrxCount([string] $Path) {
+    $trx = [xml](Get-Content -LiteralPath $Path -Raw)
+    $outcomes = @($trx.TestRun.Results.ChildNodes | Where-Object LocalName -EQ 'UnitTestResult' | ForEach-Object outcome)
+    [pscustomobject]@{
+        Passed  = @($outcomes | Where-Object { $_ -eq 'Passed' }).Count
+        Failed  = @($outcomes | Where-Object { $_ -in 'Failed', 'Error', 'Timeout', 'Aborted' }).Count
+        Skipped = @($outcomes | Where-Object { $_ -in 'NotExecuted', 'Inconclusive', 'NotRunnable' }).Count
+    }
+}
+
+function Invoke-CoreTests {
+    $trxName = 'StacPkg.Core.Tests.trx'
+    $trxPath = Join-Path $TestResultsDir $trxName
+    & dotnet test (Join-Path $Root 'tests/StacPkg.Core.Tests/StacPkg.Core.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trxName" --results-directory $TestResultsDir | Out-Host
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path -LiteralPath $trxPath)) {
+        # No results at all (the tests did not build): that is a failure, not an empty run.
+        Write-Host "xunit: no results (dotnet test exit code $exitCode)"
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $count = Get-TrxCount $trxPath
+    if ($exitCode -ne 0 -and $count.Failed -eq 0) {
+        Write-Host "xunit: dotnet test exited with $exitCode without a failed test"
+        $count.Failed = 1
+    }
+    Write-Host "xunit: $($count.Passed) passed, $($count.Failed) failed, $($count.Skipped) skipped"
+    $count
+}
+
+# Pester runs in a child process: the tests import the built module, and a module loaded into the
+# caller's session would pin its files (on Windows, the next build could not replace them).
+function Invoke-PesterTests {
+    Invoke-Dotnet restore (Join-Path $Root 'tools/TestTools.csproj') --nologo
+    $pester = Join-Path (Get-NuGetPackagesFolder) 'pester/5.7.1/tools/Pester.psd1'
+    $summaryPath = Join-Path $TestResultsDir 'pester-summary.json'
+    if (Test-Path -LiteralPath $summaryPath) {
+        Remove-Item -LiteralPath $summaryPath
+    }
+    $pwsh = @(Get-PwshCommand)
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Run.ps1') `
+        -PesterPath $pester -ModulePath $ModuleDir -ResultDirectory $TestResultsDir -SummaryPath $summaryPath | Out-Host
+    if (-not (Test-Path -LiteralPath $summaryPath)) {
+        Write-Host "Pester: no results (exit code $LASTEXITCODE)"
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $count = Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json
+    Write-Host "Pester: $($count.Passed) passed, $($count.Failed) failed, $($count.Skipped) skipped"
+    $count
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $null = New-Item -ItemType Directory -Path $TestResultsDir -Force
+    $counts = @(Invoke-CoreTests; Invoke-PesterTests)
+    $passed = ($counts | Measure-Object Passed -Sum).Sum
+    $failed = ($counts | Measure-Object Failed -Sum).Sum
+    $skipped = ($counts | Measure-Object Skipped -Sum).Sum
+    Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) {
+        exit 1
+    }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Import-Module $ModuleDir -Force
+    $samples = Join-Path $Root 'samples'
+    $work = Join-Path ([IO.Path]::GetTempPath()) "stacpkg-demo-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $null = New-Item -ItemType Directory -Path $work
+
+    Write-Host "StacPkg demo: sample Items in, STAC GeoParquet out and back, offline"
+    $naip = Join-Path $samples 'stac-geoparquet/naip-pc.json'
+    $fromLines = @(Get-Content -LiteralPath $naip | ConvertFrom-StacJson)
+    Write-Host ("  Get-Content naip-pc.json | ConvertFrom-StacJson       -> {0} Items (pretty-printed JSON, line by line)" -f $fromLines.Count)
+    $sentinel = Join-Path $samples 'rustac/two-sentinel-2-items.json'
+    $fromObjects = @(Get-Content -LiteralPath $sentinel -Raw | ConvertFrom-Json | ConvertFrom-StacJson)
+    Write-Host ("  ConvertFrom-Json two-sentinel-2-items.json | ConvertFrom-StacJson -> {0} Items (objects, as from Invoke-RestMethod)" -f $fromObjects.Count)
+    $fromNdjson = @(Import-StacItem -Path (Join-Path $samples 'rustac/items.ndjson'))
+    Write-Host ("  Import-StacItem items.ndjson                          -> {0} Items" -f $fromNdjson.Count)
+
+    $all = $fromLines + $fromObjects + $fromNdjson
+    $parquet = Join-Path $work 'samples.parquet'
+    $all | Export-StacItem -Path $parquet
+    $file = Get-Item -LiteralPath $parquet
+    Write-Host ("  Export-StacItem samples.parquet                       -> {0} Items, {1:N0} bytes in {2}" -f $all.Count, $file.Length, $file.FullName)
+
+    $back = @(Import-StacItem -Path $parquet)
+    Write-Host ("  Import-StacItem samples.parquet                       -> {0} Items" -f $back.Count)
+    $idsBack = @($back.Id | Sort-Object) -join ','
+    Write-Host ("  ids read back match the ids written: {0}" -f ($idsBack -eq (@($all.Id | Sort-Object) -join ',')))
+    $back | Format-Table | Out-String -Width 160 | Write-Host
+}
+
+function Invoke-Bench {
+    $bench = Join-Path $Root 'bench/Invoke-Benchmark.ps1'
+    if (-not (Test-Path -LiteralPath $bench)) {
+        throw "bench/Invoke-Benchmark.ps1 does not exist yet"
+    }
+    Invoke-Build
+    & $bench
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    default { throw "build.ps1 -Task $Task is not implemented yet" }
+}

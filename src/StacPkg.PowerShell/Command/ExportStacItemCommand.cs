@@ -1,0 +1,127 @@
+using System.Management.Automation;
+using StacPkg.Core.Stac;
+
+namespace StacPkg.PowerShell.Command;
+
+/// <summary>
+/// <para type="synopsis">Writes StacItem objects to a .parquet/.geoparquet (STAC GeoParquet), .ndjson/.jsonl or .json (FeatureCollection) file, chosen by extension.</para>
+/// </summary>
+/// <remarks>
+/// Items are written as they arrive. The file appears under its name only when the whole input was
+/// written: a failed or stopped export leaves the target as it was (absent, or the previous file).
+/// </remarks>
+[Cmdlet(VerbsData.Export, "StacItem", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportStacItemCommand : StacCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const int ProgressActivityId = 0x5AC2;
+
+    private IStacItemWriter? _writer;
+    private string _target = "";
+    private ProgressThrottle? _progress;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    public string Path { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public StacItem[] InputObject { get; set; } = [];
+
+    /// <summary>Writes the created file to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        _target = FileSystemPaths.ResolveOutput(this, literal ? LiteralPath : Path, literal);
+        // One decision for the whole file, as Export-Csv asks; declined, the input is consumed and ignored.
+        if (!ShouldProcess(_target, "Export STAC Items"))
+        {
+            return;
+        }
+        try
+        {
+            _writer = StacItemFile.CreateWriter(_target);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
+        }
+        _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC Items to {_target}");
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+        foreach (var item in InputObject)
+        {
+            try
+            {
+                Wait(writer.WriteAsync(item, CancellationToken));
+            }
+            catch (StacFormatException ex)
+            {
+                // The writer refused this Item before taking any of it: report it and go on with the rest.
+                WriteError(StacErrors.InvalidItem(ex, item));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
+            }
+            WriteWarnings(writer);
+            _progress!.Report(() => $"{writer.Count} items written");
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+        try
+        {
+            Wait(writer.CompleteAsync(CancellationToken));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
+        }
+        WriteWarnings(writer);
+        _progress!.Complete();
+        _writer = null;
+        Wait(writer.DisposeAsync());
+        if (PassThru)
+        {
+            WriteObject(new FileInfo(_target));
+        }
+    }
+
+    /// <summary>Reached without EndProcessing when the pipeline failed or was stopped: drops the unfinished file.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _writer is { } writer)
+        {
+            _writer = null;
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        base.Dispose(disposing);
+    }
+
+    private void WriteWarnings(IStacItemWriter writer)
+    {
+        while (writer.Warnings.TryDequeue(out var warning))
+        {
+            WriteWarning(warning);
+        }
+    }
+}

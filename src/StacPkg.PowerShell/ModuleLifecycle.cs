@@ -1,0 +1,51 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace StacPkg.PowerShell;
+
+/// <summary>
+/// Connects the default load context, where PowerShell loads StacPkg.dll, to the module's private
+/// context: when StacPkg.dll first needs StacPkg.Core, the default context cannot find it (it is
+/// not beside StacPkg.dll) and asks this handler, which answers with Core loaded in
+/// <see cref="StacPkgLoadContext"/>. Only Core is answered, so nothing else in the session is
+/// redirected into our context.
+/// </summary>
+public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    private const string CoreAssemblyName = "StacPkg.Core";
+
+    private static readonly object Gate = new();
+    private static bool _hooked;
+
+    /// <summary>Called by Import-Module, also on every -Force re-import of the loaded assembly.</summary>
+    public void OnImport()
+    {
+        lock (Gate)
+        {
+            if (!_hooked)
+            {
+                AssemblyLoadContext.Default.Resolving += ResolveCore;
+                _hooked = true;
+            }
+        }
+    }
+
+    /// <summary>Called by Remove-Module (and by Import-Module -Force before it imports again).</summary>
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        lock (Gate)
+        {
+            if (_hooked)
+            {
+                AssemblyLoadContext.Default.Resolving -= ResolveCore;
+                _hooked = false;
+            }
+        }
+    }
+
+    private static Assembly? ResolveCore(AssemblyLoadContext context, AssemblyName name) =>
+        string.Equals(name.Name, CoreAssemblyName, StringComparison.Ordinal)
+            ? StacPkgLoadContext.Instance.LoadFromAssemblyName(name)
+            : null;
+}

@@ -1,0 +1,64 @@
+using System.Management.Automation;
+
+namespace StacPkg.PowerShell;
+
+/// <summary>
+/// What every StacPkg cmdlet shares: one cancellation source per pipeline run, cancelled by Ctrl+C
+/// (StopProcessing) and handed to every Core call, and blocking waits on Core's async APIs. The
+/// waits run on the pipeline thread, so Write* after them is always on the pipeline thread.
+/// </summary>
+public abstract class StacCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    protected void Wait(Task task)
+    {
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    protected void Wait(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+        Wait(task.AsTask());
+    }
+
+    protected T Wait<T>(ValueTask<T> task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return task.Result;
+        }
+        var asTask = task.AsTask();
+        Wait((Task)asTask);
+        return asTask.Result;
+    }
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>PowerShell disposes a cmdlet when its pipeline ends, also when it failed or was stopped.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModulePath -Force
+
+    # Items of several shapes: many assets, a null geometry, properties that differ between items.
+    $script:items = @(
+        Get-Content -LiteralPath $SentinelJson -Raw | ConvertFrom-Json | ConvertFrom-StacJson
+        Get-Content -LiteralPath $NaipJson -Raw | ConvertFrom-Json | ConvertFrom-StacJson
+        Get-Content -LiteralPath $ItemsNdjson | ConvertFrom-Json | ConvertFrom-StacJson
+    )
+
+    # JSON with object keys sorted and timestamps as instants, so equal Items compare equal
+    # whatever the member order or the fractional digits of a timestamp.
+    function ConvertTo-CanonicalJson([Parameter(ValueFromPipeline)] $Item) {
+        process {
+            $value = ConvertTo-StacJson $Item -Compress | ConvertFrom-Json -AsHashtable
+            Format-Canonical $value | ConvertTo-Json -Depth 100 -Compress
+        }
+    }
+    function Format-Canonical($Value) {
+        if ($Value -is [System.Collections.IDictionary]) {
+            $sorted = [ordered]@{}
+            foreach ($key in $Value.Keys | Sort-Object) { $sorted[$key] = Format-Canonical $Value[$key] }
+            return $sorted
+        }
+        if ($Value -is [System.Collections.IList]) {
+            return , @($Value | ForEach-Object { Format-Canonical $_ })
+        }
+        if ($Value -is [datetime]) {
+            return $Value.ToUniversalTime().ToString('o')
+        }
+        $Value
+    }
+}
+
+Describe 'Export-StacItem and Import-StacItem' {
+    It 'round-trips Items through <Extension>' -ForEach @(
+        @{ Extension = '.ndjson' }
+        @{ Extension = '.json' }
+        @{ Extension = '.parquet' }
+    ) {
+        $path = Join-Path $TestDrive "items$Extension"
+        $items | Export-StacItem -Path $path
+        $path | Should -Exist
+        $back = @(Import-StacItem -Path $path)
+        $back.Count | Should -Be $items.Count
+        $back.Id | Should -Be $items.Id
+        for ($i = 0; $i -lt $items.Count; $i++) {
+            ConvertTo-CanonicalJson $back[$i] | Should -Be (ConvertTo-CanonicalJson $items[$i]) -Because "item $($items[$i].Id)"
+        }
+    }
+
+    It 'filters by -Collection and -Id with wildcards' {
+        $path = Join-Path $TestDrive 'filter.ndjson'
+        $items | Export-StacItem -Path $path
+        @(Import-StacItem -Path $path -Collection 'sentinel-*').Count | Should -Be 2
+        @(Import-StacItem -Path $path -Id 'pr_m_*_nw_*').Id | Should -Be @('pr_m_1806551_nw_20_030_20221212_20230329', 'pr_m_1806544_nw_20_030_20221212_20230329')
+        @(Import-StacItem -Path $path -Collection 'naip' -Id '*1806550*').Count | Should -Be 1
+    }
+
+    It 'reads every file a wildcard -Path names, and files piped by name' {
+        $folder = Join-Path $TestDrive 'many'
+        $null = New-Item -ItemType Directory -Path $folder
+        $items[0..1] | Export-StacItem -Path (Join-Path $folder 'a.ndjson')
+        $items[2..3] | Export-StacItem -Path (Join-Path $folder 'b.parquet')
+        @(Import-StacItem -Path (Join-Path $folder '*')).Count | Should -Be 4
+        @(Get-ChildItem -LiteralPath $folder | Import-StacItem).Count | Should -Be 4
+    }
+
+    It 'returns the file with -PassThru' {
+        $file = $items | Export-StacItem -Path (Join-Path $TestDrive 'passthru.parquet') -PassThru
+        $file | Should -BeOfType [System.IO.FileInfo]
+        $file.Length | Should -BeGreaterThan 0
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.parquet'
+        $items | Export-StacItem -Path $path -WhatIf
+        $path | Should -Not -Exist
+    }
+
+    It 'leaves no <Extension> file when the input fails mid-way' -ForEach @(
+        @{ Extension = '.ndjson' }
+        @{ Extension = '.json' }
+        @{ Extension = '.parquet' }
+    ) {
+        $path = Join-Path $TestDrive "broken$Extension"
+        { & { $items[0]; $items[1]; throw 'the source failed' } | Export-StacItem -Path $path } | Should -Throw '*the source failed*'
+        $path | Should -Not -Exist
+        Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*broken*' | Should -BeNullOrEmpty
+    }
+
+    It 'stops promptly on Ctrl+C and leaves no <Extension> file' -ForEach @(
+        @{ Extension = '.ndjson' }
+        @{ Extension = '.parquet' }
+    ) {
+        $path = Join-Path $TestDrive "stopped$Extension"
+        # PowerShell.Stop() is what Ctrl+C does to a running pipeline.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+            param($ModulePath, $Item, $Path)
+            Import-Module $ModulePath
+            & { while ($true) { $Item } } | Export-StacItem -Path $Path
+        }).AddArgument($ModulePath).AddArgument($items[0]).AddArgument($path)
+        try {
+            $running = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $ps.InvocationStateInfo.State | Should -Be 'Running' -Because ($ps.Streams.Error | Out-String)
+            $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            $ps.Dispose()
+        }
+        $path | Should -Not -Exist
+        Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*stopped*' | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the previous file when a replacement fails mid-way' {
+        $path = Join-Path $TestDrive 'keep.ndjson'
+        $items[0] | Export-StacItem -Path $path
+        $before = Get-Content -LiteralPath $path -Raw
+        { & { $items[1]; throw 'the source failed' } | Export-StacItem -Path $path } | Should -Throw
+        Get-Content -LiteralPath $path -Raw | Should -Be $before
+    }
+
+    It 'refuses an unknown extension before writing anything' {
+        $path = Join-Path $TestDrive 'items.txt'
+        { $items | Export-StacItem -Path $path } | Should -Throw
+        $path | Should -Not -Exist
+    }
+
+    It 'reports a missing file and goes on with the next' {
+        $good = Join-Path $TestDrive 'good.ndjson'
+        $items[0] | Export-StacItem -Path $good
+        $read = @(Import-StacItem -LiteralPath (Join-Path $TestDrive 'missing.ndjson'), $good -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $read.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
+    }
+
+    It 'reports invalid lines of a file with the file and line, and reads the rest' {
+        $path = Join-Path $TestDrive 'mixed.ndjson'
+        $lines = @(Get-Content -LiteralPath $ItemsNdjson)
+        Set-Content -LiteralPath $path -Value $lines[0], '{"type":"Feature","id":"x"', $lines[1]
+        $read = @(Import-StacItem -LiteralPath $path -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $read.Count | Should -Be 2
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStacItem*'
+        $errors[0].Exception.Message | Should -Match 'mixed\.ndjson'
+        $errors[0].Exception.Message | Should -Match 'line 2'
+    }
+}
+
+Describe 'ConvertTo-StacJson' {
+    It 'writes one line per Item with -Compress (NDJSON)' {
+        $lines = @($items | ConvertTo-StacJson -Compress)
+        $lines.Count | Should -Be $items.Count
+        $lines | ForEach-Object { $_ | Should -Not -Match "`n" }
+        ($lines[0] | ConvertFrom-Json).id | Should -Be $items[0].Id
+    }
+
+    It 'writes indented JSON that reads back into the same Item' {
+        $json = ConvertTo-StacJson $items[0]
+        $json | Should -Match "`n"
+        ConvertTo-CanonicalJson ($json | ConvertFrom-StacJson) | Should -Be (ConvertTo-CanonicalJson $items[0])
+    }
+}
