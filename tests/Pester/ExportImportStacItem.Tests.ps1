@@ -94,28 +94,37 @@ Describe 'Export-StacItem and Import-StacItem' {
         @{ Extension = '.ndjson' }
         @{ Extension = '.parquet' }
     ) {
-        $path = Join-Path $TestDrive "stopped$Extension"
-        # PowerShell.Stop() is what Ctrl+C does to a running pipeline.
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript({
-            param($ModulePath, $Item, $Path)
-            Import-Module $ModulePath
-            & { while ($true) { $Item } } | Export-StacItem -Path $Path
-        }).AddArgument($ModulePath).AddArgument($items[0]).AddArgument($path)
-        try {
-            $running = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500
-            $ps.InvocationStateInfo.State | Should -Be 'Running' -Because ($ps.Streams.Error | Out-String)
-            $stopwatch = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 5
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        }
-        finally {
-            $ps.Dispose()
-        }
-        $path | Should -Not -Exist
-        Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*stopped*' | Should -BeNullOrEmpty
+        $folder = Join-Path $TestDrive "stop$Extension"
+        $null = New-Item -ItemType Directory -Path $folder
+        # In a child process, away from the test runner's own runspace; PowerShell.Stop() is what
+        # Ctrl+C does to a running pipeline.
+        $run = Invoke-ChildPwsh @"
+Import-Module '$ModulePath'
+`$item = Get-Content -LiteralPath '$ItemsNdjson' -First 1 | ConvertFrom-Json | ConvertFrom-StacJson
+`$ps = [powershell]::Create()
+# A slow, bounded source: Ctrl+C finds the export mid-way, and the file stays small whatever happens.
+`$null = `$ps.AddScript('param(`$m, `$i, `$p)
+    Import-Module `$m
+    `$end = [datetime]::UtcNow.AddSeconds(30)
+    & { while ([datetime]::UtcNow -lt `$end) { `$i; Start-Sleep -Milliseconds 2 } } | Export-StacItem -Path `$p').
+    AddArgument('$ModulePath').AddArgument(`$item).AddArgument((Join-Path '$folder' 'items$Extension'))
+`$null = `$ps.BeginInvoke()
+Start-Sleep -Milliseconds 1500
+'before=' + `$ps.InvocationStateInfo.State
+# Count only: enumerating a stream that is still open blocks until the pipeline ends.
+'errors=' + `$ps.Streams.Error.Count
+`$stopwatch = [Diagnostics.Stopwatch]::StartNew()
+`$ps.Stop()
+'stopped-fast=' + (`$stopwatch.Elapsed.TotalSeconds -lt 5)
+'after=' + `$ps.InvocationStateInfo.State
+`$ps.Dispose()
+'files=' + @(Get-ChildItem -LiteralPath '$folder' -Force).Count
+"@
+        $run.Output | Should -Contain 'before=Running' -Because ($run.Output -join "`n")
+        $run.Output | Should -Contain 'errors=0'
+        $run.Output | Should -Contain 'stopped-fast=True'
+        $run.Output | Should -Contain 'after=Stopped'
+        $run.Output | Should -Contain 'files=0'
     }
 
     It 'keeps the previous file when a replacement fails mid-way' {
