@@ -186,6 +186,19 @@ public sealed class GeoParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Geometry_members_beyond_the_shape_come_back()
+    {
+        var item = Item("a", new JsonMap { ["datetime"] = "2020-01-01T00:00:00Z" });
+        item.Geometry!["bbox"] = new List<object?> { 10.0, 20.0, 10.0, 20.0 };
+        var plain = Item("b", new JsonMap { ["datetime"] = "2020-01-01T00:00:00Z" });
+        var back = await ReadAsync(await WriteAsync(Path.Combine(_dir, "members.parquet"), [item, plain]));
+
+        JsonAssert.Equal(new List<object?> { 10.0, 20.0, 10.0, 20.0 }, back[0].Geometry!["bbox"]);
+        Assert.False(back[1].Geometry!.ContainsKey("bbox"));
+        Assert.False(back[0].Properties.ContainsKey("stacpkg:geometry_members"));
+    }
+
+    [Fact]
     public async Task Unknown_top_level_fields_come_back_at_the_top_level()
     {
         var item = Item("a", new JsonMap { ["datetime"] = "2020-01-01T00:00:00Z" });

@@ -37,6 +37,7 @@ internal sealed class ItemColumns
         var item = new JsonMap(16);
         var properties = new JsonMap();
         var extra = new JsonMap();
+        JsonMap? geometryMembers = null;
         foreach (var column in _columns)
         {
             var value = column.Read();
@@ -50,6 +51,9 @@ internal sealed class ItemColumns
                     {
                         item["bbox"] = BboxList(value);
                     }
+                    break;
+                case GeometryMembers.Column:
+                    geometryMembers = value as JsonMap;
                     break;
                 case "type" or "stac_version" or "stac_extensions" or "id" or "links" or "assets" or "collection":
                     if (value is not null)
@@ -69,6 +73,10 @@ internal sealed class ItemColumns
                     }
                     break;
             }
+        }
+        if (geometryMembers is not null && item.Get("geometry") is JsonMap geometry)
+        {
+            GeometryMembers.Restore(geometry, geometryMembers);
         }
         item.TryAdd("type", "Feature");
         item["properties"] = properties;

@@ -27,6 +27,9 @@ internal sealed class ItemSchemaInference
     public BoundingBox Bounds => _bounds;
     public bool HasZBbox { get; private set; }
 
+    /// <summary>Some geometry carries members besides its type and coordinates (e.g. its own "bbox").</summary>
+    public bool HasGeometryMembers { get; private set; }
+
     // Names are checked on the caller's thread while Merge may run on another, so they are kept apart.
     private readonly HashSet<string> _propertyNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _itemFieldNames = new(StringComparer.Ordinal);
@@ -40,6 +43,7 @@ internal sealed class ItemSchemaInference
             _bounds.Extend(item.Geometry);
         }
         HasZBbox |= item.Bbox is { Length: 6 };
+        HasGeometryMembers |= item.Geometry is not null && GeometryMembers.Of(item.Geometry) is not null;
         Links.Merge(json["links"]);
         Assets.Merge(json["assets"]);
         foreach (var (name, value) in item.Properties)

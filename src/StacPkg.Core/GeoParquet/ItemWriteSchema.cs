@@ -44,6 +44,10 @@ internal sealed class ItemWriteSchema
         inference.Assets.Seal();
         AddColumn("assets", inference.Assets, false);
         AddColumn("collection", Leaf(ColumnKind.String), false);
+        if (inference.HasGeometryMembers)
+        {
+            AddColumn(GeometryMembers.Column, Leaf(ColumnKind.Json), false);
+        }
         foreach (var (name, type) in inference.Properties)
         {
             type.Seal();
@@ -114,6 +118,17 @@ internal sealed class ItemWriteSchema
             return;
         }
         column.Seen = stamp;
+        if (name == "geometry" && record[position] == BinaryJson.Object)
+        {
+            var geometry = (JsonMap)BinaryJson.Read(record, ref position, context.Keys)!;
+            column.Node.Shred(geometry, 0);
+            if (columns.TryGetValue(GeometryMembers.Column, out var members))
+            {
+                members.Seen = stamp;
+                members.Node.Shred(GeometryMembers.Of(geometry), 0);
+            }
+            return;
+        }
         if (name == "bbox" && record[position] == BinaryJson.Array)
         {
             // A STAC bbox array becomes the covering struct.
