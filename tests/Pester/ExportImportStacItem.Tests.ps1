@@ -160,6 +160,45 @@ Start-Sleep -Milliseconds 1500
         $errors[0].Exception.Message | Should -Match 'mixed\.ndjson'
         $errors[0].Exception.Message | Should -Match 'line 2'
     }
+    It 'reports every kind of bad line with its line and reason, and exports the good Items' {
+        $good = @(Get-Content -LiteralPath $ItemsNdjson)[1]
+        $bad = [ordered]@{
+            'truncated'      = '{"type":"Feature","stac_version":"1.0.0","id":"t","properties":{'
+            'not an item'    = '{"type":"Feature","id":"f","geometry":null,"properties":{}}'
+            'missing id'     = '{"type":"Feature","stac_version":"1.0.0","geometry":null,"properties":{"datetime":"2020-01-01T00:00:00Z"}}'
+            'bad geometry'   = '{"type":"Feature","stac_version":"1.0.0","id":"g","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]},"bbox":[0,0,1,1],"properties":{"datetime":"2020-01-01T00:00:00Z"}}'
+            'bad bbox'       = '{"type":"Feature","stac_version":"1.0.0","id":"b","geometry":null,"bbox":"0,0,1,1","properties":{"datetime":"2020-01-01T00:00:00Z"}}'
+        }
+        $lines = [System.Collections.Generic.List[byte[]]]::new()
+        foreach ($line in @($good) + $bad.Values + @($good -replace '"dataset_geo"', '"dataset_geo_2"')) {
+            $lines.Add([Text.Encoding]::UTF8.GetBytes($line + "`n"))
+        }
+        # Invalid UTF-8 inside a string value, on its own line (line 7).
+        $utf8 = [Text.Encoding]::UTF8.GetBytes('{"type":"Feature","stac_version":"1.0.0","id":"u","geometry":null,"properties":{"datetime":"2020-01-01T00:00:00Z","title":"XX"}}' + "`n")
+        $at = [Array]::IndexOf($utf8, [byte][char]'X')
+        $utf8[$at] = 0xC3; $utf8[$at + 1] = 0x28
+        $lines.Insert(6, $utf8)
+        $path = Join-Path $TestDrive 'bad-lines.ndjson'
+        [IO.File]::WriteAllBytes($path, [byte[]]($lines | ForEach-Object { $_ }))
+        $target = Join-Path $TestDrive 'good-only.parquet'
+
+        Import-StacItem -LiteralPath $path -ErrorVariable errors -ErrorAction SilentlyContinue |
+            Export-StacItem -LiteralPath $target
+
+        $errors.Count | Should -Be 6
+        $messages = $errors | ForEach-Object { $_.Exception.Message }
+        foreach ($line in 2..7) {
+            $messages | Where-Object { $_ -match "line $line\b" } | Should -Not -BeNullOrEmpty -Because "line $line is bad"
+        }
+        ($messages -join "`n") | Should -Match 'truncated'
+        ($messages -join "`n") | Should -Match 'stac_version'
+        ($messages -join "`n") | Should -Match 'id'
+        ($messages -join "`n") | Should -Match 'Polygon'
+        ($messages -join "`n") | Should -Match 'bbox'
+        ($messages -join "`n") | Should -Match 'UTF-8'
+        $errors | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'InvalidData' }
+        (Import-StacItem -LiteralPath $target).Id | Should -Be @('dataset_geo', 'dataset_geo_2')
+    }
 }
 
 Describe 'ConvertTo-StacJson' {

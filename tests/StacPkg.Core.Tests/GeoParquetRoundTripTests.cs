@@ -237,30 +237,34 @@ public sealed class GeoParquetRoundTripTests : IDisposable
     }
 
     [Fact]
-    public async Task Schema_drift_over_100000_items_keeps_every_value()
+    public async Task Schema_drift_in_an_ndjson_stream_of_100000_items_keeps_every_value()
     {
         const int count = 100_000;
-        IEnumerable<StacItem> Items()
+        var ndjson = Path.Combine(_dir, "drift.ndjson");
+        await using (var lines = new StreamWriter(ndjson))
         {
             for (var i = 0; i < count; i++)
             {
-                var properties = new JsonMap
-                {
-                    ["datetime"] = "2020-01-01T00:00:00Z",
-                    // A string for the first half, a number after.
-                    ["drift"] = i < count / 2 ? (object)$"s{i}" : (long)i,
-                };
-                if (i == count - 1)
-                {
-                    properties["late"] = "only in the last item";
-                }
-                yield return Item($"item-{i}", properties);
+                // "drift" is a string for the first half and a number after; "late" appears only in the last item.
+                var drift = i < count / 2 ? $"\"s{i}\"" : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var late = i == count - 1 ? ",\"late\":\"only in the last item\"" : "";
+                await lines.WriteLineAsync(
+                    $"{{\"type\":\"Feature\",\"stac_version\":\"1.1.0\",\"id\":\"item-{i}\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{i % 180},1]}}," +
+                    $"\"bbox\":[{i % 180},1,{i % 180},1],\"properties\":{{\"datetime\":\"2020-01-01T00:00:00Z\",\"drift\":{drift}{late}}},\"links\":[],\"assets\":{{}}}}");
             }
         }
-        var path = await WriteAsync(Path.Combine(_dir, "drift.parquet"), Items());
+        var parquet = Path.Combine(_dir, "drift.parquet");
+        await using (var writer = new GeoParquetItemWriter(parquet))
+        {
+            await foreach (var result in StacItemFile.ReadAsync(ndjson, default))
+            {
+                await writer.WriteAsync(result.Item ?? throw result.Error!, default);
+            }
+            await writer.CompleteAsync(default);
+        }
 
         var n = 0;
-        await foreach (var item in GeoParquetItemReader.ReadAsync(path, default))
+        await foreach (var item in GeoParquetItemReader.ReadAsync(parquet, default))
         {
             Assert.Equal($"item-{n}", item.Id);
             Assert.Equal(n < count / 2 ? $"s{n}" : (long)n, item.Properties["drift"]);
