@@ -27,6 +27,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
         Channel.CreateBounded<List<(StacItem, JsonMap)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
     private readonly Task _spooling;
+    private readonly BatchGcScope _gc;
     private List<(StacItem Item, JsonMap Json)> _batch = new(BatchSize);
     private bool _completed;
 
@@ -40,6 +41,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         }
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
+        _gc = new BatchGcScope();
     }
 
     public long Count { get; private set; }
@@ -169,5 +171,6 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         // A failure here was already reported by WriteAsync or CompleteAsync, or nobody is waiting for the file.
         await _spooling.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         _spool.Dispose();
+        _gc.Dispose();
     }
 }

@@ -14,6 +14,7 @@ internal static class ReadAhead
 
     public static async IAsyncEnumerable<T> Run<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var gc = new BatchGcScope();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(() => ProduceAsync(source, channel.Writer, stop.Token), stop.Token);
