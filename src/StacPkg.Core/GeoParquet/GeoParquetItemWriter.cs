@@ -33,12 +33,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
 
     public GeoParquetItemWriter(string path)
     {
-        _path = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(_path)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"the folder '{directory}' does not exist");
-        }
+        _path = AtomicFile.FullPathInExistingFolder(path);
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
         _gc = new BatchGcScope();

@@ -11,14 +11,23 @@ public sealed class AtomicFile : IDisposable
 
     public AtomicFile(string targetPath)
     {
-        TargetPath = Path.GetFullPath(targetPath);
+        TargetPath = FullPathInExistingFolder(targetPath);
         var directory = Path.GetDirectoryName(TargetPath)!;
+        TempPath = Path.Combine(directory, $".{Path.GetFileName(TargetPath)}.{Guid.NewGuid():N}.tmp");
+        Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+    }
+
+    /// <summary>The full path of <paramref name="path"/>, whose folder must exist: output files are never written into a folder made up on the way.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static string FullPathInExistingFolder(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"the folder '{directory}' does not exist");
         }
-        TempPath = Path.Combine(directory, $".{Path.GetFileName(TargetPath)}.{Guid.NewGuid():N}.tmp");
-        Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        return full;
     }
 
     public string TargetPath { get; }
