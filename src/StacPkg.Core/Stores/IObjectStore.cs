@@ -1,0 +1,25 @@
+namespace StacPkg.Core.Stores;
+
+/// <summary>
+/// One object store (a file system, an HTTP origin, an S3 endpoint, an Azure account). Implementations
+/// are safe for concurrent use and reuse one client with connection pooling.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>The object's facts, or null when it does not exist.</summary>
+    /// <exception cref="StoreException">The store could not answer (unreachable, denied, …).</exception>
+    Task<ObjectFacts?> HeadAsync(AssetLocation location, CancellationToken cancellationToken);
+
+    /// <summary>Streams the object's bytes from <paramref name="offset"/>, <paramref name="length"/> bytes or to the end.</summary>
+    Task<Stream> OpenReadAsync(AssetLocation location, long offset, long? length, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="content"/> as the object so that no partial object is ever visible under
+    /// the key, verifies the stored size, and returns the facts of the written object.
+    /// </summary>
+    Task<ObjectFacts> WriteAsync(AssetLocation location, Stream content, long? length, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken);
+
+    Task DeleteAsync(AssetLocation location, CancellationToken cancellationToken);
+}

@@ -1,0 +1,18 @@
+namespace StacPkg.Core.Stores;
+
+/// <summary>Endpoints and credentials for the stores; anything unset comes from the environment (AWS chain, AZURE_STORAGE_CONNECTION_STRING).</summary>
+public sealed record StoreOptions
+{
+    /// <summary>S3-compatible endpoint for rows that name none (-EndpointUrl); else AWS_ENDPOINT_URL; else AWS.</summary>
+    public string? S3EndpointUrl { get; init; }
+
+    /// <summary>Azure Storage connection string; else AZURE_STORAGE_CONNECTION_STRING.</summary>
+    public string? AzureConnectionString { get; init; }
+
+    /// <summary>Azure account key (with the account URL from the row), or a SAS token.</summary>
+    public string? AzureAccountKey { get; init; }
+    public string? AzureSasToken { get; init; }
+
+    /// <summary>Base directory for relative file paths.</summary>
+    public string? BaseDirectory { get; init; }
+}
