@@ -1,0 +1,29 @@
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Lock;
+
+/// <summary>One row of the asset lock (schema v1): an asset's location and the object facts observed when it was locked.</summary>
+public sealed class AssetLockEntry
+{
+    public string ItemId { get; set; } = "";
+    public string AssetKey { get; set; } = "";
+    public string StoreType { get; set; } = "";
+    public string? StoreContainer { get; set; }
+    public string? StoreEndpointUrl { get; set; }
+    public string Key { get; set; } = "";
+    public long? SizeBytes { get; set; }
+    public string? ETag { get; set; }
+
+    /// <summary>ISO-8601 UTC, as stored.</summary>
+    public string? LastModified { get; set; }
+
+    /// <summary>Multihash hex (sha2-256: "1220…"), when known.</summary>
+    public string? FileChecksum { get; set; }
+
+    public AssetLocation Location => new(StoreType, StoreContainer, StoreEndpointUrl, Key);
+
+    /// <summary>The href rebuilt from the location fields.</summary>
+    public string Href => Location.ToHref();
+
+    public override string ToString() => $"{ItemId}/{AssetKey}";
+}
