@@ -13,8 +13,12 @@
     CmdletsToExport      = @(
         'ConvertFrom-StacJson'
         'ConvertTo-StacJson'
+        'Export-StacAssetLock'
         'Export-StacItem'
+        'Import-StacAssetLock'
         'Import-StacItem'
+        'New-StacAssetLock'
+        'Test-StacAssetLock'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
