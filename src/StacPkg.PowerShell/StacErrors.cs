@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.Lock;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell;
@@ -23,4 +24,57 @@ internal static class StacErrors
 
     public static ErrorRecord FileWriteFailed(Exception error, string path) =>
         new(error, "FileWriteFailed", ErrorCategory.WriteError, path);
+
+    /// <summary>
+    /// A lock row that did not validate, with the row as target. The category says what a script
+    /// can do about it: the object is gone (ObjectNotFound), the store did not answer
+    /// (ConnectionError), or the object differs from the lock (InvalidResult).
+    /// </summary>
+    public static ErrorRecord AssetInvalid(AssetValidationResult result)
+    {
+        var reasons = string.Join("; ", result.Reasons);
+        var (id, category) = result.Observed is not null
+            ? ("AssetMismatch", ErrorCategory.InvalidResult)
+            : result.Reasons.Any(r => r.StartsWith("missing", StringComparison.OrdinalIgnoreCase) || r.StartsWith("not found", StringComparison.OrdinalIgnoreCase))
+                ? ("AssetMissing", ErrorCategory.ObjectNotFound)
+                : result.Reasons.Any(r => r.StartsWith("unreachable", StringComparison.OrdinalIgnoreCase) || r.StartsWith("unauthorized", StringComparison.OrdinalIgnoreCase))
+                    ? ("AssetUnreachable", ErrorCategory.ConnectionError)
+                    : ("AssetInvalid", ErrorCategory.InvalidData);
+        return new ErrorRecord(new InvalidOperationException($"Asset {Describe(result.Entry)} does not match the lock: {reasons}"),
+            id, category, result.Entry);
+    }
+
+    /// <summary>A lock file, or one row of it, that could not be read; the target is the file.</summary>
+    public static ErrorRecord LockReadFailed(AssetLockException error) =>
+        new(error, error.Row is null ? "AssetLockUnreadable" : "AssetLockRowInvalid", ErrorCategory.InvalidData, error.Path);
+
+    /// <summary>
+    /// An asset that got no lock row: an href that is not a supported form (InvalidData), or an
+    /// object its store could not show (ObjectNotFound / ConnectionError). The target is the row
+    /// when there is one, else "item/asset".
+    /// </summary>
+    public static ErrorRecord AssetNotLocked(AssetLockBuildResult result)
+    {
+        var message = result.Error ?? "not locked";
+        var (id, category) = result.Entry is null
+            ? ("UnsupportedAssetHref", ErrorCategory.InvalidData)
+            : message.EndsWith(": missing", StringComparison.Ordinal)
+                ? ("AssetMissing", ErrorCategory.ObjectNotFound)
+                : ("AssetProbeFailed", ErrorCategory.ConnectionError);
+        return new ErrorRecord(new InvalidOperationException(message), id, category, (object?)result.Entry ?? $"{result.ItemId}/{result.AssetKey}");
+    }
+
+    /// <summary>"item/asset (href)", with the href only when the row's location rebuilds one.</summary>
+    public static string Describe(AssetLockEntry entry)
+    {
+        try
+        {
+            return $"{entry.ItemId}/{entry.AssetKey} ({entry.Href})";
+        }
+        catch (Exception)
+        {
+            // A row with an unknown store type has no href; its identity is still worth naming.
+            return $"{entry.ItemId}/{entry.AssetKey}";
+        }
+    }
 }
