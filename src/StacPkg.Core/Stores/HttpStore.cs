@@ -19,12 +19,13 @@ public sealed class HttpStore : IObjectStore
     private readonly HttpClient _client;
     private readonly TimeSpan _requestTimeout;
 
-    public HttpStore() : this(SharedClient.Value, TimeSpan.FromSeconds(60)) { }
+    public HttpStore() : this(null, TimeSpan.FromSeconds(60)) { }
 
+    /// <param name="client">Null for the shared pooled client.</param>
     /// <param name="requestTimeout">Limit for a response's headers, and for each read of a body.</param>
-    internal HttpStore(HttpClient client, TimeSpan requestTimeout)
+    internal HttpStore(HttpClient? client, TimeSpan requestTimeout)
     {
-        _client = client;
+        _client = client ?? SharedClient.Value;
         _requestTimeout = requestTimeout;
     }
 
