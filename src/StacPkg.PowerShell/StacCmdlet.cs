@@ -11,11 +11,11 @@ public abstract class StacCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
 
-    protected CancellationToken CancellationToken => _stopping.Token;
+    protected internal CancellationToken CancellationToken => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    protected void Wait(Task task)
+    protected internal void Wait(Task task)
     {
         try
         {

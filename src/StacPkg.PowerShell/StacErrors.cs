@@ -61,6 +61,11 @@ internal static class StacErrors
             : message.EndsWith(": missing", StringComparison.Ordinal)
                 ? ("AssetMissing", ErrorCategory.ObjectNotFound)
                 : ("AssetProbeFailed", ErrorCategory.ConnectionError);
+        // Core names the asset in some messages and not in others (a store's own failure): name it once.
+        if (!message.StartsWith("item '", StringComparison.Ordinal))
+        {
+            message = $"item '{result.ItemId}' asset '{result.AssetKey}': {message}";
+        }
         return new ErrorRecord(new InvalidOperationException(message), id, category, (object?)result.Entry ?? $"{result.ItemId}/{result.AssetKey}");
     }
 

@@ -14,7 +14,7 @@ namespace StacPkg.PowerShell.Command;
 /// </remarks>
 [Cmdlet(VerbsData.Export, "StacAssetLock", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, long>
+public sealed class ExportStacAssetLockCommand : StacCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -23,6 +23,7 @@ public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry,
     private string _target = "";
     private bool _accepted;
     private ProgressThrottle? _progress;
+    private StreamingOperation<AssetLockEntry, long>? _operation;
     private long _fed;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -46,6 +47,7 @@ public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry,
         // One decision for the whole file, as Export-Csv asks; declined, the input is consumed and ignored.
         _accepted = ShouldProcess(_target, "Export asset lock");
         _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing asset lock {_target}");
+        _operation = new(this, Start, Emit, OperationFailed);
     }
 
     protected override void ProcessRecord()
@@ -58,7 +60,7 @@ public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry,
         {
             if (entry is not null)
             {
-                Feed(entry);
+                _operation!.Feed(entry);
                 _fed++;
                 _progress!.Report(() => $"{_fed} rows written");
             }
@@ -71,13 +73,12 @@ public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry,
         {
             return;
         }
-        // No input at all still makes a lock: an empty one, as an empty selection deserves.
-        StartOperation();
-        Complete();
+        // No input at all still makes a lock (Complete starts the write): an empty one, as an empty selection deserves.
+        _operation!.Complete();
         _progress!.Complete();
     }
 
-    protected override IAsyncEnumerable<long> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
+    private IAsyncEnumerable<long> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
         WriteAsync(input, cancellationToken);
 
     // The write as a one-result stream, so it runs beside the pipeline like the other streaming cmdlets.
@@ -86,7 +87,7 @@ public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry,
         yield return await AssetLockFile.WriteAsync(_target, input, cancellationToken).ConfigureAwait(false);
     }
 
-    protected override void Emit(long rows)
+    private void Emit(long rows)
     {
         if (PassThru)
         {
@@ -94,8 +95,18 @@ public sealed class ExportStacAssetLockCommand : StreamingCmdlet<AssetLockEntry,
         }
     }
 
-    protected override ErrorRecord OperationFailed(Exception error) => error is AssetLockException lockError
+    private ErrorRecord OperationFailed(Exception error) => error is AssetLockException lockError
         // A lock with a duplicate or incomplete row would be ambiguous: no file rather than a wrong one.
         ? new ErrorRecord(lockError, "AssetLockRowRefused", ErrorCategory.InvalidData, _target)
         : StacErrors.FileWriteFailed(error, _target);
+
+    /// <summary>Reached without EndProcessing when the pipeline failed or was stopped: the write is cancelled and no file appears.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _operation?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
 }

@@ -15,12 +15,13 @@ namespace StacPkg.PowerShell.Command;
 /// </remarks>
 [Cmdlet(VerbsCommon.New, "StacAssetLock")]
 [OutputType(typeof(AssetLockEntry))]
-public sealed class NewStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, AssetLockBuildResult>
+public sealed class NewStacAssetLockCommand : StacCmdlet
 {
     private const int ProgressActivityId = 0x5AC6;
 
     private AssetLockBuilder? _builder;
     private ObjectStores? _stores;
+    private StreamingOperation<AssetLockEntry, AssetLockBuildResult>? _operation;
     private ProgressThrottle? _progress;
     private long _locked;
 
@@ -69,6 +70,7 @@ public sealed class NewStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, As
             _stores = new ObjectStores(new StoreOptions { S3EndpointUrl = EndpointUrl, BaseDirectory = baseDirectory });
         }
         _progress = new ProgressThrottle(this, ProgressActivityId, "Locking STAC assets");
+        _operation = new(this, Start, Emit, OperationFailed);
     }
 
     protected override void ProcessRecord()
@@ -89,7 +91,7 @@ public sealed class NewStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, As
                 }
                 else
                 {
-                    Feed(entry);
+                    _operation!.Feed(entry);
                 }
             }
             WriteWarnings();
@@ -98,15 +100,18 @@ public sealed class NewStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, As
 
     protected override void EndProcessing()
     {
-        Complete();
+        if (!NoProbe)
+        {
+            _operation!.Complete();
+        }
         WriteWarnings();
         _progress!.Complete();
     }
 
-    protected override IAsyncEnumerable<AssetLockBuildResult> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
+    private IAsyncEnumerable<AssetLockBuildResult> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
         _builder!.ProbeAsync(input, _stores!.For, cancellationToken);
 
-    protected override void Emit(AssetLockBuildResult result)
+    private void Emit(AssetLockBuildResult result)
     {
         WriteWarnings();
         if (result.Error is { } error)
@@ -122,7 +127,7 @@ public sealed class NewStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, As
         _progress!.Report(() => $"{_locked} assets locked");
     }
 
-    protected override ErrorRecord OperationFailed(Exception error) =>
+    private static ErrorRecord OperationFailed(Exception error) =>
         new(error, "AssetLockFailed", ErrorCategory.NotSpecified, null);
 
     // Core queues its warnings (dropped query strings: the message never holds the query itself);
@@ -137,12 +142,13 @@ public sealed class NewStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, As
 
     protected override void Dispose(bool disposing)
     {
-        // The probes first (they use the stores), then the stores.
-        base.Dispose(disposing);
-        if (disposing && _stores is { } stores)
+        if (disposing)
         {
+            // The probes first (they use the stores), then the stores.
+            _operation?.Dispose();
+            _stores?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _stores = null;
-            stores.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+        base.Dispose(disposing);
     }
 }

@@ -16,13 +16,14 @@ namespace StacPkg.PowerShell.Command;
 [Cmdlet(VerbsDiagnostic.Test, "StacAssetLock", DefaultParameterSetName = ResultSet)]
 [OutputType(typeof(AssetValidationResult), ParameterSetName = [ResultSet])]
 [OutputType(typeof(bool), ParameterSetName = [QuietSet])]
-public sealed class TestStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, AssetValidationResult>
+public sealed class TestStacAssetLockCommand : StacCmdlet
 {
     private const string ResultSet = "Result";
     private const string QuietSet = "Quiet";
     private const int ProgressActivityId = 0x5AC4;
 
     private ObjectStores? _stores;
+    private StreamingOperation<AssetLockEntry, AssetValidationResult>? _operation;
     private ProgressThrottle? _progress;
     private long _checked;
     private long _invalid;
@@ -55,6 +56,7 @@ public sealed class TestStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, A
             BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
         });
         _progress = new ProgressThrottle(this, ProgressActivityId, "Checking asset lock rows against their stores");
+        _operation = new(this, Start, Emit, OperationFailed);
     }
 
     protected override void ProcessRecord()
@@ -63,14 +65,14 @@ public sealed class TestStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, A
         {
             if (entry is not null)
             {
-                Feed(entry);
+                _operation!.Feed(entry);
             }
         }
     }
 
     protected override void EndProcessing()
     {
-        Complete();
+        _operation!.Complete();
         _progress!.Complete();
         if (Quiet)
         {
@@ -78,11 +80,11 @@ public sealed class TestStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, A
         }
     }
 
-    protected override IAsyncEnumerable<AssetValidationResult> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
-        new AssetValidator(new AssetValidationOptions { ThrottleLimit = ThrottleLimit, Checksum = Checksum })
-            .ValidateAsync(input, _stores!.For, cancellationToken);
+    private IAsyncEnumerable<AssetValidationResult> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
+        new AssetValidator(_stores!.For, new AssetValidationOptions { ThrottleLimit = ThrottleLimit, Checksum = Checksum })
+            .ValidateAsync(input, cancellationToken);
 
-    protected override void Emit(AssetValidationResult result)
+    private void Emit(AssetValidationResult result)
     {
         _checked++;
         if (!result.Valid)
@@ -104,17 +106,18 @@ public sealed class TestStacAssetLockCommand : StreamingCmdlet<AssetLockEntry, A
         _progress!.Report(() => $"{_checked} rows checked, {_invalid} invalid");
     }
 
-    protected override ErrorRecord OperationFailed(Exception error) =>
+    private static ErrorRecord OperationFailed(Exception error) =>
         new(error, "AssetValidationFailed", ErrorCategory.NotSpecified, null);
 
     protected override void Dispose(bool disposing)
     {
-        // The operation first (it uses the stores), then the stores.
-        base.Dispose(disposing);
-        if (disposing && _stores is { } stores)
+        if (disposing)
         {
+            // The operation first (it uses the stores), then the stores.
+            _operation?.Dispose();
+            _stores?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _stores = null;
-            stores.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+        base.Dispose(disposing);
     }
 }
