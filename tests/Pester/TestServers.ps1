@@ -251,14 +251,14 @@ function Send-TestObjectsWithCurl {
 
 function Start-TestFaultServer {
     <# Answers -Status to the first -FailCount requests of each path, then 200 with a fixed body of -Size bytes. #>
-    param([int] $FailCount = 2, [int] $Status = 503, [int] $Size = 16)
+    param([int] $FailCount = 2, [int] $Status = 503, [int] $Size = 16, [int] $DelayMilliseconds = 0)
     if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
         return Resolve-MissingServer 'fault server' 'node is not on PATH'
     }
     $dir = New-ServerDirectory 'fault'
     $port = Get-FreeTcpPort
     $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port `
-        -ArgumentList @((Join-Path $ServersRoot 'fault-server.mjs'), '--port', $port, '--fail', $FailCount, '--status', $Status, '--size', $Size)
+        -ArgumentList @((Join-Path $ServersRoot 'fault-server.mjs'), '--port', $port, '--fail', $FailCount, '--status', $Status, '--size', $Size, '--delay', $DelayMilliseconds)
     [pscustomobject]@{ Name = 'fault'; Process = $process; Port = $port; Dir = $dir; BaseUrl = "http://127.0.0.1:$port"; Size = $Size }
 }
 
