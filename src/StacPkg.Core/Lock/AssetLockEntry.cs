@@ -25,5 +25,8 @@ public sealed class AssetLockEntry
     /// <summary>The href rebuilt from the location fields.</summary>
     public string Href => Location.ToHref();
 
+    /// <summary>A copy that can be changed without touching this entry.</summary>
+    public AssetLockEntry Clone() => (AssetLockEntry)MemberwiseClone();
+
     public override string ToString() => $"{ItemId}/{AssetKey}";
 }

@@ -5,8 +5,10 @@ namespace StacPkg.Core.Lock;
 /// <summary>The outcome of checking one lock row against its store.</summary>
 public sealed class AssetValidationResult
 {
-    public AssetValidationResult(AssetLockEntry entry, bool valid, IReadOnlyList<string> reasons, ObjectFacts? observed, string? observedChecksum)
+    public AssetValidationResult(AssetLockEntry entry, bool valid, IReadOnlyList<string> reasons, ObjectFacts? observed, string? observedChecksum,
+        IReadOnlyList<string>? notes = null)
     {
+        Notes = notes ?? [];
         Entry = entry;
         Valid = valid;
         Reasons = reasons;
@@ -25,6 +27,9 @@ public sealed class AssetValidationResult
 
     /// <summary>The facts the store returned, or null when the object is missing or the store did not answer.</summary>
     public ObjectFacts? Observed { get; }
+
+    /// <summary>What was not compared and why ("no locked checksum to compare"); never a reason to fail.</summary>
+    public IReadOnlyList<string> Notes { get; }
 
     /// <summary>The multihash of the content, when -Checksum read it.</summary>
     public string? ObservedChecksum { get; }

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using StacPkg.Core.Stac;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Lock;
+
+/// <summary>
+/// Derives lock rows from Items (one per selected asset) and, optionally, probes each object's store
+/// for its size, ETag and last-modified.
+/// </summary>
+public sealed class AssetLockBuilder
+{
+    private const string MetadataRole = "metadata";
+
+    private readonly AssetLockBuildOptions _options;
+    private readonly List<AssetKeyPattern>? _patterns;
+
+    public AssetLockBuilder(AssetLockBuildOptions? options = null)
+    {
+        _options = options ?? new AssetLockBuildOptions();
+        _patterns = _options.AssetKeys is { Count: > 0 } keys ? keys.Select(k => new AssetKeyPattern(k)).ToList() : null;
+    }
+
+    /// <summary>
+    /// Things the user should know that are not errors: a query string (perhaps a signature) dropped
+    /// from an href. They name the item and asset, never the query. Safe to drain from any thread.
+    /// </summary>
+    public ConcurrentQueue<string> Warnings { get; } = new();
+
+    /// <summary>One result per selected asset of <paramref name="item"/>, in the Item's asset order.</summary>
+    public IEnumerable<AssetLockBuildResult> Build(StacItem item)
+    {
+        foreach (var (key, asset) in item.Assets)
+        {
+            if (!IsSelected(key, asset))
+            {
+                continue;
+            }
+            yield return BuildOne(item.Id, key, asset);
+        }
+    }
+
+    private bool IsSelected(string key, StacAsset asset)
+    {
+        var isMetadata = key == MetadataRole || asset.Roles?.Contains(MetadataRole, StringComparer.Ordinal) == true;
+        if (isMetadata && !_options.IncludeMetadata)
+        {
+            return false;
+        }
+        return AssetKeyPattern.MatchesAny(_patterns, key);
+    }
+
+    private AssetLockBuildResult BuildOne(string itemId, string key, StacAsset asset)
+    {
+        AssetLocation location;
+        bool dropped;
+        try
+        {
+            location = AssetLocation.Parse(asset.Href, _options.BaseDirectory, out dropped);
+        }
+        catch (FormatException ex)
+        {
+            return new AssetLockBuildResult(itemId, key, null, $"item '{itemId}' asset '{key}': {ex.Message}");
+        }
+        if (dropped)
+        {
+            Warnings.Enqueue($"item '{itemId}' asset '{key}': the href's query string was removed; signed URLs never enter a lock");
+        }
+        var entry = new AssetLockEntry
+        {
+            ItemId = itemId,
+            AssetKey = key,
+            StoreType = location.StoreType,
+            StoreContainer = location.Container,
+            StoreEndpointUrl = location.EndpointUrl,
+            Key = location.Key,
+            SizeBytes = FileSize(asset),
+            FileChecksum = Checksum(itemId, key, asset),
+        };
+        return new AssetLockBuildResult(itemId, key, entry, null);
+    }
+
+    private static long? FileSize(StacAsset asset) => asset.AdditionalFields.Get("file:size") switch
+    {
+        long size when size >= 0 => size,
+        double size when size >= 0 && size == Math.Floor(size) && size <= long.MaxValue => (long)size,
+        _ => null,
+    };
+
+    private string? Checksum(string itemId, string key, StacAsset asset)
+    {
+        if (asset.AdditionalFields.Get("file:checksum") is not string text)
+        {
+            return null;
+        }
+        if (Multihash.TryParseSha256(text, out var checksum))
+        {
+            return checksum;
+        }
+        // Another hash function cannot be verified here; keeping it would make -Checksum fail for no reason.
+        Warnings.Enqueue($"item '{itemId}' asset '{key}': file:checksum is not a sha2-256 multihash and was not locked");
+        return null;
+    }
+
+    /// <summary>
+    /// Fills each entry's size, ETag and last-modified from its store, <see cref="AssetLockBuildOptions.ThrottleLimit"/>
+    /// probes at a time, retrying transient failures. Results come back in input order (so the same
+    /// Items give the same lock); a missing object or a store that does not answer is a result with an
+    /// error, not an exception. Entries are copied, never changed.
+    /// </summary>
+    public IAsyncEnumerable<AssetLockBuildResult> ProbeAsync(
+        IAsyncEnumerable<AssetLockEntry> entries, Func<AssetLocation, IObjectStore> storeFor, CancellationToken cancellationToken) =>
+        BoundedParallel.SelectInOrderAsync(entries, (entry, ct) => ProbeOneAsync(entry, storeFor, ct), _options.ThrottleLimit, cancellationToken);
+
+    private async Task<AssetLockBuildResult> ProbeOneAsync(AssetLockEntry entry, Func<AssetLocation, IObjectStore> storeFor, CancellationToken cancellationToken)
+    {
+        var probed = entry.Clone();
+        ObjectFacts? facts;
+        try
+        {
+            var location = entry.Location;
+            var store = storeFor(location);
+            facts = await Retry.RunAsync(ct => store.HeadAsync(location, ct), _options.Retry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreException ex)
+        {
+            return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, probed, $"item '{entry.ItemId}' asset '{entry.AssetKey}': {AssetValidator.Describe(ex)}");
+        }
+        if (facts is null)
+        {
+            return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, probed, $"item '{entry.ItemId}' asset '{entry.AssetKey}': missing");
+        }
+        if (facts.SizeBytes is { } size && entry.SizeBytes is { } declared && size != declared)
+        {
+            Warnings.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"item '{entry.ItemId}' asset '{entry.AssetKey}': the store reports {size} bytes, the Item's file:size says {declared}; the lock keeps {size}"));
+        }
+        probed.SizeBytes = facts.SizeBytes ?? entry.SizeBytes;
+        probed.ETag = facts.ETag;
+        probed.LastModified = facts.LastModified is { } modified ? LockTimestamp.Format(modified) : null;
+        return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, probed, null);
+    }
+}

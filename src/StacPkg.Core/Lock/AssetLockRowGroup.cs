@@ -1,0 +1,49 @@
+namespace StacPkg.Core.Lock;
+
+/// <summary>The columns of one row group of a lock being read, one value per row; absent optional columns are null.</summary>
+internal sealed record AssetLockRowGroup(
+    int Rows,
+    string?[] ItemIds,
+    string?[] AssetKeys,
+    string?[] StoreTypes,
+    string?[]? StoreContainers,
+    string?[]? StoreEndpointUrls,
+    string?[] Keys,
+    long?[]? Sizes,
+    string?[]? ETags,
+    string?[]? LastModified,
+    string?[]? FileChecksums)
+{
+    /// <summary>Row <paramref name="index"/> of this group as an entry, or the error that makes it unusable.</summary>
+    public AssetLockReadResult Result(string file, int index, long row, AssetRowKeys seen)
+    {
+        var itemId = ItemIds[index];
+        var assetKey = AssetKeys[index];
+        if (string.IsNullOrEmpty(itemId))
+        {
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, "item_id is null"));
+        }
+        if (string.IsNullOrEmpty(assetKey))
+        {
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"asset_key is null (item '{itemId}')"));
+        }
+        if (!seen.TryAdd(itemId, assetKey, row, out var first))
+        {
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"duplicate asset '{assetKey}' of item '{itemId}' (first at row {first})"));
+        }
+        // A row without store_type or key still reads: validation reports it as invalid, so the user sees which asset it is.
+        return AssetLockReadResult.Ok(new AssetLockEntry
+        {
+            ItemId = itemId,
+            AssetKey = assetKey,
+            StoreType = StoreTypes[index] ?? "",
+            StoreContainer = StoreContainers?[index],
+            StoreEndpointUrl = StoreEndpointUrls?[index],
+            Key = Keys[index] ?? "",
+            SizeBytes = Sizes?[index],
+            ETag = ETags?[index],
+            LastModified = LastModified?[index],
+            FileChecksum = FileChecksums?[index],
+        });
+    }
+}

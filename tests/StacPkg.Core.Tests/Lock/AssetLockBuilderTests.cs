@@ -1,0 +1,99 @@
+using StacPkg.Core.Json;
+using StacPkg.Core.Lock;
+using StacPkg.Core.Stac;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Tests.Lock;
+
+public class AssetLockBuilderTests
+{
+    private static StacItem Item() => new()
+    {
+        Id = "it",
+        Assets = new(StringComparer.Ordinal)
+        {
+            ["visual"] = new StacAsset { Href = "https://example.com/a/visual.tif?X-Amz-Signature=secret123&X-Amz-Credential=abc" },
+            ["B04"] = new StacAsset { Href = "s3://bucket/b04.tif", AdditionalFields = new JsonMap { ["file:size"] = 1200L, ["file:checksum"] = Multihash.Sha256([9]).ToUpperInvariant() } },
+            ["metadata"] = new StacAsset { Href = "https://example.com/a/meta.xml" },
+            ["mtl"] = new StacAsset { Href = "https://example.com/a/mtl.txt", Roles = ["metadata"] },
+            ["broken"] = new StacAsset { Href = "ftp://example.com/x" },
+        },
+    };
+
+    [Fact]
+    public void One_row_per_asset_without_metadata_unless_asked_with_file_info_prefilled()
+    {
+        var builder = new AssetLockBuilder();
+        var results = builder.Build(Item()).ToList();
+        Assert.Equal(["visual", "B04", "broken"], results.Select(r => r.AssetKey));
+        var b04 = results[1].Entry!;
+        Assert.Equal(("s3", "bucket", "b04.tif", 1200L), (b04.StoreType, b04.StoreContainer, b04.Key, b04.SizeBytes));
+        Assert.Equal(Multihash.Sha256([9]), b04.FileChecksum);
+
+        var all = new AssetLockBuilder(new AssetLockBuildOptions { IncludeMetadata = true }).Build(Item()).Select(r => r.AssetKey);
+        Assert.Equal(["visual", "B04", "metadata", "mtl", "broken"], all);
+    }
+
+    [Fact]
+    public void A_dropped_query_is_a_warning_naming_the_asset_never_the_query()
+    {
+        var builder = new AssetLockBuilder();
+        var visual = builder.Build(Item()).First();
+        Assert.Equal(("https", "https://example.com", "a/visual.tif"), (visual.Entry!.StoreType, visual.Entry.StoreContainer, visual.Entry.Key));
+        var warning = Assert.Single(builder.Warnings);
+        Assert.Contains("item 'it' asset 'visual'", warning);
+        Assert.DoesNotContain("secret123", warning);
+        Assert.DoesNotContain("Signature", warning);
+    }
+
+    [Fact]
+    public void An_unparseable_href_is_a_per_asset_error_and_the_others_still_build()
+    {
+        var results = new AssetLockBuilder().Build(Item()).ToList();
+        var broken = results.Single(r => r.AssetKey == "broken");
+        Assert.Null(broken.Entry);
+        Assert.Contains("item 'it' asset 'broken'", broken.Error);
+        Assert.Equal(2, results.Count(r => r.Succeeded));
+    }
+
+    [Theory]
+    [InlineData("B0?", "B04", true)]
+    [InlineData("b*", "B04", true)]
+    [InlineData("vis*", "B04", false)]
+    [InlineData("B0[3-5]", "B04", true)]
+    [InlineData("B0[12]", "B04", false)]
+    [InlineData("a`*b", "a*b", true)]
+    [InlineData("a`*b", "axb", false)]
+    [InlineData("a.b", "axb", false)]
+    public void Asset_key_wildcards(string pattern, string key, bool match) =>
+        Assert.Equal(match, new AssetKeyPattern(pattern).IsMatch(key));
+
+    [Fact]
+    public void Asset_key_filter_selects_assets()
+    {
+        var keys = new AssetLockBuilder(new AssetLockBuildOptions { AssetKeys = ["vis*", "B0?"] }).Build(Item()).Select(r => r.AssetKey);
+        Assert.Equal(["visual", "B04"], keys);
+    }
+
+    [Fact]
+    public async Task Probe_fills_facts_in_input_order_and_reports_missing_objects_as_results()
+    {
+        var store = new MemoryObjectStore { HeadDelay = TimeSpan.FromMilliseconds(1) };
+        var modified = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var entries = Enumerable.Range(0, 50).Select(i => new AssetLockEntry { ItemId = $"i{i}", AssetKey = "a", StoreType = "s3", StoreContainer = "b", Key = $"k{i}" }).ToList();
+        foreach (var e in entries.Where((_, i) => i != 7)) store.Put(e.Key, new byte[int.Parse(e.Key[1..]) + 1], "\"e\"", modified);
+        store.Fail("k3", new StoreException(StoreErrorKind.Transient, "503"));
+
+        var builder = new AssetLockBuilder(new AssetLockBuildOptions { ThrottleLimit = 4, Retry = new RetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(1) } });
+        var results = new List<AssetLockBuildResult>();
+        await foreach (var r in builder.ProbeAsync(AsyncSequence.From(entries), _ => store, CancellationToken.None)) results.Add(r);
+
+        Assert.Equal(entries.Select(e => e.ItemId), results.Select(r => r.ItemId));
+        Assert.Equal(4L, results[3].Entry!.SizeBytes);
+        Assert.Equal(("\"e\"", "2024-01-02T03:04:05Z"), (results[0].Entry!.ETag, results[0].Entry!.LastModified));
+        Assert.Contains("missing", results[7].Error);
+        Assert.Equal(49, results.Count(r => r.Succeeded));
+        Assert.All(entries, e => Assert.Null(e.ETag)); // inputs are not changed
+        Assert.True(store.MaxInFlight <= 4);
+    }
+}
