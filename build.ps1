@@ -9,7 +9,7 @@
     Test    builds, runs the xunit tests and the Pester tests, prints one line
             'Tests: N passed, N failed, N skipped' and exits non-zero on any failure.
     Demo    builds and runs the main job offline on the Items in samples/.
-    Bench   builds and runs bench/Invoke-Benchmark.ps1.
+    Bench   builds and runs bench/Invoke-Benchmark.ps1, then bench/Invoke-LockBenchmark.ps1.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -202,6 +202,8 @@ function Invoke-Bench {
     }
     Invoke-Build
     & $bench
+    # Asset lock validation against curl on loopback servers (nginx; s3rver and Azurite when installed).
+    & (Join-Path $Root 'bench/Invoke-LockBenchmark.ps1')
 }
 
 switch ($Task) {
