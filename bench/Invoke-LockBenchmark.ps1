@@ -113,7 +113,7 @@ function Measure-Curl([string] $Name, [string[]] $Urls) {
     $lines = foreach ($u in $Urls) { "url = `"$u`""; 'output = "/dev/null"' }
     [IO.File]::WriteAllLines($config, [string[]]$lines)
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $codes = & curl -s -I --parallel --parallel-max $ThrottleLimit -K $config -w "%{http_code}`n" 2>$null
+    $codes = & curl -s --no-progress-meter -I --parallel --parallel-max $ThrottleLimit -K $config -w "%{http_code}`n" 2>$null
     $watch.Stop()
     [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; Ok = @($codes | Where-Object { $_ -eq '200' }).Count }
 }
@@ -221,7 +221,8 @@ foreach ($case in (Get-Content -LiteralPath $Spec -Raw | ConvertFrom-Json)) {
     $lines.Add('')
     $lines.Add("Measured $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores; loopback servers; 1 KiB objects, 10 assets per Item.")
     $lines.Add("StacPkg times are inside one pwsh process after Import-Module; curl runs as its own process over the same objects. Validation: best of $Repeat on both sides; lock: one run.")
-    $lines.Add(('Load average when the table was made: {0}' -f ((Get-Content -LiteralPath /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3) -join ' '))
+    $load = (((Get-Content -LiteralPath /proc/loadavg -ErrorAction SilentlyContinue) -split ' ') | Select-Object -First 3) -join ' '
+    $lines.Add("Load average (1, 5, 15 min) when the table was made: $load (other work on the machine slows both sides).")
     $lines.Add('')
     $lines.Add('| store | server | tool | what | wall s | objects/s | valid | vs curl |')
     $lines.Add('|---|---|---|---|---:|---:|---:|---:|')

@@ -237,11 +237,13 @@ function Send-TestObjectsWithCurl {
         $lines.Add("upload-file = `"$($File[$i])`"")
         $lines.Add("url = `"$($Url[$i])`"")
         $lines.Add('output = "/dev/null"')
-        foreach ($h in $Header) { $lines.Add("header = `"$h`"") }
     }
+    # Headers on the command line: in a config file every 'header' line applies to every URL.
+    $headerArguments = foreach ($h in $Header) { '-H'; $h }
     [IO.File]::WriteAllLines($config, $lines)
     try {
-        & curl -s -f --parallel --parallel-max $Parallel -K $config
+        # Retries: one dropped connection on a loaded machine should not fail the whole setup.
+        & curl -s -S --no-progress-meter -f --retry 5 --retry-all-errors --parallel --parallel-max $Parallel @headerArguments -K $config
         if ($LASTEXITCODE -ne 0) { throw "curl uploads failed with exit code $LASTEXITCODE" }
     }
     finally {
