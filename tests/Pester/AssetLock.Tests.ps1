@@ -241,8 +241,36 @@ Describe 'Retries and concurrency against a failure injector' {
     BeforeAll {
         $script:flaky = Start-TestFaultServer -FailCount 2 -Status 503 -Size 16
         $script:slow = Start-TestFaultServer -FailCount 0 -Size 16 -DelayMilliseconds 150
+        $script:stall = Start-TestFaultServer -FailCount 0 -Size 16 -DelayMilliseconds 20000
     }
-    AfterAll { Stop-TestServer $flaky, $slow }
+    AfterAll { Stop-TestServer $flaky, $slow, $stall }
+
+    It 'stops promptly on Ctrl+C with checks in flight, and reports no result for them' {
+        Skip-WithoutServer $stall 'fault server'
+        # In a child process, as the Export-StacItem Ctrl+C test does; PowerShell.Stop() is what Ctrl+C does.
+        $run = Invoke-ChildPwsh @"
+Import-Module '$ModulePath'
+`$assets = [ordered]@{}
+1..64 | ForEach-Object { `$assets["a`$_"] = @{ href = '$($stall.BaseUrl)/s' + `$_ + '.bin'; 'file:size' = 16 } }
+`$json = [ordered]@{ type = 'Feature'; stac_version = '1.0.0'; id = 'stall'; geometry = `$null; properties = @{ datetime = '2024-01-01T00:00:00Z' }; links = @(); assets = `$assets } | ConvertTo-Json -Depth 5 -Compress
+`$ps = [powershell]::Create()
+`$null = `$ps.AddScript('param(`$m, `$j) Import-Module `$m; `$j | ConvertFrom-StacJson | New-StacAssetLock -NoProbe | Test-StacAssetLock -ThrottleLimit 4').AddArgument('$ModulePath').AddArgument(`$json)
+`$output = [Management.Automation.PSDataCollection[psobject]]::new()
+`$null = `$ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]`$null, `$output)
+Start-Sleep -Milliseconds 1500
+'before=' + `$ps.InvocationStateInfo.State
+`$stopwatch = [Diagnostics.Stopwatch]::StartNew()
+`$ps.Stop()
+'stopped-fast=' + (`$stopwatch.Elapsed.TotalSeconds -lt 5)
+'after=' + `$ps.InvocationStateInfo.State
+'results=' + `$output.Count
+`$ps.Dispose()
+"@
+        $run.Output | Should -Contain 'before=Running' -Because ($run.Output -join "`n")
+        $run.Output | Should -Contain 'stopped-fast=True'
+        $run.Output | Should -Contain 'after=Stopped'
+        $run.Output | Should -Contain 'results=0'
+    }
 
     It 'retries a server that answers 503 twice and judges the third answer (valid)' {
         Skip-WithoutServer $flaky 'fault server'
