@@ -14,25 +14,16 @@ public sealed class ObjectStores : IAsyncDisposable
 
     public StoreOptions Options { get; }
 
-    /// <summary>
-    /// Creates the s3 store for a location (the S3 client lives in another part of Core). Null until
-    /// that part sets it; then s3 locations fail with "s3 store not available".
-    /// </summary>
-    internal static Func<AssetLocation, StoreOptions, IObjectStore>? S3Factory { get; set; }
-
-    /// <summary>Creates the az store for a location; as <see cref="S3Factory"/>.</summary>
-    internal static Func<AssetLocation, StoreOptions, IObjectStore>? AzureFactory { get; set; }
-
     /// <exception cref="StoreException">The store type is not supported, or its client cannot be created.</exception>
     public IObjectStore For(AssetLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);
-        var key = location.StoreType switch
+        (string Type, string? Endpoint, string? Container) key = location.StoreType switch
         {
-            // One file store and one http store per origin; clouds per endpoint and container.
+            // One file store, one http store per origin, one cloud client per endpoint (account).
             "file" => ("file", null, null),
             "http" or "https" => (location.StoreType, null, location.Container),
-            _ => (location.StoreType, location.EndpointUrl, location.Container),
+            _ => (location.StoreType, location.EndpointUrl, (string?)null),
         };
         lock (_gate)
         {
@@ -72,21 +63,17 @@ public sealed class ObjectStores : IAsyncDisposable
     {
         "file" => new FileStore(Options),
         "http" or "https" => new HttpStore(),
-        "s3" => FromFactory(S3Factory, location),
-        "az" => FromFactory(AzureFactory, location),
+        "s3" => CreateClient(location, () => new S3Store(location.EndpointUrl, Options)),
+        "az" => CreateClient(location, () => new AzureBlobStore(location.EndpointUrl, Options)),
         "gs" => throw new StoreException(StoreErrorKind.Permanent, "gs store not supported: gs:// hrefs are parsed but cannot be read"),
         _ => throw new StoreException(StoreErrorKind.Permanent, $"unknown store type '{location.StoreType}'"),
     };
 
-    private IObjectStore FromFactory(Func<AssetLocation, StoreOptions, IObjectStore>? factory, AssetLocation location)
+    private static IObjectStore CreateClient(AssetLocation location, Func<IObjectStore> create)
     {
-        if (factory is null)
-        {
-            throw new StoreException(StoreErrorKind.Permanent, $"{location.StoreType} store not available");
-        }
         try
         {
-            return factory(location, Options);
+            return create();
         }
         catch (Exception e) when (e is not StoreException)
         {

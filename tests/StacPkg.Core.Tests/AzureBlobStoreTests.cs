@@ -1,0 +1,266 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using StacPkg.Core.Stores;
+using StacPkg.Core.Tests.Support;
+
+namespace StacPkg.Core.Tests;
+
+/// <summary>AzureBlobStore against a real Azurite on loopback.</summary>
+public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<AzuriteServer>
+{
+    private const int KiB = 1024;
+
+    private StoreOptions Options => new() { AzureConnectionString = server.ConnectionString };
+
+    private AzureBlobStore Store(long threshold = 16 * 1024 * KiB, int blockSize = 8 * 1024 * KiB) =>
+        new(server.AccountEndpoint, Options, threshold, blockSize);
+
+    private AssetLocation At(string container, string key) => new("az", container, server.AccountEndpoint, key);
+
+    private BlobContainerClient Container(string name) => new BlobServiceClient(server.ConnectionString).GetBlobContainerClient(name);
+
+    private static byte[] RandomBytes(int count, int seed)
+    {
+        var bytes = new byte[count];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        await using (stream)
+        {
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            return copy.ToArray();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Write_then_head_gives_the_stored_facts_and_bytes_read_back_are_identical()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store();
+        var data = RandomBytes(5_000, 1);
+        var location = At(container, "dir/small.bin");
+
+        var written = await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
+        var head = await store.HeadAsync(location, CancellationToken.None);
+
+        var raw = await Container(container).GetBlobClient("dir/small.bin").GetPropertiesAsync();
+        Assert.NotNull(head);
+        Assert.Equal(data.Length, written.SizeBytes);
+        Assert.Equal(written, head);
+        Assert.Equal(raw.GetRawResponse().Headers.ETag?.ToString("H"), head.ETag);
+        Assert.StartsWith("\"", head.ETag);
+        Assert.Equal(TimeSpan.Zero, head.LastModified!.Value.Offset);
+        Assert.Equal(raw.Value.LastModified, head.LastModified);
+        Assert.InRange(head.LastModified.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
+        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+    }
+
+    [SkippableFact]
+    public async Task An_empty_blob_round_trips()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store();
+        var location = At(container, "empty");
+        var facts = await store.WriteAsync(location, new MemoryStream(), 0, CancellationToken.None);
+        Assert.Equal(0, facts.SizeBytes);
+        Assert.Empty(await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+    }
+
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_large_blob_goes_up_in_blocks_and_reads_back_identical(bool lengthKnown)
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store(threshold: 64 * KiB, blockSize: 100 * KiB);
+        var data = RandomBytes(1_000 * KiB + 17, 2);
+        var location = At(container, "big/blob.bin");
+
+        var facts = await store.WriteAsync(location, new ForwardOnlyStream(data), lengthKnown ? data.Length : null, CancellationToken.None);
+
+        Assert.Equal(data.Length, facts.SizeBytes);
+        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        var blocks = (await Container(container).GetBlockBlobClient("big/blob.bin").GetBlockListAsync(BlockListTypes.All)).Value;
+        Assert.Equal(11, blocks.CommittedBlocks.Count()); // 10 × 100 KiB + 17 bytes
+        Assert.Empty(blocks.UncommittedBlocks);
+    }
+
+    [SkippableFact]
+    public async Task Ranged_reads_return_exactly_the_range()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store();
+        var data = RandomBytes(10_000, 4);
+        var location = At(container, "ranged");
+        await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
+
+        Assert.Equal(data[100..150], await ReadAllAsync(await store.OpenReadAsync(location, 100, 50, CancellationToken.None)));
+        Assert.Equal(data[9_000..], await ReadAllAsync(await store.OpenReadAsync(location, 9_000, null, CancellationToken.None)));
+        Assert.Equal(data[..1], await ReadAllAsync(await store.OpenReadAsync(location, 0, 1, CancellationToken.None)));
+        Assert.Empty(await ReadAllAsync(await store.OpenReadAsync(location, 10, 0, CancellationToken.None)));
+    }
+
+    [SkippableFact]
+    public async Task A_missing_blob_heads_as_null_and_delete_removes_a_blob()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store();
+        var location = At(container, "to-delete");
+        Assert.Null(await store.HeadAsync(location, CancellationToken.None));
+        Assert.False(await store.ExistsAsync(location, CancellationToken.None));
+
+        await store.WriteAsync(location, new MemoryStream([1, 2, 3]), 3, CancellationToken.None);
+        Assert.True(await store.ExistsAsync(location, CancellationToken.None));
+        await store.DeleteAsync(location, CancellationToken.None);
+        Assert.Null(await store.HeadAsync(location, CancellationToken.None));
+        await store.DeleteAsync(location, CancellationToken.None); // deleting a missing blob is no error
+
+        var read = await Assert.ThrowsAsync<StoreException>(() => store.OpenReadAsync(location, 0, null, CancellationToken.None));
+        Assert.Equal(StoreErrorKind.Permanent, read.Kind);
+        Assert.Contains($"az://{container}/to-delete", read.Message);
+    }
+
+    [SkippableFact]
+    public async Task A_missing_container_is_unreachable()
+    {
+        server.RequireRunning();
+        var store = Store();
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.HeadAsync(At("no-such-container", "k"), CancellationToken.None));
+        Assert.Equal(StoreErrorKind.Unreachable, error.Kind);
+        Assert.Contains("ContainerNotFound", error.Message);
+    }
+
+    [SkippableFact]
+    public async Task A_cancelled_block_upload_leaves_no_blob()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store(threshold: 64 * KiB, blockSize: 100 * KiB);
+        var data = RandomBytes(1_000 * KiB, 5);
+        using var cancel = new CancellationTokenSource();
+        // Cancel once a few blocks are staged, as Ctrl+C mid-copy would.
+        var content = new ForwardOnlyStream(data, delivered => { if (delivered > 300 * KiB) cancel.Cancel(); });
+        var location = At(container, "cancelled.bin");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.WriteAsync(location, content, null, cancel.Token));
+
+        Assert.Null(await store.HeadAsync(location, CancellationToken.None));
+        var listed = new List<string>();
+        await foreach (var blob in Container(container).GetBlobsAsync()) listed.Add(blob.Name);
+        Assert.Empty(listed);
+    }
+
+    [SkippableFact]
+    public async Task A_rewrite_that_fails_midway_keeps_the_previous_blob()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store(threshold: 64 * KiB, blockSize: 100 * KiB);
+        var location = At(container, "kept.bin");
+        var before = await store.WriteAsync(location, new MemoryStream([9, 9, 9]), 3, CancellationToken.None);
+
+        var content = new ForwardOnlyStream(RandomBytes(1_000 * KiB, 6), delivered => { if (delivered > 300 * KiB) throw new IOException("source reset"); });
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.WriteAsync(location, content, null, CancellationToken.None));
+
+        Assert.Equal(StoreErrorKind.Transient, error.Kind);
+        Assert.Equal(before, await store.HeadAsync(location, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Content_shorter_than_announced_is_refused_and_nothing_is_written()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store(threshold: 64 * KiB, blockSize: 100 * KiB);
+        foreach (var (name, actual, announced) in new[] { ("short", 50, 100), ("short-blocks", 250 * KiB, 300 * KiB) })
+        {
+            var location = At(container, name);
+            var error = await Assert.ThrowsAsync<StoreException>(() => store.WriteAsync(location, new MemoryStream(new byte[actual]), announced, CancellationToken.None));
+            Assert.Equal(StoreErrorKind.Permanent, error.Kind);
+            Assert.Null(await store.HeadAsync(location, CancellationToken.None));
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_account_key_with_the_account_endpoint_works()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = new AzureBlobStore(server.AccountEndpoint, new StoreOptions { AzureAccountKey = AzuriteServer.AccountKey });
+        var location = At(container, "keyed");
+        var facts = await store.WriteAsync(location, new MemoryStream([1, 2]), 2, CancellationToken.None);
+        Assert.Equal(2, facts.SizeBytes);
+    }
+
+    [SkippableFact]
+    public async Task Wrong_credentials_are_unauthorized_and_the_message_holds_no_secret()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var wrongKey = Convert.ToBase64String(RandomBytes(64, 7));
+        var stores = new[]
+        {
+            new AzureBlobStore(server.AccountEndpoint, new StoreOptions { AzureConnectionString = server.ConnectionString.Replace(AzuriteServer.AccountKey, wrongKey) }),
+            new AzureBlobStore(server.AccountEndpoint, new StoreOptions { AzureAccountKey = wrongKey }),
+        };
+        foreach (var store in stores)
+        {
+            var location = At(container, "x");
+            var head = await Assert.ThrowsAsync<StoreException>(() => store.HeadAsync(location, CancellationToken.None));
+            var write = await Assert.ThrowsAsync<StoreException>(() => store.WriteAsync(location, new MemoryStream([1]), 1, CancellationToken.None));
+            foreach (var error in new[] { head, write })
+            {
+                Assert.Equal(StoreErrorKind.Unauthorized, error.Kind);
+                Assert.Contains($"az://{container}/x", error.Message);
+                Assert.DoesNotContain(wrongKey, error.Message);
+                Assert.DoesNotContain(AzuriteServer.AccountKey, error.Message);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_closed_port_is_unreachable()
+    {
+        var endpoint = $"http://127.0.0.1:{NodeServerProcess.FreePort()}/{AzuriteServer.AccountName}";
+        var store = new AzureBlobStore(endpoint, new StoreOptions { AzureAccountKey = AzuriteServer.AccountKey }, 1024, 1024, maxRetries: 1);
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.HeadAsync(new AssetLocation("az", "container", endpoint, "key"), CancellationToken.None));
+        Assert.Contains(error.Kind, new[] { StoreErrorKind.Unreachable, StoreErrorKind.Transient });
+        Assert.Contains("az://container/key", error.Message);
+        Assert.DoesNotContain(AzuriteServer.AccountKey, error.Message);
+    }
+
+    [SkippableTheory]
+    [InlineData("with space/file name.tif")]
+    [InlineData("plus+sign/a+b.tif")]
+    [InlineData("percent/100%25 done %.tif")]
+    [InlineData("unicode/Österreich/日本語 ñ.tif")]
+    [InlineData("dots/._hidden")]
+    public async Task Keys_with_special_characters_round_trip(string key)
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = Store();
+        var data = RandomBytes(1_000, key.Length);
+        var location = At(container, key);
+
+        await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
+
+        Assert.Equal(data.Length, (await store.HeadAsync(location, CancellationToken.None))?.SizeBytes);
+        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        var listed = new List<string>();
+        await foreach (var blob in Container(container).GetBlobsAsync()) listed.Add(blob.Name);
+        Assert.Equal(key, Assert.Single(listed));
+        await store.DeleteAsync(location, CancellationToken.None);
+        Assert.False(await store.ExistsAsync(location, CancellationToken.None));
+    }
+}
