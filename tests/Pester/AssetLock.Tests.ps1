@@ -446,8 +446,11 @@ Describe 'Secrets never leave the href' {
         $warnings.Count | Should -Be 4
         $lockPath = Join-Path $secretNginx.Dir 'signed.lock.parquet'
         $entries | Export-StacAssetLock -Path $lockPath
-        $probed = @($item | New-StacAssetLock -WarningAction SilentlyContinue -ErrorVariable probeErrors -ErrorAction SilentlyContinue)
-        $tested = @($entries | Test-StacAssetLock -ErrorVariable testErrors -ErrorAction SilentlyContinue)
+        # Probed too, so store errors are checked for the secret; not the Azure host, which is not on
+        # loopback (the SDK would spend its retries on DNS).
+        $local = New-TestItem -Id 'signed-local' -Assets ([ordered]@{ sas = $item.Assets['sas'].Href; gone = $item.Assets['gone'].Href })
+        $probed = @($local | New-StacAssetLock -WarningAction SilentlyContinue -ErrorVariable probeErrors -ErrorAction SilentlyContinue)
+        $tested = @($entries | Where-Object AssetKey -NE 'azure' | Test-StacAssetLock -ErrorVariable testErrors -ErrorAction SilentlyContinue)
 
         $texts = @(
             [Text.Encoding]::UTF8.GetString([IO.File]::ReadAllBytes($lockPath))
@@ -457,7 +460,7 @@ Describe 'Secrets never leave the href' {
             $tested | ForEach-Object { $_.Reasons }
             Import-StacAssetLock -LiteralPath $lockPath | Format-Table | Out-String
         )
-        $probeErrors.Count | Should -BeGreaterThan 0 -Because 'the closed port and the fake Azure account fail, and their errors are checked too'
+        $probeErrors.Count | Should -Be 1 -Because 'the closed port fails, and its error is checked for the secret too'
         $texts -join "`n" | Should -Not -Match $secret
         ($entries | Where-Object AssetKey -EQ 'sas').Href | Should -Be "$($secretNginx.BaseUrl)/signed.bin"
     }
