@@ -417,6 +417,23 @@ TO '$badLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock',
         $e2[0].FullyQualifiedErrorId | Should -BeLike 'PackageLockNotFound*'
     }
 
+    It 'keeps relative file hrefs relative unless -BaseDirectory is given, and checks them from the current location' {
+        Push-Location $badDir
+        try {
+            $item = New-TestItem -Id 'relative' -Assets @{ data = './good.bin' }
+            $relative = $item | New-StacAssetLock
+            $relative.Key | Should -Not -BeLike '/*'
+            $relative.SizeBytes | Should -Be 10
+            ($relative | Test-StacAssetLock).Valid | Should -BeTrue
+        }
+        finally {
+            Pop-Location
+        }
+        $absolute = $item | New-StacAssetLock -BaseDirectory $badDir
+        $absolute.Key | Should -Be $goodFile
+        ($absolute | Test-StacAssetLock).Valid | Should -BeTrue
+    }
+
     It 'reports an unsupported href as a per-asset error and locks the other assets' {
         $item = New-TestItem -Id 'mixed' -Assets ([ordered]@{ good = $goodFile; bad = 'ftp://example.org/x.bin' })
         $entries = @($item | New-StacAssetLock -ErrorVariable lockErrors -ErrorAction SilentlyContinue)

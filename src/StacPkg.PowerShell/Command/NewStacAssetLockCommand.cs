@@ -51,13 +51,17 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
     [Parameter]
     public string? EndpointUrl { get; set; }
 
-    /// <summary>Where relative file hrefs start from; the current location when not given.</summary>
+    /// <summary>
+    /// The folder relative file hrefs start from; rows then hold absolute paths. Without it, relative
+    /// hrefs stay relative in the rows (a package keeps working when moved) and are probed from the
+    /// current location.
+    /// </summary>
     [Parameter]
     public string? BaseDirectory { get; set; }
 
     protected override void BeginProcessing()
     {
-        var baseDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BaseDirectory ?? ".");
+        var baseDirectory = BaseDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BaseDirectory);
         _builder = new AssetLockBuilder(new AssetLockBuildOptions
         {
             AssetKeys = AssetKey,
@@ -67,7 +71,12 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
         });
         if (!NoProbe)
         {
-            _stores = new ObjectStores(new StoreOptions { S3EndpointUrl = EndpointUrl, BaseDirectory = baseDirectory });
+            // PowerShell's location, not the process's: they differ after Set-Location.
+            _stores = new ObjectStores(new StoreOptions
+            {
+                S3EndpointUrl = EndpointUrl,
+                BaseDirectory = baseDirectory ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            });
         }
         _progress = new ProgressThrottle(this, ProgressActivityId, "Locking STAC assets");
         _operation = new(this, Start, Emit, OperationFailed);
