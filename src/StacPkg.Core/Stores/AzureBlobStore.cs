@@ -14,7 +14,8 @@ namespace StacPkg.Core.Stores;
 /// string for this account (<see cref="StoreOptions.AzureConnectionString"/>, else
 /// AZURE_STORAGE_CONNECTION_STRING), an account key (<see cref="StoreOptions.AzureAccountKey"/>, else
 /// AZURE_STORAGE_KEY), a SAS token (<see cref="StoreOptions.AzureSasToken"/>, else AZURE_STORAGE_SAS_TOKEN),
-/// else anonymous access (public containers). Azure AD is not available: Azure.Identity is not referenced.
+/// a Microsoft Entra ID token credential (<see cref="StoreOptions.AzureTokenCredential"/>, or the default chain
+/// with AZURE_STORAGE_AUTH_MODE=login), else anonymous access (public containers).
 /// </summary>
 public sealed class AzureBlobStore : IObjectStore
 {
@@ -261,8 +262,22 @@ public sealed class AzureBlobStore : IObjectStore
             return new BlobServiceClient(endpoint, new StorageSharedKeyCredential(AccountName(endpoint), key), clientOptions);
         if (FirstNonEmpty(options.AzureSasToken, Environment.GetEnvironmentVariable("AZURE_STORAGE_SAS_TOKEN")) is { } sas)
             return new BlobServiceClient(endpoint, new AzureSasCredential(sas.TrimStart('?')), clientOptions);
+        if (TokenCredentialFor(options) is { } token)
+        {
+            // Bearer tokens are only ever sent over TLS; the SDK would refuse later with a vaguer message.
+            if (endpoint.Scheme != Uri.UriSchemeHttps)
+                throw new StoreException(StoreErrorKind.Unauthorized, $"Azure AD sign-in needs an https account URL, not '{Normalize(endpoint)}'");
+            return new BlobServiceClient(endpoint, token, clientOptions);
+        }
         return new BlobServiceClient(endpoint, clientOptions);
     }
+
+    /// <summary>The caller's Entra ID credential, or the default chain when AZURE_STORAGE_AUTH_MODE is 'login'.</summary>
+    internal static Azure.Core.TokenCredential? TokenCredentialFor(StoreOptions options) =>
+        options.AzureTokenCredential
+        ?? (string.Equals(Environment.GetEnvironmentVariable("AZURE_STORAGE_AUTH_MODE"), "login", StringComparison.OrdinalIgnoreCase)
+            ? new Azure.Identity.DefaultAzureCredential()
+            : null);
 
     /// <summary>The account name: the first path segment for path-style endpoints (Azurite), else the first host label.</summary>
     private static string AccountName(Uri endpoint)

@@ -13,6 +13,12 @@ public sealed record StoreOptions
     public string? AzureAccountKey { get; init; }
     public string? AzureSasToken { get; init; }
 
+    /// <summary>
+    /// A Microsoft Entra ID credential for Azure Storage. Without one, AZURE_STORAGE_AUTH_MODE=login
+    /// (the Azure CLI's convention) selects the default chain: environment, workload or managed identity, Azure CLI.
+    /// </summary>
+    public Azure.Core.TokenCredential? AzureTokenCredential { get; init; }
+
     /// <summary>Base directory for relative file paths.</summary>
     public string? BaseDirectory { get; init; }
 }
