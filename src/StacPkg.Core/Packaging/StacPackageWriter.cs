@@ -1,0 +1,274 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using StacPkg.Core.GeoParquet;
+using StacPkg.Core.Lock;
+using StacPkg.Core.Stac;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Packaging;
+
+/// <summary>
+/// Builds a package directory: items.parquet, assets.lock.parquet, optionally bundled asset bytes and
+/// extra files. Everything is written into a hidden directory beside the target and moved into place
+/// by <see cref="CompleteAsync"/>; disposing without completing leaves the target untouched. The
+/// same Items in the same order give byte-identical tables.
+/// </summary>
+public sealed class StacPackageWriter : IAsyncDisposable
+{
+    private const int CopyBufferSize = 1 << 16;
+
+    private readonly StacPackageOptions _options;
+    private readonly ObjectStores _stores;
+    private readonly PackageDirectory _directory;
+    private readonly GeoParquetItemWriter _items;
+    private readonly AssetLockBuilder _builder;
+    private readonly List<AssetKeyPattern>? _patterns;
+    private readonly List<AssetLockEntry> _entries = [];
+    private readonly List<string> _errors = [];
+    private bool _done;
+    private bool _itemsDisposed;
+
+    /// <exception cref="StacPackageException">The target's folder is missing, or a package is there and <see cref="StacPackageOptions.Force"/> is off.</exception>
+    public StacPackageWriter(string path, StacPackageOptions options, ObjectStores stores)
+    {
+        _options = options;
+        _stores = stores;
+        _directory = new PackageDirectory(path, options.Force);
+        _items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName));
+        _builder = new AssetLockBuilder(new AssetLockBuildOptions
+        {
+            AssetKeys = options.AssetKeys,
+            ThrottleLimit = options.ThrottleLimit,
+            Retry = options.Retry,
+        });
+        _patterns = options.AssetKeys is { Count: > 0 } keys ? keys.Select(k => new AssetKeyPattern(k)).ToList() : null;
+    }
+
+    /// <summary>The package's full path.</summary>
+    public string Path => _directory.Target;
+
+    /// <summary>Items accepted so far.</summary>
+    public long Count => _items.Count;
+
+    /// <summary>Things the user should know that are not errors; the caller drains them on its own thread.</summary>
+    public ConcurrentQueue<string> Warnings { get; } = new();
+
+    /// <exception cref="StacFormatException">The Item cannot be written; nothing of it was taken.</exception>
+    public async ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        await _items.WriteAsync(AbsentNulls.Drop(item), cancellationToken).ConfigureAwait(false);
+        if (_options.AssetLock is null)
+        {
+            // Sorted by key: an Item read back from Parquet lists its assets in the table's column order,
+            // and the lock must not depend on that.
+            foreach (var result in _builder.Build(item).OrderBy(r => r.AssetKey, StringComparer.Ordinal))
+            {
+                if (result.Entry is { } entry)
+                {
+                    _entries.Add(entry);
+                }
+                else
+                {
+                    _errors.Add(result.Error!);
+                }
+            }
+        }
+        MoveWarnings();
+    }
+
+    /// <summary>Writes the lock, bundles assets and files, and moves the package into place.</summary>
+    /// <exception cref="StacPackageException">An asset could not be located, probed or copied, or a file included; the target is untouched.</exception>
+    public async Task<StacPackageInfo> CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        _done = true;
+        try
+        {
+            await _items.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            // Disposing lets go of the writer's spool file, which must not be moved into the package.
+            await DisposeItemsAsync().ConfigureAwait(false);
+            MoveWarnings();
+            var entries = _options.AssetLock is { } given
+                ? given.Where(e => AssetKeyPattern.MatchesAny(_patterns, e.AssetKey)).Select(e => e.Clone()).ToList()
+                : _entries;
+            if (_options.IncludeAssets)
+            {
+                entries = await CollectAsync(BoundedParallel.SelectInOrderAsync(
+                    AsyncSequence.From(entries, cancellationToken), BundleAsync, _options.ThrottleLimit, cancellationToken)).ConfigureAwait(false);
+            }
+            else if (_options.Probe && _options.AssetLock is null)
+            {
+                entries = await CollectAsync(_builder.ProbeAsync(AsyncSequence.From(entries, cancellationToken), _stores.For, cancellationToken)).ConfigureAwait(false);
+                MoveWarnings();
+            }
+            ThrowIfFailed();
+            try
+            {
+                await AssetLockFile.WriteAsync(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.LockFileName), entries, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AssetLockException ex)
+            {
+                throw new StacPackageException($"the asset lock for '{Path}' cannot be written: {ex.Message}", ex);
+            }
+            await IncludeFilesAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            _directory.Commit();
+        }
+        finally
+        {
+            await DisposeItemsAsync().ConfigureAwait(false);
+            _directory.Abandon();
+        }
+        return await StacPackageInfo.ReadAsync(Path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<AssetLockEntry>> CollectAsync(IAsyncEnumerable<AssetLockBuildResult> results)
+    {
+        var entries = new List<AssetLockEntry>();
+        await foreach (var result in results.ConfigureAwait(false))
+        {
+            if (result.Error is { } error)
+            {
+                _errors.Add(error);
+            }
+            else if (result.Entry is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+        return entries;
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_errors.Count == 0)
+        {
+            return;
+        }
+        // The first few reasons are enough to act on; a thousand unreachable assets would drown them.
+        var shown = string.Join("; ", _errors.Take(5));
+        var more = _errors.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" (and {_errors.Count - 5} more)") : "";
+        throw new StacPackageException(string.Create(CultureInfo.InvariantCulture,
+            $"the package '{Path}' was not written: {_errors.Count} asset(s) failed: {shown}{more}"));
+    }
+
+    /// <summary>Copies one asset into the package, hashing while copying, and returns its package-relative row.</summary>
+    private async Task<AssetLockBuildResult> BundleAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    {
+        var relative = PackagePaths.AssetPath(entry.ItemId, entry.AssetKey, entry.Key);
+        var full = PackagePaths.Resolve(_directory.TempPath, relative)
+            ?? throw new StacPackageException($"item '{entry.ItemId}' asset '{entry.AssetKey}': no safe name inside the package");
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            var location = entry.Location;
+            var store = _stores.For(location);
+            var (checksum, length) = await Retry.RunAsync(ct => CopyAsync(store, location, full, ct), _options.Retry, cancellationToken).ConfigureAwait(false);
+            var bundled = new AssetLockEntry
+            {
+                ItemId = entry.ItemId,
+                AssetKey = entry.AssetKey,
+                StoreType = "file",
+                Key = relative,
+                SizeBytes = length,
+                FileChecksum = checksum,
+            };
+            if (entry.FileChecksum is { } declared && !Multihash.Sha256Equals(declared, checksum))
+            {
+                return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null,
+                    $"item '{entry.ItemId}' asset '{entry.AssetKey}': the copied bytes do not match the locked checksum");
+            }
+            return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, bundled, null);
+        }
+        catch (StoreException ex)
+        {
+            return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null, $"item '{entry.ItemId}' asset '{entry.AssetKey}': {AssetValidator.Describe(ex)}");
+        }
+    }
+
+    private static async Task<(string Checksum, long Length)> CopyAsync(IObjectStore store, AssetLocation location, string target, CancellationToken cancellationToken)
+    {
+        await using var source = await store.OpenReadAsync(location, 0, null, cancellationToken).ConfigureAwait(false);
+        // FileMode.Create: a retry starts the file over.
+        await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous);
+        using var hasher = new MultihashHasher();
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hasher.Append(buffer.AsSpan(0, read));
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        var length = hasher.Length;
+        return (hasher.Finish(), length);
+    }
+
+    private async Task IncludeFilesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var file in _options.Include ?? [])
+        {
+            var name = PackagePaths.Segment(System.IO.Path.GetFileName(file));
+            if (StacPackageLayout.IsReserved(name))
+            {
+                throw new StacPackageException($"cannot include '{file}': the name '{name}' is the package's own");
+            }
+            var target = System.IO.Path.Combine(_directory.TempPath, name);
+            if (File.Exists(target))
+            {
+                throw new StacPackageException($"cannot include '{file}': another included file is already named '{name}'");
+            }
+            try
+            {
+                await using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous);
+                await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous);
+                await source.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StacPackageException($"cannot include '{file}': {ex.Message}", ex);
+            }
+        }
+    }
+
+    private void MoveWarnings()
+    {
+        while (_items.Warnings.TryDequeue(out var warning))
+        {
+            Warnings.Enqueue(warning);
+        }
+        while (_builder.Warnings.TryDequeue(out var warning))
+        {
+            Warnings.Enqueue(warning);
+        }
+    }
+
+    private async ValueTask DisposeItemsAsync()
+    {
+        if (!_itemsDisposed)
+        {
+            _itemsDisposed = true;
+            await _items.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Without <see cref="CompleteAsync"/>, drops everything written so far.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_done)
+        {
+            return;
+        }
+        _done = true;
+        await DisposeItemsAsync().ConfigureAwait(false);
+        _directory.Abandon();
+    }
+}
