@@ -163,9 +163,10 @@ public static class StacPackageValidator
             }
         }
         string? bundled = null;
-        if (entry.StoreType == "file" && !Path.IsPathRooted(entry.Key) && !entry.Key.StartsWith('/'))
+        if (IsBundled(entry))
         {
-            // A relative file row belongs to the package: it must stay inside it and match its facts.
+            // A bundled row's file belongs to the package: it must stay inside it and match its facts.
+            // Other relative file rows are an Item's own relative hrefs, kept as they were.
             bundled = entry.Key;
             var full = PackagePaths.Resolve(root, entry.Key);
             if (full is null)
@@ -183,6 +184,12 @@ public static class StacPackageValidator
             : $"item '{entry.ItemId}' asset '{entry.AssetKey}': {string.Join("; ", problems)}";
         return new StacPackageCheckResult(root, LockRowCheck, target, status, message) { File = bundled };
     }
+
+    /// <summary>A file row under <c>assets/</c>: content the package carries.</summary>
+    public static bool IsBundled(AssetLockEntry entry) =>
+        entry.StoreType == "file"
+        && (entry.Key.StartsWith(PackagePaths.AssetsFolder + "/", StringComparison.Ordinal)
+            || entry.Key.StartsWith(PackagePaths.AssetsFolder + "\\", StringComparison.Ordinal));
 
     private static async Task<List<string>> CheckFileAsync(string full, AssetLockEntry entry, CancellationToken cancellationToken)
     {

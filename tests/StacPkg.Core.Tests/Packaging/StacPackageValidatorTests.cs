@@ -119,10 +119,10 @@ public sealed class StacPackageValidatorTests : IDisposable
         {
             rows.Add(row.Entry!);
         }
-        rows[0].Key = "../../x";
+        rows[0].Key = "assets/../../x";
         await AssetLockFile.WriteAsync(Path.Combine(path, StacPackageLayout.LockFileName), rows, default);
         var failed = Assert.Single(Failed(await ValidateAsync(path)));
-        Assert.Contains("'../../x' leaves the package", failed.Message);
+        Assert.Contains("'assets/../../x' leaves the package", failed.Message);
         Assert.Equal(outside, Directory.EnumerateFileSystemEntries(_dir).Order().ToList());
     }
 }
