@@ -35,7 +35,15 @@ public sealed class StacPackageWriter : IAsyncDisposable
         _options = options;
         _stores = stores;
         _directory = new PackageDirectory(path, options.Force);
-        _items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName));
+        try
+        {
+            _items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName));
+        }
+        catch
+        {
+            _directory.Abandon();
+            throw;
+        }
         _builder = new AssetLockBuilder(new AssetLockBuildOptions
         {
             AssetKeys = options.AssetKeys,
