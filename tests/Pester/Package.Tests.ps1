@@ -171,10 +171,14 @@ Describe 'Atomic builds' {
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript({
-                    param($ModulePath, $Pkg, $Item)
+                    param($ModulePath, $Pkg)
                     Import-Module $ModulePath
-                    & { foreach ($i in 1..100000) { $Item; Start-Sleep -Milliseconds 5 } } | New-StacPackage -Path $Pkg -NoProbe -Force
-                }).AddArgument($ModulePath).AddArgument($pkg).AddArgument($good)
+                    # A slow source of distinct Items, so the build is surely under way when it is stopped.
+                    & { foreach ($i in 1..100000) {
+                            "{`"type`":`"Feature`",`"stac_version`":`"1.1.0`",`"id`":`"slow-$i`",`"geometry`":null,`"properties`":{`"datetime`":`"2024-01-01T00:00:00Z`"},`"links`":[],`"assets`":{`"visual`":{`"href`":`"https://example.com/$i.tif`"}}}"
+                            Start-Sleep -Milliseconds 5
+                        } } | ConvertFrom-StacJson | New-StacPackage -Path $Pkg -NoProbe -Force
+                }).AddArgument($ModulePath).AddArgument($pkg)
             $handle = $ps.BeginInvoke()
             Start-Sleep -Seconds 3
             $hidden = @(Get-ChildItem -LiteralPath $dir -Force -Filter '.stopped.*.tmp')

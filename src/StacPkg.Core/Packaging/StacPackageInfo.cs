@@ -77,6 +77,19 @@ public sealed class StacPackageInfo
         };
     }
 
+    /// <summary>The info of a package just written, from the counts its writer kept; only the files are read (to hash them).</summary>
+    internal static async Task<StacPackageInfo> DescribeAsync(string root, long items, IReadOnlyList<string> collections,
+        long assets, IReadOnlyList<string> assetKeys, long knownBytes, CancellationToken cancellationToken) => new()
+        {
+            Path = root,
+            ItemCount = items,
+            Collections = collections,
+            AssetCount = assets,
+            AssetKeys = assetKeys,
+            KnownAssetBytes = knownBytes,
+            Files = await FilesAsync(root, cancellationToken).ConfigureAwait(false),
+        };
+
     /// <exception cref="StacPackageException">The path is not a package directory.</exception>
     internal static void RequirePackage(string root)
     {

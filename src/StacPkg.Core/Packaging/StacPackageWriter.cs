@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Threading.Channels;
 using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Stac;
@@ -24,8 +25,18 @@ public sealed class StacPackageWriter : IAsyncDisposable
     private readonly GeoParquetItemWriter _items;
     private readonly AssetLockBuilder _builder;
     private readonly List<AssetKeyPattern>? _patterns;
-    private readonly List<AssetLockEntry> _entries = [];
-    private readonly List<string> _errors = [];
+    // Lock rows flow through a bounded channel into a task that probes or bundles them and writes the
+    // lock as they come, so memory stays flat whatever the number of assets.
+    private readonly Channel<AssetLockEntry> _lockInput =
+        Channel.CreateBounded<AssetLockEntry>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stopLock = new();
+    private readonly Task<long> _lockWriting;
+    private readonly ConcurrentQueue<string> _errors = new();
+    private readonly SortedSet<string> _collections = new(StringComparer.Ordinal);
+    // Written only by the lock task; read after it has finished.
+    private readonly SortedSet<string> _assetKeys = new(StringComparer.Ordinal);
+    private long _assetCount;
+    private long _knownBytes;
     private bool _done;
     private bool _itemsDisposed;
 
@@ -51,6 +62,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
             Retry = options.Retry,
         });
         _patterns = options.AssetKeys is { Count: > 0 } keys ? keys.Select(k => new AssetKeyPattern(k)).ToList() : null;
+        _lockWriting = Task.Run(() => WriteLockAsync(_stopLock.Token));
     }
 
     /// <summary>The package's full path.</summary>
@@ -67,6 +79,10 @@ public sealed class StacPackageWriter : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         await _items.WriteAsync(AbsentNulls.Drop(item), cancellationToken).ConfigureAwait(false);
+        if (item.Collection is { } collection)
+        {
+            _collections.Add(collection);
+        }
         if (_options.AssetLock is null)
         {
             // Sorted by key: an Item read back from Parquet lists its assets in the table's column order,
@@ -75,15 +91,91 @@ public sealed class StacPackageWriter : IAsyncDisposable
             {
                 if (result.Entry is { } entry)
                 {
-                    _entries.Add(entry);
+                    await HandOverAsync(entry, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    _errors.Add(result.Error!);
+                    _errors.Enqueue(result.Error!);
                 }
             }
         }
         MoveWarnings();
+    }
+
+    private async ValueTask HandOverAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _lockInput.Writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            // The lock task stopped early: surface its failure.
+            await AwaitLockAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<long> WriteLockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var entries = _lockInput.Reader.ReadAllAsync(cancellationToken);
+            if (_options.IncludeAssets)
+            {
+                entries = Succeeded(BoundedParallel.SelectInOrderAsync(entries, BundleAsync, _options.ThrottleLimit, cancellationToken));
+            }
+            else if (_options.Probe && _options.AssetLock is null)
+            {
+                entries = Succeeded(_builder.ProbeAsync(entries, _stores.For, cancellationToken));
+            }
+            var path = System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.LockFileName);
+            return await AssetLockFile.WriteAsync(path, Counted(entries), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _lockInput.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>The rows that were probed or bundled; each failure is kept to be reported at the end.</summary>
+    private async IAsyncEnumerable<AssetLockEntry> Succeeded(IAsyncEnumerable<AssetLockBuildResult> results)
+    {
+        await foreach (var result in results.ConfigureAwait(false))
+        {
+            if (result.Error is { } error)
+            {
+                _errors.Enqueue(error);
+            }
+            else if (result.Entry is { } entry)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<AssetLockEntry> Counted(IAsyncEnumerable<AssetLockEntry> entries)
+    {
+        await foreach (var entry in entries.ConfigureAwait(false))
+        {
+            _assetCount++;
+            _assetKeys.Add(entry.AssetKey);
+            _knownBytes += entry.SizeBytes ?? 0;
+            yield return entry;
+        }
+    }
+
+    private async Task AwaitLockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _lockWriting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssetLockException ex)
+        {
+            throw new StacPackageException($"the asset lock for '{Path}' cannot be written: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Writes the lock, bundles assets and files, and moves the package into place.</summary>
@@ -97,29 +189,17 @@ public sealed class StacPackageWriter : IAsyncDisposable
             await _items.CompleteAsync(cancellationToken).ConfigureAwait(false);
             // Disposing lets go of the writer's spool file, which must not be moved into the package.
             await DisposeItemsAsync().ConfigureAwait(false);
+            if (_options.AssetLock is { } given)
+            {
+                foreach (var entry in given.Where(e => AssetKeyPattern.MatchesAny(_patterns, e.AssetKey)))
+                {
+                    await HandOverAsync(entry.Clone(), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            _lockInput.Writer.TryComplete();
+            await AwaitLockAsync(cancellationToken).ConfigureAwait(false);
             MoveWarnings();
-            var entries = _options.AssetLock is { } given
-                ? given.Where(e => AssetKeyPattern.MatchesAny(_patterns, e.AssetKey)).Select(e => e.Clone()).ToList()
-                : _entries;
-            if (_options.IncludeAssets)
-            {
-                entries = await CollectAsync(BoundedParallel.SelectInOrderAsync(
-                    AsyncSequence.From(entries, cancellationToken), BundleAsync, _options.ThrottleLimit, cancellationToken)).ConfigureAwait(false);
-            }
-            else if (_options.Probe && _options.AssetLock is null)
-            {
-                entries = await CollectAsync(_builder.ProbeAsync(AsyncSequence.From(entries, cancellationToken), _stores.For, cancellationToken)).ConfigureAwait(false);
-                MoveWarnings();
-            }
             ThrowIfFailed();
-            try
-            {
-                await AssetLockFile.WriteAsync(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.LockFileName), entries, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AssetLockException ex)
-            {
-                throw new StacPackageException($"the asset lock for '{Path}' cannot be written: {ex.Message}", ex);
-            }
             await IncludeFilesAsync(cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             _directory.Commit();
@@ -127,26 +207,10 @@ public sealed class StacPackageWriter : IAsyncDisposable
         finally
         {
             await DisposeItemsAsync().ConfigureAwait(false);
+            await StopLockAsync().ConfigureAwait(false);
             _directory.Abandon();
         }
-        return await StacPackageInfo.ReadAsync(Path, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<AssetLockEntry>> CollectAsync(IAsyncEnumerable<AssetLockBuildResult> results)
-    {
-        var entries = new List<AssetLockEntry>();
-        await foreach (var result in results.ConfigureAwait(false))
-        {
-            if (result.Error is { } error)
-            {
-                _errors.Add(error);
-            }
-            else if (result.Entry is { } entry)
-            {
-                entries.Add(entry);
-            }
-        }
-        return entries;
+        return await StacPackageInfo.DescribeAsync(Path, _items.Count, [.. _collections], _assetCount, [.. _assetKeys], _knownBytes, cancellationToken).ConfigureAwait(false);
     }
 
     private void ThrowIfFailed()
@@ -277,6 +341,20 @@ public sealed class StacPackageWriter : IAsyncDisposable
         }
         _done = true;
         await DisposeItemsAsync().ConfigureAwait(false);
+        await StopLockAsync().ConfigureAwait(false);
         _directory.Abandon();
+    }
+
+    /// <summary>Stops the lock task if it still runs and waits for it to let go of its files.</summary>
+    private async Task StopLockAsync()
+    {
+        if (!_lockWriting.IsCompleted)
+        {
+            _stopLock.Cancel();
+            _lockInput.Writer.TryComplete();
+        }
+        // Its failure, if any, was reported by CompleteAsync, or nobody waits for the package.
+        await _lockWriting.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        _stopLock.Dispose();
     }
 }

@@ -70,6 +70,21 @@ public sealed class StacPackageWriterTests : IDisposable
             $"# stacpkg Inspect\n- Package: {path}\n- Items: 2\n- Collections: col1, col2\n- Assets: 3\n- Asset keys: thumbnail, visual\n- Known asset bytes: 1234\n",
             info.ToMarkdown());
         Assert.Equal(["pkg"], Entries());
+
+        // What the writer reports is what a reader finds.
+        var read = await StacPackageInfo.ReadAsync(path, default);
+        Assert.Equal(info.ToMarkdown(), read.ToMarkdown());
+        Assert.Equal(info.Files, read.Files);
+    }
+
+    [Fact]
+    public async Task A_given_lock_with_a_duplicate_row_fails_the_build_and_leaves_nothing()
+    {
+        var row = new AssetLockEntry { ItemId = "a", AssetKey = "visual", StoreType = "https", StoreContainer = "https://example.com", Key = "a.tif" };
+        var error = await Assert.ThrowsAsync<StacPackageException>(() =>
+            BuildAsync(Path.Combine(_dir, "pkg"), PackageTestItems.Remote(), new StacPackageOptions { AssetLock = [row, row.Clone()] }));
+        Assert.Contains("duplicate asset 'visual' of item 'a'", error.Message);
+        Assert.Empty(Entries());
     }
 
     [Fact]
