@@ -15,10 +15,13 @@
         'ConvertTo-StacJson'
         'Export-StacAssetLock'
         'Export-StacItem'
+        'Get-StacPackage'
         'Import-StacAssetLock'
         'Import-StacItem'
         'New-StacAssetLock'
+        'New-StacPackage'
         'Test-StacAssetLock'
+        'Test-StacPackage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

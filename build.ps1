@@ -193,6 +193,50 @@ function Invoke-Demo {
     $idsBack = @($back.Id | Sort-Object) -join ','
     Write-Host ("  ids read back match the ids written: {0}" -f ($idsBack -eq (@($all.Id | Sort-Object) -join ',')))
     $back | Format-Table | Out-String -Width 160 | Write-Host
+
+    Write-Host "StacPkg demo: a package from the samples, inspected, checked, tampered with, checked again"
+    $remote = Join-Path $work 'samples.pkg'
+    # The samples' assets are remote: lock them from their hrefs without asking the stores.
+    $info = $all | New-StacPackage -Path $remote -NoProbe -WarningAction SilentlyContinue
+    Write-Host ("  New-StacPackage -NoProbe samples.pkg                  -> {0} Items, {1} locked assets" -f $info.ItemCount, $info.AssetCount)
+    $remoteFailed = @(Test-StacPackage -Path $remote | Where-Object Status -eq 'Failed').Count
+    Write-Host ("  Test-StacPackage samples.pkg                          -> {0} failed checks" -f $remoteFailed)
+
+    # Local asset files, so the bundled package needs no network.
+    $assetDir = New-Item -ItemType Directory -Path (Join-Path $work 'local-assets')
+    $local = foreach ($id in 'demo-1', 'demo-2') {
+        $assets = [ordered]@{}
+        foreach ($key in 'visual', 'thumbnail') {
+            $file = Join-Path $assetDir "$id-$key.tif"
+            [IO.File]::WriteAllText($file, "$id $key bytes " + ('x' * 1000))
+            $assets[$key] = @{ href = $file; type = 'image/tiff'; roles = @('data') }
+        }
+        [ordered]@{
+            type = 'Feature'; stac_version = '1.1.0'; id = $id; collection = 'demo'
+            geometry = @{ type = 'Point'; coordinates = @(16.37, 48.21) }; bbox = @(16.37, 48.21, 16.37, 48.21)
+            properties = @{ datetime = '2024-05-01T10:00:00Z' }; links = @(); assets = $assets
+        } | ConvertTo-Json -Depth 10 -Compress
+    }
+    $readme = Join-Path $work 'README.md'
+    Set-Content -LiteralPath $readme -Value '# Demo package'
+    $bundled = Join-Path $work 'bundled.pkg'
+    $local | ConvertFrom-StacJson | New-StacPackage -Path $bundled -IncludeAssets -Include $readme | Out-Null
+    Write-Host "  New-StacPackage -IncludeAssets -Include README.md bundled.pkg"
+    Get-StacPackage -Path $bundled -AsMarkdown | Write-Host
+    (Get-StacPackage -Path $bundled).Files | Format-Table Path, Size, Sha256 | Out-String -Width 160 | Write-Host
+    $before = @(Test-StacPackage -Path $bundled)
+    Write-Host ("  Test-StacPackage bundled.pkg                          -> {0} checks, {1} failed" -f $before.Count, @($before | Where-Object Status -eq 'Failed').Count)
+
+    $tampered = Join-Path $bundled 'assets/demo-2/visual.tif'
+    [IO.File]::WriteAllText($tampered, 'demo-2 visual bytes, changed after packaging')
+    Write-Host "  tampered with assets/demo-2/visual.tif"
+    $after = @(Test-StacPackage -Path $bundled -ErrorAction SilentlyContinue | Where-Object Status -eq 'Failed')
+    Write-Host ("  Test-StacPackage bundled.pkg                          -> {0} failed: {1}" -f $after.Count, (@($after.File) -join ', '))
+    $after | Format-Table Status, Target, Message -Wrap | Out-String -Width 160 | Write-Host
+    if ($remoteFailed -ne 0 -or @($before | Where-Object Status -eq 'Failed').Count -ne 0 -or $after.Count -ne 1 -or $after[0].File -ne 'assets/demo-2/visual.tif') {
+        throw 'demo: the package checks did not come out as expected'
+    }
+    Remove-Item -LiteralPath $work -Recurse -Force
 }
 
 function Invoke-Bench {

@@ -75,6 +75,35 @@ internal static class FileSystemPaths
         return resolved;
     }
 
+    /// <summary>The existing directories (packages) a path argument names; writes a non-terminating error for each that names none.</summary>
+    public static List<string> ResolveDirectories(PSCmdlet cmdlet, string path, bool literal)
+    {
+        var directories = new List<string>();
+        ProviderInfo provider;
+        try
+        {
+            if (literal)
+            {
+                directories.Add(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
+            }
+            else
+            {
+                directories.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out provider));
+            }
+        }
+        catch (ItemNotFoundException)
+        {
+            cmdlet.WriteError(StacErrors.PathNotFound(path));
+            return directories;
+        }
+        if (!IsFileSystem(provider))
+        {
+            cmdlet.WriteError(StacErrors.NotFileSystemPath(path, provider));
+            directories.Clear();
+        }
+        return directories;
+    }
+
     private static bool IsFileSystem(ProviderInfo provider) =>
         provider.ImplementingType == typeof(FileSystemProvider);
 }

@@ -69,6 +69,21 @@ internal static class StacErrors
         return new ErrorRecord(new InvalidOperationException(message), id, category, (object?)result.Entry ?? $"{result.ItemId}/{result.AssetKey}");
     }
 
+    /// <summary>A package that could not be written or read as a whole; the target is its path.</summary>
+    public static ErrorRecord PackageFailed(Exception error, string id, string path) =>
+        new(error, id, error is StacPkg.Core.Packaging.StacPackageException ? ErrorCategory.InvalidData : ErrorCategory.WriteError, path);
+
+    /// <summary>A package check that failed, with the check result as target.</summary>
+    public static ErrorRecord PackageCheckFailed(StacPkg.Core.Packaging.StacPackageCheckResult result) =>
+        new(new InvalidDataException($"Package '{result.Package}': {result.Message}"),
+            result.Check switch
+            {
+                StacPkg.Core.Packaging.StacPackageValidator.PackageCheck => "NotAPackage",
+                StacPkg.Core.Packaging.StacPackageValidator.LockRowCheck => "PackageAssetInvalid",
+                _ => "PackageTableInvalid",
+            },
+            ErrorCategory.InvalidData, result);
+
     /// <summary>"item/asset (href)", with the href only when the row's location rebuilds one.</summary>
     public static string Describe(AssetLockEntry entry)
     {

@@ -1,0 +1,34 @@
+using StacPkg.Core.Lock;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Packaging;
+
+/// <summary>What a <see cref="StacPackageWriter"/> puts into a package.</summary>
+public sealed record StacPackageOptions
+{
+    /// <summary>Asset key patterns (wildcards) for the lock and bundled assets; null or empty means every asset.</summary>
+    public IReadOnlyList<string>? AssetKeys { get; init; }
+
+    /// <summary>Ask each store for size, ETag and last-modified (ignored when <see cref="AssetLock"/> is given).</summary>
+    public bool Probe { get; init; } = true;
+
+    /// <summary>Copy each locked asset's bytes into <c>assets/&lt;item_id&gt;/&lt;asset_key&gt;&lt;ext&gt;</c>.</summary>
+    public bool IncludeAssets { get; init; }
+
+    /// <summary>Extra files copied into the package root (README, licence).</summary>
+    public IReadOnlyList<string>? Include { get; init; }
+
+    /// <summary>A lock to use instead of deriving one from the Items.</summary>
+    public IReadOnlyList<AssetLockEntry>? AssetLock { get; init; }
+
+    /// <summary>Replace an existing package at the target.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Probes and copies in flight at once.</summary>
+    public int ThrottleLimit { get; init; } = AssetValidationOptions.DefaultThrottleLimit;
+
+    /// <summary>Base directory for relative file hrefs when reading assets; null keeps them relative to the process.</summary>
+    public string? BaseDirectory { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using StacPkg.Core.Packaging;
+
+namespace StacPkg.PowerShell.Command;
+
+/// <summary>
+/// <para type="synopsis">Inspects a package: items, collections, assets, asset keys, known asset bytes, and every file with its sha256 digest.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "StacPackage", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(StacPackageInfo))]
+[OutputType(typeof(string))]
+public sealed class GetStacPackageCommand : StacCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = [];
+
+    /// <summary>Returns the facts as Markdown text instead of an object.</summary>
+    [Parameter]
+    public SwitchParameter AsMarkdown { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var argument in literal ? LiteralPath : Path)
+        {
+            foreach (var directory in FileSystemPaths.ResolveDirectories(this, argument, literal))
+            {
+                StacPackageInfo info;
+                try
+                {
+                    info = Wait(new ValueTask<StacPackageInfo>(StacPackageInfo.ReadAsync(directory, CancellationToken)));
+                }
+                catch (Exception ex) when (ex is StacPackageException or IOException or UnauthorizedAccessException)
+                {
+                    WriteError(StacErrors.PackageFailed(ex, "PackageUnreadable", directory));
+                    continue;
+                }
+                WriteObject(AsMarkdown ? info.ToMarkdown() : info);
+            }
+        }
+    }
+}

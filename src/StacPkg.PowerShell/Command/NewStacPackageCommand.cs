@@ -1,0 +1,219 @@
+using System.Management.Automation;
+using StacPkg.Core.Lock;
+using StacPkg.Core.Packaging;
+using StacPkg.Core.Stac;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.PowerShell.Command;
+
+/// <summary>
+/// <para type="synopsis">Writes STAC Items into a package directory: items.parquet, assets.lock.parquet, and optionally the assets' bytes and extra files.</para>
+/// </summary>
+/// <remarks>
+/// The package is built in a hidden folder beside the target and moved into place only when whole:
+/// a build that fails or is stopped leaves the target as it was (absent, or the previous package).
+/// The same Items in the same order give byte-identical tables.
+/// </remarks>
+[Cmdlet(VerbsCommon.New, "StacPackage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(StacPackageInfo))]
+public sealed class NewStacPackageCommand : StacCmdlet
+{
+    private const int ProgressActivityId = 0x5AC8;
+
+    private StacPackageWriter? _writer;
+    private ObjectStores? _stores;
+    private ProgressThrottle? _progress;
+    private string _target = "";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("PSPath", "LiteralPath")]
+    public string Path { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    public StacItem[] InputObject { get; set; } = [];
+
+    /// <summary>The lock to use instead of deriving one: AssetLockEntry objects, or the path of a lock file or package.</summary>
+    [Parameter]
+    public object[]? AssetLock { get; set; }
+
+    /// <summary>Only assets whose key matches one of these patterns.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(AssetKeyCompleter))]
+    public string[]? AssetKey { get; set; }
+
+    /// <summary>Locks from the hrefs (and file:size / file:checksum) alone, without asking the stores.</summary>
+    [Parameter]
+    public SwitchParameter NoProbe { get; set; }
+
+    /// <summary>Copies each locked asset into assets/&lt;item_id&gt;/&lt;asset_key&gt;&lt;ext&gt; and locks the copies.</summary>
+    [Parameter]
+    public SwitchParameter IncludeAssets { get; set; }
+
+    /// <summary>Extra files (README, licence) copied into the package root.</summary>
+    [Parameter]
+    public string[]? Include { get; set; }
+
+    /// <summary>Replaces an existing package at the path.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>How many assets are probed or copied at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = AssetValidationOptions.DefaultThrottleLimit;
+
+    /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
+    [Parameter]
+    public string? EndpointUrl { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _target = FileSystemPaths.ResolveOutput(this, Path, literal: true);
+        // One decision for the whole package; declined, the input is consumed and ignored.
+        if (!ShouldProcess(_target, "Create STAC package"))
+        {
+            return;
+        }
+        var location = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        var options = new StacPackageOptions
+        {
+            AssetKeys = AssetKey,
+            Probe = !NoProbe,
+            IncludeAssets = IncludeAssets,
+            Include = Include?.Select(ResolveInclude).ToList(),
+            AssetLock = AssetLock is null ? null : ReadAssetLock(AssetLock),
+            Force = Force,
+            ThrottleLimit = ThrottleLimit,
+        };
+        // PowerShell's location, not the process's: relative hrefs are read from where the user is.
+        _stores = new ObjectStores(new StoreOptions { S3EndpointUrl = EndpointUrl, BaseDirectory = location });
+        try
+        {
+            _writer = new StacPackageWriter(_target, options, _stores);
+        }
+        catch (Exception ex) when (ex is StacPackageException or IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(StacErrors.PackageFailed(ex, "PackageNotWritten", _target));
+        }
+        _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC package {_target}");
+    }
+
+    private string ResolveInclude(string path)
+    {
+        var files = FileSystemPaths.ResolveExisting(this, path, literal: false);
+        if (files.Count != 1)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Include '{path}' must name exactly one existing file."),
+                "IncludeNotFound", ErrorCategory.InvalidArgument, path));
+        }
+        return files[0];
+    }
+
+    private List<AssetLockEntry> ReadAssetLock(object[] values)
+    {
+        var entries = new List<AssetLockEntry>();
+        foreach (var value in values)
+        {
+            switch (value is PSObject wrapped ? wrapped.BaseObject : value)
+            {
+                case AssetLockEntry entry:
+                    entries.Add(entry);
+                    break;
+                case string or FileSystemInfo:
+                    var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(value.ToString());
+                    try
+                    {
+                        Wait(ReadLockFileAsync(path, entries));
+                    }
+                    catch (Exception ex) when (ex is AssetLockException or IOException)
+                    {
+                        ThrowTerminatingError(StacErrors.FileReadFailed(ex, path));
+                    }
+                    break;
+                default:
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-AssetLock takes AssetLockEntry objects or lock file paths, not {value?.GetType().Name ?? "null"}."),
+                        "InvalidAssetLock", ErrorCategory.InvalidArgument, value));
+                    break;
+            }
+        }
+        return entries;
+    }
+
+    private async Task ReadLockFileAsync(string path, List<AssetLockEntry> entries)
+    {
+        await foreach (var row in AssetLockFile.ReadAsync(path, CancellationToken).ConfigureAwait(false))
+        {
+            // A given lock with a bad row would make a package whose lock says less than it should.
+            entries.Add(row.Entry ?? throw row.Error!);
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+        foreach (var item in InputObject)
+        {
+            if (item is null)
+            {
+                continue;
+            }
+            try
+            {
+                Wait(writer.WriteAsync(item, CancellationToken));
+            }
+            catch (StacFormatException ex)
+            {
+                WriteError(StacErrors.InvalidItem(ex, item));
+            }
+            WriteWarnings(writer);
+            _progress!.Report(() => $"{writer.Count} items written");
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+        StacPackageInfo? info = null;
+        try
+        {
+            info = Wait(new ValueTask<StacPackageInfo>(writer.CompleteAsync(CancellationToken)));
+        }
+        catch (Exception ex) when (ex is StacPackageException or IOException or UnauthorizedAccessException or StacFormatException)
+        {
+            WriteWarnings(writer);
+            ThrowTerminatingError(StacErrors.PackageFailed(ex, "PackageNotWritten", _target));
+        }
+        WriteWarnings(writer);
+        _progress!.Complete();
+        WriteObject(info);
+    }
+
+    private void WriteWarnings(StacPackageWriter writer)
+    {
+        while (writer.Warnings.TryDequeue(out var warning))
+        {
+            WriteWarning(warning);
+        }
+    }
+
+    /// <summary>Reached without EndProcessing when the pipeline failed or was stopped: drops the unfinished package.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _writer = null;
+            _stores?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _stores = null;
+        }
+        base.Dispose(disposing);
+    }
+}
