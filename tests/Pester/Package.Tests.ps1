@@ -195,6 +195,38 @@ Describe 'Atomic builds' {
     }
 }
 
+Describe 'New-StacPackage options' {
+    BeforeAll {
+        $script:dir = New-TempDirectory 'options'
+        $script:items = @(
+            New-TestItem -Id 'a' -Assets ([ordered]@{ visual = 'https://example.com/a.tif'; thumbnail = 'https://example.com/a.png' })
+            New-TestItem -Id 'b' -Assets ([ordered]@{ visual = 'https://example.com/b.tif' })
+        )
+        $script:lock = @($items | New-StacAssetLock -NoProbe)
+        $lock[0].SizeBytes = 1234
+        $lock | Export-StacAssetLock -Path (Join-Path $dir 'given.lock.parquet')
+    }
+    AfterAll { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'takes -AssetLock as objects and as a lock file path, filtered by -AssetKey' {
+        $fromObjects = $items | New-StacPackage -Path (Join-Path $dir 'objects') -AssetLock $lock
+        $fromFile = $items | New-StacPackage -Path (Join-Path $dir 'file') -AssetLock (Join-Path $dir 'given.lock.parquet') -AssetKey visual
+        $fromObjects.AssetCount | Should -Be 3
+        $fromObjects.KnownAssetBytes | Should -Be 1234
+        $fromFile.AssetKeys | Should -Be @('visual')
+        $fromFile.AssetCount | Should -Be 2
+    }
+
+    It '-Include copies extra files into the package root' {
+        $readme = Join-Path $dir 'README.md'
+        Set-Content -LiteralPath $readme -Value 'hello'
+        $info = $items | New-StacPackage -Path (Join-Path $dir 'included') -NoProbe -Include $readme
+        $info.Files.Path | Should -Contain 'README.md'
+        ($info.Files | Where-Object Path -eq 'README.md').MediaType | Should -Be 'text/markdown'
+        Test-StacPackage -Path (Join-Path $dir 'included') | Where-Object Status -eq 'Failed' | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Bad input' {
     BeforeAll {
         $script:dir = New-TempDirectory 'bad'

@@ -122,8 +122,11 @@ public sealed class StacPackageInfo
         return files;
     }
 
+    // README and LICENSE files are what -Include usually adds; the store table does not know them.
     private static string MediaTypeOf(string relative) =>
-        relative.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetMediaType : MediaTypes.ForPath(relative) ?? DefaultMediaType;
+        relative.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetMediaType
+        : relative.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? "text/markdown"
+        : MediaTypes.ForPath(relative) ?? DefaultMediaType;
 
     /// <summary>The facts as Markdown, one fact a line.</summary>
     public string ToMarkdown()
