@@ -9,7 +9,7 @@
     Test    builds, runs the xunit tests and the Pester tests, prints one line
             'Tests: N passed, N failed, N skipped' and exits non-zero on any failure.
     Demo    builds and runs the main job offline on the Items in samples/.
-    Bench   builds and runs bench/Invoke-Benchmark.ps1, then bench/Invoke-LockBenchmark.ps1.
+    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1 and Invoke-PackageBenchmark.ps1.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -240,14 +240,12 @@ function Invoke-Demo {
 }
 
 function Invoke-Bench {
-    $bench = Join-Path $Root 'bench/Invoke-Benchmark.ps1'
-    if (-not (Test-Path -LiteralPath $bench)) {
-        throw "bench/Invoke-Benchmark.ps1 does not exist yet"
-    }
     Invoke-Build
-    & $bench
-    # Asset lock validation against curl on loopback servers (nginx; s3rver and Azurite when installed).
-    & (Join-Path $Root 'bench/Invoke-LockBenchmark.ps1')
+    # Items NDJSON -> GeoParquet against DuckDB; asset lock validation against curl on loopback
+    # servers (nginx; s3rver and Azurite when installed); package builds.
+    foreach ($name in 'Invoke-Benchmark.ps1', 'Invoke-LockBenchmark.ps1', 'Invoke-PackageBenchmark.ps1') {
+        & (Join-Path $Root "bench/$name")
+    }
 }
 
 switch ($Task) {
