@@ -1,0 +1,186 @@
+using StacPkg.Core.Lock;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Relocation;
+
+/// <summary>
+/// Copies locked assets to a <see cref="RelocationDestination"/> and yields a new lock row per asset.
+/// Each source is checked against its locked facts first, each copy is hashed while it streams and
+/// verified after writing, identical targets are skipped (so a rerun resumes), and copy buffers stay
+/// within <see cref="AssetRelocationOptions.MemoryLimit"/>. A problem with one row is that row's
+/// result; sources are never deleted.
+/// </summary>
+public sealed class AssetRelocator : IDisposable
+{
+    private readonly Func<AssetLocation, IObjectStore> _storeFor;
+    private readonly MemoryBudget _budget;
+
+    /// <param name="storeFor">
+    /// The store for a location, e.g. <see cref="ObjectStores.For"/>. Target stores should buffer at
+    /// most <see cref="AssetRelocationOptions.ChunkSize"/> per write (their part or block size), since
+    /// that is what each copy reserves against the memory limit.
+    /// </param>
+    /// <exception cref="ArgumentException">The options cannot work: one chunk does not fit in the memory limit, or a limit is not positive.</exception>
+    public AssetRelocator(RelocationDestination destination, Func<AssetLocation, IObjectStore> storeFor, AssetRelocationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(storeFor);
+        Options = options ?? new AssetRelocationOptions();
+        if (Options.ChunkSize < 1024) throw new ArgumentException($"the chunk size must be at least 1 KiB, not {Options.ChunkSize} bytes", nameof(options));
+        if (Options.ChunkSize > Options.MemoryLimit)
+        {
+            throw new ArgumentException($"one copy cannot fit: the chunk size ({Options.ChunkSize} bytes) exceeds the memory limit ({Options.MemoryLimit} bytes)", nameof(options));
+        }
+        Destination = destination;
+        _storeFor = storeFor;
+        _budget = new MemoryBudget(Options.MemoryLimit);
+    }
+
+    public RelocationDestination Destination { get; }
+
+    public AssetRelocationOptions Options { get; }
+
+    /// <summary>The most copy-buffer bytes reserved at once so far; never above the memory limit.</summary>
+    internal long PeakBufferedBytes => _budget.PeakBytes;
+
+    /// <summary>
+    /// Relocates the rows, <see cref="AssetRelocationOptions.ThrottleLimit"/> at a time, yielding each
+    /// result as soon as its row completes (so not in input order). Rows are pulled only as workers free up.
+    /// </summary>
+    public IAsyncEnumerable<AssetRelocationResult> RelocateAsync(IAsyncEnumerable<AssetLockEntry> entries, CancellationToken cancellationToken) =>
+        BoundedParallel.SelectAsCompletedAsync(entries, RelocateOneAsync, Options.ThrottleLimit, cancellationToken);
+
+    /// <inheritdoc cref="RelocateAsync(IAsyncEnumerable{AssetLockEntry}, CancellationToken)"/>
+    public IAsyncEnumerable<AssetRelocationResult> RelocateAsync(IEnumerable<AssetLockEntry> entries, CancellationToken cancellationToken) =>
+        RelocateAsync(AsyncSequence.From(entries, cancellationToken), cancellationToken);
+
+    /// <summary>Relocates one row.</summary>
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled; the target is then untouched or complete, never partial.</exception>
+    public async Task<AssetRelocationResult> RelocateOneAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            if (Options.SourcePrefix is { } prefix && !entry.Href.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return new AssetRelocationResult(entry, AssetRelocationStatus.PassedThrough, entry, null);
+            }
+            var target = Destination.TargetFor(entry, Options.Layout);
+            if (Options.Plan)
+            {
+                return new AssetRelocationResult(entry, AssetRelocationStatus.Planned, TargetRow(entry, target, entry.SizeBytes, null, null, entry.FileChecksum), null);
+            }
+            return await CopyOneAsync(entry, target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RelocationRefusedException refused)
+        {
+            return Failed(entry, refused.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(entry, ex is StoreException store ? AssetValidator.Describe(store) : $"error: {ex.Message}");
+        }
+    }
+
+    public void Dispose() => _budget.Dispose();
+
+    private async Task<AssetRelocationResult> CopyOneAsync(AssetLockEntry entry, AssetLocation target, CancellationToken cancellationToken)
+    {
+        var sourceLocation = entry.Location;
+        var sourceStore = _storeFor(sourceLocation);
+        var targetStore = _storeFor(target);
+
+        var sourceFacts = await Retry.RunAsync(ct => sourceStore.HeadAsync(sourceLocation, ct), Options.Retry, cancellationToken).ConfigureAwait(false)
+            ?? throw new RelocationRefusedException("source missing");
+        var changes = new List<string>();
+        AssetFactComparer.Compare(entry, sourceFacts, changes);
+        if (changes.Count > 0) throw new RelocationRefusedException($"source changed since locking ({string.Join("; ", changes)}); not copied");
+        var size = sourceFacts.SizeBytes ?? entry.SizeBytes;
+        var lockedChecksum = Multihash.TryParseSha256(entry.FileChecksum, out var parsed) ? parsed : null;
+
+        var existing = await Retry.RunAsync(ct => targetStore.HeadAsync(target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            if (size is not null && existing.SizeBytes == size)
+            {
+                var present = await Retry.RunAsync(ct => ChecksumAsync(targetStore, target, size, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+                // Without a locked checksum the source is hashed too: equal sizes alone prove nothing.
+                var expected = lockedChecksum
+                    ?? await Retry.RunAsync(ct => ChecksumAsync(sourceStore, sourceLocation, size, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+                if (present == expected)
+                {
+                    return new AssetRelocationResult(entry, AssetRelocationStatus.Skipped, TargetRow(entry, target, existing, present), null);
+                }
+            }
+            if (!Options.Force) throw new RelocationRefusedException($"target {AssetLocation.Redact(target.ToHref())} exists and differs; use Force to replace it");
+        }
+
+        // An object smaller than a chunk is buffered whole at most, so it reserves only its size.
+        var reserve = Math.Min(Options.ChunkSize, Math.Max(size ?? Options.ChunkSize, 1));
+        using (await _budget.ReserveAsync(reserve, cancellationToken).ConfigureAwait(false))
+        {
+            var (written, checksum) = await Retry.RunAsync(ct => CopyAsync(sourceStore, sourceLocation, targetStore, target, size, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+            var problem = written.SizeBytes != size && size is not null
+                ? $"target holds {written.SizeBytes} bytes, source {size}"
+                : lockedChecksum is not null && checksum != lockedChecksum
+                    ? $"copied content checksum {Multihash.Shorten(checksum)} != locked {Multihash.Shorten(lockedChecksum)}"
+                    : null;
+            if (problem is not null)
+            {
+                // The copy is not the locked asset: remove it so the target never holds a wrong object.
+                await targetStore.DeleteAsync(target, CancellationToken.None).ConfigureAwait(false);
+                throw new RelocationRefusedException($"{problem}; the copy was removed");
+            }
+            return new AssetRelocationResult(entry, AssetRelocationStatus.Copied, TargetRow(entry, target, written, checksum), null);
+        }
+    }
+
+    private static async Task<(ObjectFacts Written, string Checksum)> CopyAsync(
+        IObjectStore sourceStore, AssetLocation source, IObjectStore targetStore, AssetLocation target, long? size, CancellationToken cancellationToken)
+    {
+        var content = await sourceStore.OpenReadAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
+        await using var hashing = new HashingReadStream(content);
+        var written = await targetStore.WriteAsync(target, hashing, size, cancellationToken).ConfigureAwait(false);
+        return (written, hashing.FinishChecksum());
+    }
+
+    private static async Task<string> ChecksumAsync(IObjectStore store, AssetLocation location, long? size, CancellationToken cancellationToken)
+    {
+        await using var content = await store.OpenReadAsync(location, 0, null, cancellationToken).ConfigureAwait(false);
+        var (checksum, length) = await FileChecksum.ComputeWithLengthAsync(content, cancellationToken).ConfigureAwait(false);
+        // A short body is a broken transfer, worth another attempt, not the object's content.
+        if (size is { } expected && length != expected) throw new StoreException(StoreErrorKind.Transient, $"read {length} of {expected} bytes");
+        return checksum;
+    }
+
+    private static AssetLockEntry TargetRow(AssetLockEntry source, AssetLocation target, ObjectFacts facts, string checksum) =>
+        TargetRow(source, target, facts.SizeBytes, facts.ETag, facts.LastModified is { } modified ? LockTimestamp.Format(modified) : null, checksum);
+
+    private static AssetLockEntry TargetRow(AssetLockEntry source, AssetLocation target, long? size, string? etag, string? lastModified, string? checksum)
+    {
+        var row = source.Clone();
+        row.StoreType = target.StoreType;
+        row.StoreContainer = target.Container;
+        row.StoreEndpointUrl = target.EndpointUrl;
+        row.Key = target.Key;
+        row.SizeBytes = size;
+        row.ETag = etag;
+        row.LastModified = lastModified;
+        row.FileChecksum = checksum;
+        return row;
+    }
+
+    private static AssetRelocationResult Failed(AssetLockEntry entry, string reason)
+    {
+        string href;
+        try
+        {
+            href = AssetLocation.Redact(entry.Href);
+        }
+        catch (FormatException)
+        {
+            href = "(no href)";
+        }
+        return new AssetRelocationResult(entry, AssetRelocationStatus.Failed, null, $"{entry} ({href}): {reason}");
+    }
+}
