@@ -1,0 +1,165 @@
+using StacPkg.Core.Lock;
+using StacPkg.Core.Relocation;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Tests.Relocation;
+
+/// <summary>AssetRelocator between folders: the behaviours that do not depend on the store type.</summary>
+public sealed class AssetRelocatorTests : IDisposable
+{
+    private const int KiB = 1024;
+    private readonly RelocationFixture _fixture = new();
+
+    private RelocationDestination Target => RelocationDestination.Parse(Path.Combine(_fixture.Root, "target"));
+
+    private AssetRelocator Relocator(AssetRelocationOptions? options = null) =>
+        new(Target, _fixture.StoreFor, (options ?? new AssetRelocationOptions()) with { Retry = RelocationFixture.FastRetry });
+
+    private async Task<List<AssetLockEntry>> SourcesAsync(int count, int size = 3 * KiB)
+    {
+        var rows = new List<AssetLockEntry>();
+        for (var i = 0; i < count; i++)
+        {
+            var content = RelocationFixture.Bytes(size + i, i);
+            var path = _fixture.WriteSource($"s{i}/asset.tif", content);
+            rows.Add(await _fixture.LockAsync(new AssetLocation("file", null, null, path), $"item{i}", "data", content));
+        }
+        return rows;
+    }
+
+    [Fact]
+    public async Task File_to_file_copies_every_row_and_the_new_rows_validate_with_checksums()
+    {
+        var rows = await SourcesAsync(5);
+        using var relocator = Relocator();
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.All(results, r => Assert.Equal(AssetRelocationStatus.Copied, r.Status));
+        var targets = results.Select(r => r.Target!).ToList();
+        Assert.All(targets, t => Assert.StartsWith(Target.Prefix, t.Key, StringComparison.Ordinal));
+        Assert.All(results, r => Assert.Equal(r.Source.FileChecksum, r.Target!.FileChecksum));
+        Assert.Empty(await _fixture.ValidateAsync(targets));
+        Assert.All(rows, r => Assert.True(File.Exists(r.Key))); // sources are never deleted
+    }
+
+    [Fact]
+    public async Task A_rerun_skips_every_identical_target()
+    {
+        var rows = await SourcesAsync(4);
+        using var relocator = Relocator();
+        await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        var rerun = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.All(rerun, r => Assert.Equal(AssetRelocationStatus.Skipped, r.Status));
+        Assert.Empty(await _fixture.ValidateAsync(rerun.Select(r => r.Target!)));
+    }
+
+    [Fact]
+    public async Task A_source_changed_since_locking_is_refused_and_the_others_copy()
+    {
+        var rows = await SourcesAsync(3);
+        File.WriteAllBytes(rows[1].Key, RelocationFixture.Bytes(10, 99));
+        using var relocator = Relocator();
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        var failed = Assert.Single(results, r => r.Status == AssetRelocationStatus.Failed);
+        Assert.Same(rows[1], failed.Source);
+        Assert.StartsWith("item1/data (", failed.Error);
+        Assert.Contains("source changed since locking", failed.Error);
+        Assert.Equal(2, results.Count(r => r.Status == AssetRelocationStatus.Copied));
+        Assert.False(File.Exists(Target.TargetFor(rows[1], RelocationLayout.ItemAsset).Key));
+    }
+
+    [Fact]
+    public async Task An_existing_different_target_is_refused_without_Force_and_replaced_with_Force()
+    {
+        var rows = await SourcesAsync(1);
+        var target = Target.TargetFor(rows[0], RelocationLayout.ItemAsset).Key;
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllBytes(target, RelocationFixture.Bytes(17, 7));
+
+        using (var relocator = Relocator())
+        {
+            var refused = await relocator.RelocateOneAsync(rows[0], CancellationToken.None);
+            Assert.Equal(AssetRelocationStatus.Failed, refused.Status);
+            Assert.Contains("exists and differs", refused.Error);
+        }
+        using (var relocator = Relocator(new AssetRelocationOptions { Force = true }))
+        {
+            var replaced = await relocator.RelocateOneAsync(rows[0], CancellationToken.None);
+            Assert.Equal(AssetRelocationStatus.Copied, replaced.Status);
+            Assert.Equal(File.ReadAllBytes(rows[0].Key), File.ReadAllBytes(target));
+        }
+    }
+
+    [Fact]
+    public async Task A_same_size_different_target_is_not_mistaken_for_a_copy()
+    {
+        var rows = await SourcesAsync(1);
+        var target = Target.TargetFor(rows[0], RelocationLayout.ItemAsset).Key;
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllBytes(target, new byte[rows[0].SizeBytes!.Value]);
+        using var relocator = Relocator();
+        Assert.Equal(AssetRelocationStatus.Failed, (await relocator.RelocateOneAsync(rows[0], CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public void A_memory_limit_smaller_than_one_chunk_is_an_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Relocator(new AssetRelocationOptions { ChunkSize = 64 * KiB, MemoryLimit = 32 * KiB }));
+        Assert.Contains("one copy cannot fit", error.Message);
+    }
+
+    [Fact]
+    public async Task Peak_buffered_bytes_never_exceed_the_memory_limit()
+    {
+        var rows = await SourcesAsync(24, 100 * KiB);
+        using var relocator = Relocator(new AssetRelocationOptions { ChunkSize = 64 * KiB, MemoryLimit = 200 * KiB, ThrottleLimit = 16 });
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.All(results, r => Assert.Equal(AssetRelocationStatus.Copied, r.Status));
+        Assert.InRange(relocator.PeakBufferedBytes, 64 * KiB, 200 * KiB);
+    }
+
+    [Fact]
+    public async Task Rows_outside_the_source_prefix_pass_through_unchanged()
+    {
+        var rows = await SourcesAsync(3);
+        var prefix = Path.GetDirectoryName(rows[0].Key)!;
+        using var relocator = Relocator(new AssetRelocationOptions { SourcePrefix = prefix });
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.Equal(AssetRelocationStatus.Copied, Assert.Single(results, r => r.Source == rows[0]).Status);
+        foreach (var passed in results.Where(r => r.Source != rows[0]))
+        {
+            Assert.Equal(AssetRelocationStatus.PassedThrough, passed.Status);
+            Assert.Same(passed.Source, passed.Target);
+        }
+    }
+
+    [Fact]
+    public async Task Plan_mode_computes_the_new_rows_and_copies_nothing()
+    {
+        var rows = await SourcesAsync(2);
+        using var relocator = Relocator(new AssetRelocationOptions { Plan = true });
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.All(results, r => Assert.Equal(AssetRelocationStatus.Planned, r.Status));
+        Assert.All(results, r => Assert.Equal(Target.TargetFor(r.Source, RelocationLayout.ItemAsset).Key, r.Target!.Key));
+        Assert.All(results, r => Assert.Equal(r.Source.FileChecksum, r.Target!.FileChecksum));
+        Assert.False(Directory.Exists(Target.Prefix));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_and_leaves_no_partial_object()
+    {
+        var rows = await SourcesAsync(8, 200 * KiB);
+        using var relocator = Relocator();
+        using var cancel = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in relocator.RelocateAsync(rows, cancel.Token)) cancel.Cancel();
+        });
+        // Whatever is in the target folder is a complete copy: no temporary or short file.
+        foreach (var file in Directory.Exists(Target.Prefix) ? Directory.GetFiles(Target.Prefix, "*", SearchOption.AllDirectories) : [])
+        {
+            Assert.Contains(rows, r => Target.TargetFor(r, RelocationLayout.ItemAsset).Key == file && new FileInfo(file).Length == r.SizeBytes);
+        }
+    }
+
+    public void Dispose() => _fixture.Dispose();
+}
