@@ -1,0 +1,133 @@
+using StacPkg.Core.Lock;
+using StacPkg.Core.Relocation;
+using StacPkg.Core.Stores;
+using StacPkg.Core.Tests.Support;
+
+namespace StacPkg.Core.Tests.Relocation;
+
+/// <summary>AssetRelocator across real stores on loopback: nginx, s3rver, Azurite.</summary>
+public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, IClassFixture<S3rverServer>, IClassFixture<AzuriteServer>, IDisposable
+{
+    private const int MiB = 1024 * 1024;
+    private const int PartSize = 5 * MiB;
+
+    private readonly NginxServer _nginx;
+    private readonly S3rverServer _s3;
+    private readonly AzuriteServer _azurite;
+    private readonly RelocationFixture _fixture = new();
+
+    // Stores buffer one part or block of the chunk size, as the relocator's memory budget assumes.
+    private static readonly AssetRelocationOptions Options = new()
+    {
+        ChunkSize = PartSize, MemoryLimit = 3 * PartSize, ThrottleLimit = 4, Retry = RelocationFixture.FastRetry,
+    };
+
+    public AssetRelocatorServerTests(NginxServer nginx, S3rverServer s3, AzuriteServer azurite)
+    {
+        _nginx = nginx;
+        _s3 = s3;
+        _azurite = azurite;
+    }
+
+    private void AddS3()
+    {
+        _s3.RequireRunning();
+        _fixture.Add("s3", new S3Store(_s3.EndpointUrl, new StoreOptions(), S3rverServer.Credentials, PartSize, PartSize));
+    }
+
+    private void AddAzure()
+    {
+        _azurite.RequireRunning();
+        _fixture.Add("az", new AzureBlobStore(_azurite.AccountEndpoint, new StoreOptions { AzureConnectionString = _azurite.ConnectionString }, PartSize, PartSize));
+    }
+
+    /// <summary>Sizes around the part size so both single writes and multipart/blocks run.</summary>
+    private static readonly int[] Sizes = [0, 1234, PartSize + 17, 2 * PartSize + 1];
+
+    private async Task<List<AssetLockEntry>> FileSourcesAsync()
+    {
+        var rows = new List<AssetLockEntry>();
+        for (var i = 0; i < Sizes.Length; i++)
+        {
+            var content = RelocationFixture.Bytes(Sizes[i], i);
+            var path = _fixture.WriteSource($"f{i}.bin", content);
+            rows.Add(await _fixture.LockAsync(new AssetLocation("file", null, null, path), $"item{i}", "data", content));
+        }
+        return rows;
+    }
+
+    private async Task<List<AssetLockEntry>> RelocateAndCheckAsync(List<AssetLockEntry> rows, RelocationDestination destination)
+    {
+        using var relocator = new AssetRelocator(destination, _fixture.StoreFor, Options);
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.All(results, r => Assert.True(r.Status == AssetRelocationStatus.Copied, r.ToString()));
+        Assert.All(results, r => Assert.Equal(r.Source.FileChecksum, r.Target!.FileChecksum));
+        Assert.All(results, r => Assert.Equal(r.Source.SizeBytes, r.Target!.SizeBytes));
+        var targets = results.Select(r => r.Target!).ToList();
+        Assert.Empty(await _fixture.ValidateAsync(targets));
+        Assert.InRange(relocator.PeakBufferedBytes, 0, Options.MemoryLimit);
+
+        using var rerun = new AssetRelocator(destination, _fixture.StoreFor, Options);
+        Assert.All(await _fixture.ToListAsync(rerun.RelocateAsync(rows, CancellationToken.None)),
+            r => Assert.True(r.Status == AssetRelocationStatus.Skipped, r.ToString()));
+        return targets;
+    }
+
+    [SkippableFact]
+    public async Task Http_to_file()
+    {
+        _nginx.RequireAvailable();
+        var rows = new List<AssetLockEntry>();
+        for (var i = 0; i < Sizes.Length; i++)
+        {
+            var content = RelocationFixture.Bytes(Sizes[i], 10 + i);
+            _nginx.WriteFile($"relocate/h{i}.tif", content);
+            rows.Add(await _fixture.LockAsync(AssetLocation.Parse(_nginx.Url($"relocate/h{i}.tif"), null, out _), $"item{i}", "visual", content));
+        }
+        var targets = await RelocateAndCheckAsync(rows, RelocationDestination.Parse(Path.Combine(_fixture.Root, "copies")));
+        Assert.All(targets, t => Assert.EndsWith(".tif", t.Key, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task File_to_s3_uses_the_endpoint_and_multipart()
+    {
+        AddS3();
+        var bucket = await _s3.CreateBucketAsync();
+        var targets = await RelocateAndCheckAsync(await FileSourcesAsync(), RelocationDestination.Parse($"s3://{bucket}/copies", _s3.EndpointUrl));
+        Assert.All(targets, t => Assert.Equal(_s3.EndpointUrl, t.StoreEndpointUrl));
+        Assert.Equal(0, _s3.PendingUploads(bucket));
+    }
+
+    [SkippableFact]
+    public async Task File_to_az()
+    {
+        AddAzure();
+        var container = await _azurite.CreateContainerAsync();
+        await RelocateAndCheckAsync(await FileSourcesAsync(), RelocationDestination.Parse($"az://{container}/copies", _azurite.AccountEndpoint));
+    }
+
+    [SkippableFact]
+    public async Task S3_to_az()
+    {
+        AddS3();
+        AddAzure();
+        var bucket = await _s3.CreateBucketAsync();
+        var container = await _azurite.CreateContainerAsync();
+        var rows = new List<AssetLockEntry>();
+        for (var i = 0; i < Sizes.Length; i++)
+        {
+            var content = RelocationFixture.Bytes(Sizes[i], 20 + i);
+            var location = new AssetLocation("s3", bucket, _s3.EndpointUrl, $"src/s{i}.tif");
+            await using (var stream = new MemoryStream(content)) await _fixture.StoreFor(location).WriteAsync(location, stream, content.Length, CancellationToken.None);
+            rows.Add(await _fixture.LockAsync(location, $"item{i}", "data", content));
+        }
+        var destination = RelocationDestination.Parse($"az://{container}/mirror", _azurite.AccountEndpoint);
+        using var relocator = new AssetRelocator(destination, _fixture.StoreFor, Options with { Layout = RelocationLayout.SourceKey });
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.All(results, r => Assert.True(r.Status == AssetRelocationStatus.Copied, r.ToString()));
+        Assert.All(results, r => Assert.Equal("mirror/" + r.Source.Key, r.Target!.Key));
+        Assert.Empty(await _fixture.ValidateAsync(results.Select(r => r.Target!)));
+    }
+
+    public void Dispose() => _fixture.Dispose();
+}
