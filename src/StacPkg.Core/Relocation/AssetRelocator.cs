@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Stores;
 
@@ -140,8 +141,17 @@ public sealed class AssetRelocator : IDisposable
     {
         var content = await sourceStore.OpenReadAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
         await using var hashing = new HashingReadStream(content);
-        var written = await targetStore.WriteAsync(target, hashing, size, cancellationToken).ConfigureAwait(false);
-        return (written, hashing.FinishChecksum());
+        try
+        {
+            var written = await targetStore.WriteAsync(target, hashing, size, cancellationToken).ConfigureAwait(false);
+            return (written, hashing.FinishChecksum());
+        }
+        catch (Exception) when (hashing.SourceFailure is { } sourceFailure)
+        {
+            // Judge the retry by the source's own error (a reset read is transient), not by the target's wrapping of it.
+            ExceptionDispatchInfo.Capture(sourceFailure).Throw();
+            throw;
+        }
     }
 
     private static async Task<string> ChecksumAsync(IObjectStore store, AssetLocation location, long? size, CancellationToken cancellationToken)

@@ -7,6 +7,12 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 {
     private readonly MultihashHasher _hasher = new();
 
+    /// <summary>
+    /// The error the source threw, if any. The target store wraps whatever its content stream throws
+    /// as its own write failure, which would hide that a broken source read is worth retrying.
+    /// </summary>
+    public Exception? SourceFailure { get; private set; }
+
     /// <summary>Bytes read so far.</summary>
     public long BytesRead => _hasher.Length;
 
@@ -23,7 +29,16 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        int read;
+        try
+        {
+            read = inner.Read(buffer);
+        }
+        catch (Exception e)
+        {
+            SourceFailure ??= e;
+            throw;
+        }
         _hasher.Append(buffer[..read]);
         return read;
     }
@@ -33,7 +48,16 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SourceFailure ??= e;
+            throw;
+        }
         _hasher.Append(buffer.Span[..read]);
         return read;
     }

@@ -161,5 +161,31 @@ public sealed class AssetRelocatorTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Content_that_does_not_match_the_locked_checksum_is_removed_from_the_target()
+    {
+        var rows = await SourcesAsync(1);
+        rows[0].FileChecksum = Multihash.Sha256([1, 2, 3]);
+        using var relocator = Relocator();
+        var result = await relocator.RelocateOneAsync(rows[0], CancellationToken.None);
+        Assert.Equal(AssetRelocationStatus.Failed, result.Status);
+        Assert.Contains("copied content checksum", result.Error);
+        Assert.False(File.Exists(Target.TargetFor(rows[0], RelocationLayout.ItemAsset).Key));
+    }
+
+    [Fact]
+    public async Task A_copy_broken_mid_stream_is_retried_whole_and_verified()
+    {
+        var rows = await SourcesAsync(3, 20 * KiB);
+        var flaky = new FlakyStore(new FileStore());
+        var destination = Target;
+        using var relocator = new AssetRelocator(destination, location => location.Key.StartsWith(destination.Prefix, StringComparison.Ordinal) ? _fixture.StoreFor(location) : flaky,
+            new AssetRelocationOptions { Retry = RelocationFixture.FastRetry });
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.Equal(3, flaky.Failures);
+        Assert.All(results, r => Assert.True(r.Status == AssetRelocationStatus.Copied, r.ToString()));
+        Assert.Empty(await _fixture.ValidateAsync(results.Select(r => r.Target!)));
+    }
+
     public void Dispose() => _fixture.Dispose();
 }
