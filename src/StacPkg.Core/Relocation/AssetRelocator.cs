@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Stores;
@@ -15,6 +16,9 @@ public sealed class AssetRelocator : IDisposable
 {
     private readonly Func<AssetLocation, IObjectStore> _storeFor;
     private readonly MemoryBudget _budget;
+
+    // Target → the row that claimed it: two rows sanitised onto one key must not overwrite each other.
+    private readonly ConcurrentDictionary<AssetLocation, AssetLockEntry> _claims = new();
 
     /// <param name="storeFor">
     /// The store for a location, e.g. <see cref="ObjectStores.For"/>. Target stores should buffer at
@@ -67,6 +71,11 @@ public sealed class AssetRelocator : IDisposable
                 return new AssetRelocationResult(entry, AssetRelocationStatus.PassedThrough, entry, null);
             }
             var target = Destination.TargetFor(entry, Options.Layout);
+            var owner = _claims.GetOrAdd(target, entry);
+            if (!ReferenceEquals(owner, entry) && !SameAsset(owner, entry))
+            {
+                return Failed(entry, $"target {AssetLocation.Redact(target.ToHref())} is already the target of {owner}; not copied");
+            }
             if (Options.Plan)
             {
                 return new AssetRelocationResult(entry, AssetRelocationStatus.Planned, TargetRow(entry, target, entry.SizeBytes, null, null, entry.FileChecksum), null);
@@ -179,6 +188,10 @@ public sealed class AssetRelocator : IDisposable
         row.FileChecksum = checksum;
         return row;
     }
+
+    // The same row again (a rerun with this relocator) may reuse its target; another asset may not.
+    private static bool SameAsset(AssetLockEntry a, AssetLockEntry b) =>
+        a.ItemId == b.ItemId && a.AssetKey == b.AssetKey && a.Location == b.Location;
 
     private static AssetRelocationResult Failed(AssetLockEntry entry, string reason)
     {

@@ -187,5 +187,17 @@ public sealed class AssetRelocatorTests : IDisposable
         Assert.Empty(await _fixture.ValidateAsync(results.Select(r => r.Target!)));
     }
 
+    [Fact]
+    public async Task Two_rows_sanitised_onto_one_target_do_not_overwrite_each_other()
+    {
+        var rows = await SourcesAsync(2);
+        rows[0].ItemId = "a b";
+        rows[1].ItemId = "a_b";
+        using var relocator = Relocator();
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.Single(results, r => r.Status == AssetRelocationStatus.Copied);
+        Assert.Contains("is already the target of", Assert.Single(results, r => r.Status == AssetRelocationStatus.Failed).Error);
+    }
+
     public void Dispose() => _fixture.Dispose();
 }
