@@ -105,6 +105,15 @@ Describe 'Update-StacItem -AssetLock' {
         $out[1].Assets['thumb'].Href | Should -Be (Join-Path $src 'i2-thumb.bin')
         $out[1].StacExtensions | Should -Be @($FileInfoUri, $AlternateUri)
     }
+    It '-AlternateName without -AlternateKey is refused before any Item is read' {
+        { New-LocalItems -Folder $src | Update-StacItem -AssetLock $lock -AlternateName 'Local' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AlternateNameWithoutKey*'
+    }
+
+    It 'a lock file that does not exist stops the command' {
+        { New-LocalItems -Folder $src | Update-StacItem -AssetLock (Join-Path $TestDrive 'missing.parquet') -ErrorAction Stop } |
+            Should -Throw
+    }
 }
 
 Describe 'Add-, Switch- and Remove-StacAlternateAsset' {

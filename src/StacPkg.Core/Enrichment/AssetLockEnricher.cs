@@ -40,6 +40,7 @@ public sealed class AssetLockEnricher
         var copy = StacItemCopy.Clone(item);
         var warnings = new List<string>();
         var matched = 0;
+        var fileInfo = false;
         foreach (var (key, asset) in copy.Assets)
         {
             if (!_rows.TryGetValue((copy.Id, key), out var row))
@@ -48,6 +49,7 @@ public sealed class AssetLockEnricher
             }
             matched++;
             WriteFileInfo(copy.Id, key, asset, row, warnings);
+            fileInfo |= asset.AdditionalFields.ContainsKey("file:size") || asset.AdditionalFields.ContainsKey("file:checksum");
             if (_alternateKey is { } alternateKey)
             {
                 var alternate = new JsonMap { ["href"] = row.Href };
@@ -58,7 +60,11 @@ public sealed class AssetLockEnricher
                 AlternateAssets.Set(asset, alternateKey, alternate);
             }
         }
-        StacExtensionUris.Declare(copy, StacExtensionUris.FileInfo);
+        // A lock without sizes or checksums (built with -NoProbe from bare hrefs) adds no File Info field to declare.
+        if (fileInfo)
+        {
+            StacExtensionUris.Declare(copy, StacExtensionUris.FileInfo);
+        }
         if (_alternateKey is not null)
         {
             StacExtensionUris.Declare(copy, StacExtensionUris.AlternateAssets);

@@ -93,4 +93,13 @@ public class AssetLockEnricherTests
         Assert.Equal([StacExtensionUris.FileInfo, StacExtensionUris.AlternateAssets], result.Item.StacExtensions);
         Assert.Equal("https://example.com/data.tif", result.Item.Assets["data"].Href);
     }
+
+    [Fact]
+    public void Rows_without_facts_add_no_file_info_and_no_declaration()
+    {
+        var result = new AssetLockEnricher([Row("data", null, null)]).Enrich(Item());
+        Assert.Equal(1, result.MatchedAssets);
+        Assert.False(result.Item.Assets["data"].AdditionalFields.ContainsKey("file:size"));
+        Assert.Empty(result.Item.StacExtensions);
+    }
 }
