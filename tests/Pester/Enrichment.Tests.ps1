@@ -49,6 +49,12 @@ BeforeAll {
     $script:copyLock = @(New-LocalItems -Folder $copies | New-StacAssetLock)
 }
 
+Describe 'Enrichment cmdlets' {
+    It '<_> declares StacItem output' -ForEach 'Update-StacItem', 'Add-StacAlternateAsset', 'Switch-StacAlternateAsset', 'Remove-StacAlternateAsset' {
+        (Get-Command $_).OutputType.Name | Should -Be 'StacPkg.Core.Stac.StacItem'
+    }
+}
+
 Describe 'Update-StacItem -AssetLock' {
     It 'writes file:size and file:checksum from the lock and declares File Info once' {
         $items = @(New-LocalItems -Folder $src)

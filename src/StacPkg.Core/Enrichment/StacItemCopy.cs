@@ -58,8 +58,11 @@ public static class StacItemCopy
     {
         JsonMap map => CloneMap(map),
         List<object?> list => list.ConvertAll(CloneValue),
-        IDictionary<string, object?> dictionary => CloneMap(new JsonMap(dictionary)),
         // Strings, numbers and booleans are immutable.
+        null or string => value,
+        // Hashtables and arrays a script put into the Item: brought into the JSON model, so the copy
+        // shares nothing and the alternate-asset operations can read them.
+        System.Collections.IDictionary or System.Collections.IEnumerable => CloneValue(JsonValues.Normalize(value)),
         _ => value,
     };
 

@@ -100,4 +100,18 @@ public class AlternateAssetsTests
         Assert.Equal("/x", ((JsonMap)Alternates(item)["local"]!)["href"]);
         Assert.Equal(StacItemJson.Serialize(item, indented: false), StacItemJson.Serialize(StacItemCopy.Clone(item), indented: false));
     }
+
+    [Fact]
+    public void Alternates_a_script_wrote_as_hashtables_are_understood()
+    {
+        var item = Item();
+        item.Assets["data"].AdditionalFields["alternate"] = new System.Collections.Hashtable
+        {
+            ["local"] = new System.Collections.Hashtable { ["href"] = "/copies/data.tif" },
+        };
+        var switched = AlternateAssets.Switch(item, "data", "local");
+        Assert.Equal("/copies/data.tif", switched.Assets["data"].Href);
+        Assert.Equal("https://example.com/data.tif", ((JsonMap)Alternates(switched)["local"]!)["href"]);
+        Assert.IsType<System.Collections.Hashtable>(item.Assets["data"].AdditionalFields["alternate"]);
+    }
 }
