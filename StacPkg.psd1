@@ -11,6 +11,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('StacPkg.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-StacAlternateAsset'
         'ConvertFrom-StacJson'
         'ConvertTo-StacJson'
         'Export-StacAssetLock'
@@ -20,8 +21,11 @@
         'Import-StacItem'
         'New-StacAssetLock'
         'New-StacPackage'
+        'Remove-StacAlternateAsset'
+        'Switch-StacAlternateAsset'
         'Test-StacAssetLock'
         'Test-StacPackage'
+        'Update-StacItem'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -97,4 +97,11 @@ internal static class StacErrors
             return $"{entry.ItemId}/{entry.AssetKey}";
         }
     }
+
+    /// <summary>
+    /// An asset or alternate an alternate-asset cmdlet was asked to change but the Item lacks; the
+    /// target is the Item, which is not emitted.
+    /// </summary>
+    public static ErrorRecord EnrichmentTargetMissing(StacPkg.Core.Enrichment.StacEnrichmentException error, StacItem item) =>
+        new(error, item.Assets.ContainsKey(error.AssetKey) ? "AlternateAssetNotFound" : "StacAssetNotFound", ErrorCategory.ObjectNotFound, item);
 }

@@ -82,7 +82,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Probe = !NoProbe,
             IncludeAssets = IncludeAssets,
             Include = Include?.Select(ResolveInclude).ToList(),
-            AssetLock = AssetLock is null ? null : ReadAssetLock(AssetLock),
+            AssetLock = AssetLock is null ? null : AssetLockArgument.Read(this, AssetLock),
             Force = Force,
             ThrottleLimit = ThrottleLimit,
         };
@@ -108,46 +108,6 @@ public sealed class NewStacPackageCommand : StacCmdlet
                 "IncludeNotFound", ErrorCategory.InvalidArgument, path));
         }
         return files[0];
-    }
-
-    private List<AssetLockEntry> ReadAssetLock(object[] values)
-    {
-        var entries = new List<AssetLockEntry>();
-        foreach (var value in values)
-        {
-            switch (value is PSObject wrapped ? wrapped.BaseObject : value)
-            {
-                case AssetLockEntry entry:
-                    entries.Add(entry);
-                    break;
-                case string or FileSystemInfo:
-                    var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(value.ToString());
-                    try
-                    {
-                        Wait(ReadLockFileAsync(path, entries));
-                    }
-                    catch (Exception ex) when (ex is AssetLockException or IOException)
-                    {
-                        ThrowTerminatingError(StacErrors.FileReadFailed(ex, path));
-                    }
-                    break;
-                default:
-                    ThrowTerminatingError(new ErrorRecord(
-                        new ArgumentException($"-AssetLock takes AssetLockEntry objects or lock file paths, not {value?.GetType().Name ?? "null"}."),
-                        "InvalidAssetLock", ErrorCategory.InvalidArgument, value));
-                    break;
-            }
-        }
-        return entries;
-    }
-
-    private async Task ReadLockFileAsync(string path, List<AssetLockEntry> entries)
-    {
-        await foreach (var row in AssetLockFile.ReadAsync(path, CancellationToken).ConfigureAwait(false))
-        {
-            // A given lock with a bad row would make a package whose lock says less than it should.
-            entries.Add(row.Entry ?? throw row.Error!);
-        }
     }
 
     protected override void ProcessRecord()
