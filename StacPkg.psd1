@@ -21,6 +21,7 @@
         'New-StacAssetLock'
         'New-StacPackage'
         'Test-StacAssetLock'
+        'Move-StacAsset'
         'Test-StacPackage'
     )
     FunctionsToExport    = @()
