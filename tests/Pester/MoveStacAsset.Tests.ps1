@@ -143,6 +143,49 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         }
     }
 
+    It 'a stop mid-run (as Ctrl+C) returns promptly and leaves no partial object; the rerun completes' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
+        $null = New-Item -ItemType Directory -Path (Join-Path $nginx.Root 'stop')
+        $size = 24MB
+        $assets = [ordered]@{}
+        $block = [byte[]]::new($size)
+        [Random]::new(11).NextBytes($block)
+        foreach ($i in 1..8) {
+            $block[0] = [byte]$i
+            [IO.File]::WriteAllBytes((Join-Path $nginx.Root "stop/f$i.bin"), $block)
+            $assets["f$i"] = "$($nginx.BaseUrl)/stop/f$i.bin"
+        }
+        $lock = @(New-TestItem -Id 'stop' -Assets $assets | New-StacAssetLock)
+        $target = Join-Path $root 'stopped'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $Lock, $Target)
+                    Import-Module $ModulePath
+                    $Lock | Move-StacAsset -Destination $Target -ThrottleLimit 2 -ChunkSize 1MB -MemoryLimit 2MB
+                }).AddArgument($ModulePath).AddArgument($lock).AddArgument($target)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Test-Path -LiteralPath $target) -and -not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Start-Sleep -Milliseconds 100
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        }
+        finally {
+            $ps.Dispose()
+        }
+        # Whatever is under the target is a complete copy under its final name: nothing partial, no temporary file.
+        foreach ($file in @(Get-ChildItem -LiteralPath $target -Recurse -File -ErrorAction SilentlyContinue)) {
+            $file.Name | Should -Match '^f[1-8]\.bin$'
+            $file.Length | Should -Be $size
+        }
+        $rerun = @($lock | Move-StacAsset -Destination $target -ThrottleLimit 2 -ChunkSize 1MB -MemoryLimit 2MB -ErrorVariable rerunErrors)
+        $rerunErrors.Count | Should -Be 0
+        $rerun.Count | Should -Be 8
+        @($rerun | Test-StacAssetLock -Checksum | Where-Object { -not $_.Valid }).Count | Should -Be 0
+    }
+
     It '-WhatIf emits the planned rows and copies nothing; -SourcePrefix passes other rows through unchanged' {
         Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
         $target = Join-Path $root 'whatif'
@@ -197,6 +240,14 @@ Describe 'Move-StacAsset byte sizes and memory limits' {
         { $lock | Move-StacAsset -Destination (Join-Path $dir 'never') -MemoryLimit $Text -ChunkSize ($Bytes + 1) -WhatIf } |
             Should -Throw "*memory limit ($Bytes bytes)*"
         @($lock | Move-StacAsset -Destination (Join-Path $dir 'never') -MemoryLimit $Text -ChunkSize 1KB -WhatIf).Count | Should -Be 1
+    }
+
+    It 'raises a -ChunkSize below the S3 minimum part size to 5 MiB, with a warning' {
+        $planned = @($lock | Move-StacAsset -Destination 's3://bucket/prefix' -EndpointUrl 'http://127.0.0.1:9' -ChunkSize 1MB -MemoryLimit 8MB -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue)
+        $planned.Count | Should -Be 1
+        $planned[0].Href | Should -Be 's3://bucket/prefix/sizes/a.bin'
+        "$warnings" | Should -BeLike '*5 MiB*'
+        { $lock | Move-StacAsset -Destination 's3://bucket/prefix' -ChunkSize 1MB -MemoryLimit 4MB -WhatIf -WarningAction SilentlyContinue } | Should -Throw '*exceeds the memory limit*'
     }
 
     It 'rejects a size that is not a byte size' {
