@@ -79,7 +79,7 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
             @{ From = 'http'; To = 'file'; Destination = (Join-Path $root 'http-to-file'); Endpoint = $null }
             @{ From = 'http'; To = 's3'; Destination = 's3://dst/from-http'; Endpoint = $s3.EndpointUrl }
             @{ From = 'file'; To = 'az'; Destination = 'az://dst/from-file'; Endpoint = $null }
-            @{ From = 's3'; To = 'az'; Destination = 'az://dst/from-s3'; Endpoint = $null }
+            @{ From = 's3'; To = 'az'; Destination = 'az://dst/from-s3'; Endpoint = $s3.EndpointUrl }
             @{ From = 'az'; To = 's3'; Destination = 's3://dst/from-az'; Endpoint = $null }
             @{ From = 's3'; To = 'file'; Destination = (Join-Path $root 's3-to-file'); Endpoint = $null }
         )
@@ -116,6 +116,8 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         $new = $first[$name]
         $new.Count | Should -Be 3
         $new | ForEach-Object { $_.StoreType | Should -Be $To }
+        # -EndpointUrl is an S3 endpoint: it names the s3 targets' endpoint and never becomes an Azure account.
+        if ($To -eq 'az') { $new | ForEach-Object { $_.StoreEndpointUrl | Should -BeNullOrEmpty } }
         foreach ($row in $new) {
             $row.FileChecksum | Should -Be (Get-Multihash $contents[$row.AssetKey])
             $row.SizeBytes | Should -Be $contents[$row.AssetKey].Length

@@ -41,7 +41,7 @@ public sealed class MoveStacAssetCommand : StacCmdlet
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
 
-    /// <summary>S3-compatible endpoint (or Azure account URL) for the destination and for s3 rows that name none.</summary>
+    /// <summary>S3-compatible endpoint for an s3:// destination and for s3 rows that name none.</summary>
     [Parameter]
     public string? EndpointUrl { get; set; }
 
@@ -78,7 +78,9 @@ public sealed class MoveStacAssetCommand : StacCmdlet
         var baseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         try
         {
-            _destination = RelocationDestination.Parse(Destination, EndpointUrl, baseDirectory);
+            // -EndpointUrl is an S3 endpoint (as for the source rows); an Azure account comes from the blob URL or the credentials.
+            var isS3 = Destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
+            _destination = RelocationDestination.Parse(Destination, isS3 ? EndpointUrl : null, baseDirectory);
         }
         catch (FormatException ex)
         {
