@@ -24,6 +24,7 @@
         'Remove-StacAlternateAsset'
         'Switch-StacAlternateAsset'
         'Test-StacAssetLock'
+        'Move-StacAsset'
         'Test-StacPackage'
         'Update-StacItem'
     )
