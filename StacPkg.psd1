@@ -19,12 +19,12 @@
         'Get-StacPackage'
         'Import-StacAssetLock'
         'Import-StacItem'
+        'Move-StacAsset'
         'New-StacAssetLock'
         'New-StacPackage'
         'Remove-StacAlternateAsset'
         'Switch-StacAlternateAsset'
         'Test-StacAssetLock'
-        'Move-StacAsset'
         'Test-StacPackage'
         'Update-StacItem'
     )
