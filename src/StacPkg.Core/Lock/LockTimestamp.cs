@@ -5,8 +5,7 @@ namespace StacPkg.Core.Lock;
 /// <summary>The lock's <c>last_modified</c> text: ISO-8601 in UTC with a 'Z', fractional seconds only when there are any.</summary>
 public static class LockTimestamp
 {
-    public static string Format(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    public static string Format(DateTimeOffset value) => Stac.StacDateTime.Format(value);
 
     /// <summary>Parses ISO-8601 (any offset; none means UTC) or an HTTP date.</summary>
     public static bool TryParse(string? text, out DateTimeOffset value) =>
