@@ -15,7 +15,7 @@ namespace StacPkg.PowerShell.Command;
 /// </remarks>
 [Cmdlet(VerbsCommon.Move, "StacAsset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(AssetLockEntry))]
-public sealed class MoveStacAssetCommand : StacCmdlet
+public sealed class MoveStacAssetCommand : ShardedLockCmdlet
 {
     private const int ProgressActivityId = 0x5AC5;
 
@@ -32,6 +32,7 @@ public sealed class MoveStacAssetCommand : StacCmdlet
     private long _skipped;
     private long _failed;
     private long _bytesCopied;
+    private AssetShard? _shard;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public AssetLockEntry[] InputObject { get; set; } = [];
@@ -75,6 +76,7 @@ public sealed class MoveStacAssetCommand : StacCmdlet
 
     protected override void BeginProcessing()
     {
+        _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
         var baseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         try
         {
@@ -143,7 +145,8 @@ public sealed class MoveStacAssetCommand : StacCmdlet
         }
         foreach (var entry in InputObject)
         {
-            if (entry is not null)
+            // Rows of other shards are left to the jobs that run them: not copied, not written.
+            if (entry is not null && _shard?.Contains(entry) != false)
             {
                 _operation!.Feed(entry);
             }
