@@ -11,7 +11,7 @@ namespace StacPkg.Core.Lock;
 /// machine, OS and runtime: the shard is the first 8 bytes of SHA-256 over
 /// UTF-8(item_id) 0x00 UTF-8(asset_key), read as a big-endian unsigned integer, modulo the count.
 /// </summary>
-public readonly record struct AssetShard
+public sealed record AssetShard
 {
     /// <summary>Azure Pipelines: the job's 1-based position and the job count of a parallel or matrix phase.</summary>
     public const string AzurePipelinesPositionVariable = "SYSTEM_JOBPOSITIONINPHASE";
@@ -72,6 +72,11 @@ public readonly record struct AssetShard
         {
             count = total;
             source.Add(AzurePipelinesTotalVariable);
+        }
+        if (index is null && count == 1)
+        {
+            // One shard is the whole lock, whatever position the engine gives this job.
+            index = 0;
         }
         if (index is null && count is not null)
         {

@@ -51,23 +51,30 @@ public sealed class AssetShardTests
     [Fact]
     public void ParametersWin()
     {
-        var shard = AssetShard.Resolve(1, 3, Env(("SYSTEM_JOBPOSITIONINPHASE", "2"), ("SYSTEM_TOTALJOBSINPHASE", "4")))!.Value;
+        var shard = AssetShard.Resolve(1, 3, Env(("SYSTEM_JOBPOSITIONINPHASE", "2"), ("SYSTEM_TOTALJOBSINPHASE", "4")))!;
         Assert.Equal((1, 3, "parameters"), (shard.Index, shard.Count, shard.Source));
     }
 
     [Fact]
     public void AzurePipelinesPositionIsOneBased()
     {
-        var shard = AssetShard.Resolve(null, null, Env(("SYSTEM_JOBPOSITIONINPHASE", "4"), ("SYSTEM_TOTALJOBSINPHASE", "4")))!.Value;
+        var shard = AssetShard.Resolve(null, null, Env(("SYSTEM_JOBPOSITIONINPHASE", "4"), ("SYSTEM_TOTALJOBSINPHASE", "4")))!;
         Assert.Equal((3, 4), (shard.Index, shard.Count));
         Assert.Contains("SYSTEM_JOBPOSITIONINPHASE", shard.Source);
+    }
+
+    [Fact]
+    public void ACountOfOneIsTheWholeLockWhateverTheEngineSays()
+    {
+        var shard = AssetShard.Resolve(null, 1, Env(("SYSTEM_JOBPOSITIONINPHASE", "3"), ("SYSTEM_TOTALJOBSINPHASE", "4")))!;
+        Assert.Equal((0, 1), (shard.Index, shard.Count));
     }
 
     [Fact]
     public void KubernetesIndexNeedsTheCountGiven()
     {
         Assert.Null(AssetShard.Resolve(null, null, Env(("JOB_COMPLETION_INDEX", "2"))));
-        var shard = AssetShard.Resolve(null, 5, Env(("JOB_COMPLETION_INDEX", "2")))!.Value;
+        var shard = AssetShard.Resolve(null, 5, Env(("JOB_COMPLETION_INDEX", "2")))!;
         Assert.Equal((2, 5), (shard.Index, shard.Count));
     }
 
