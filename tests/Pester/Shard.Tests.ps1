@@ -163,3 +163,45 @@ Import-Module '$ModulePath'
         { Import-StacAssetLock $lockPath | Test-StacAssetLock -ShardIndex 2 -ErrorAction Stop } | Should -Throw '*-ShardIndex needs -ShardCount*'
     }
 }
+
+Describe 'The sharded relocation examples (examples/azure-pipelines-sharded.yml, examples/kubernetes)' {
+    It 'the step scripts relocate in 4 jobs with Azure Pipelines variables and merge to a validated lock' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'
+        $examples = Join-Path $RepoRoot 'examples/scripts'
+        $locks = Join-Path $root 'example-locks'
+        # The scripts import the module by name, as from an installed module.
+        $modulePath = (Split-Path $ModulePath -Parent) + [IO.Path]::PathSeparator + $env:PSModulePath
+        $jobs = foreach ($position in 1..4) {
+            Start-ChildPwsh -Script "& '$examples/Invoke-RelocationShard.ps1' -Lock '$lockPath' -Destination 's3://dst/example' -OutDirectory '$locks/job-$position'" `
+                -Environment ($s3Environment + @{ PSModulePath = $modulePath; SYSTEM_JOBPOSITIONINPHASE = "$position"; SYSTEM_TOTALJOBSINPHASE = '4' })
+        }
+        foreach ($job in $jobs) {
+            $result = Wait-ChildPwsh $job
+            $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
+        }
+        $merged = Join-Path $root 'example-merged.lock.parquet'
+        $merge = Start-ChildPwsh -Script "& '$examples/Merge-RelocationShards.ps1' -Lock '$lockPath' -ShardDirectory '$locks' -OutPath '$merged'" `
+            -Environment ($s3Environment + @{ PSModulePath = $modulePath })
+        $result = Wait-ChildPwsh $merge
+        $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
+        $rows = @(Import-StacAssetLock $merged)
+        $rows.Count | Should -Be $reference.Count
+        ($rows | ForEach-Object { "$($_.ItemId)/$($_.AssetKey)" }) -join ',' | Should -Be (($reference | ForEach-Object { "$($_.ItemId)/$($_.AssetKey)" }) -join ',')
+        $rows | ForEach-Object { $_.Key | Should -BeLike 'example/*' }
+    }
+
+    It 'the merge step fails when a job did not deliver its shard lock' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'
+        $examples = Join-Path $RepoRoot 'examples/scripts'
+        $partial = Join-Path $root 'example-partial'
+        $null = New-Item -ItemType Directory -Path $partial
+        Copy-Item (Join-Path $root 'example-locks/job-1/shard-0.lock.parquet'), (Join-Path $root 'example-locks/job-2/shard-1.lock.parquet') $partial
+        $modulePath = (Split-Path $ModulePath -Parent) + [IO.Path]::PathSeparator + $env:PSModulePath
+        $merged = Join-Path $root 'example-partial.lock.parquet'
+        $result = Wait-ChildPwsh (Start-ChildPwsh -Script "& '$examples/Merge-RelocationShards.ps1' -Lock '$lockPath' -ShardDirectory '$partial' -OutPath '$merged'" `
+                -Environment ($s3Environment + @{ PSModulePath = $modulePath }))
+        $result.ExitCode | Should -Not -Be 0
+        ($result.Output -join "`n") | Should -Match 'in no shard lock'
+        $merged | Should -Not -Exist
+    }
+}
