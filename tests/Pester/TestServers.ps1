@@ -125,6 +125,8 @@ http {
         root $Root;
         etag on;
         location / { }
+        # Static STAC API pages (search, search-page-2, ...) have no extension but are JSON.
+        location /stac/ { default_type application/json; }
     }
 }
 "@
