@@ -9,16 +9,23 @@ $script:SentinelJson = Join-Path $Samples 'rustac/two-sentinel-2-items.json'
 $script:ItemsNdjson = Join-Path $Samples 'rustac/items.ndjson'
 
 # Runs a script in a new process of the PowerShell running the tests (the dotnet tool runs as
-# 'dotnet pwsh.dll'); returns its output lines and exit code.
+# 'dotnet pwsh.dll'); returns its output lines and exit code. -Answer: lines typed at the prompts
+# (the process is then interactive, reading them from its standard input).
 function Invoke-ChildPwsh {
-    param([Parameter(Mandatory)] [string] $Script)
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $Answer)
     $exe = [Environment]::ProcessPath
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
     # Without colours: escape characters in a failure message would break Pester's XML report.
     $env:NO_COLOR = '1'
     try {
-        $output = & $exe @prefix -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
+        $output = if ($null -eq $Answer) {
+            & $exe @prefix -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+        }
+        else {
+            $Answer | & $exe @prefix -NoProfile -EncodedCommand $encoded 2>&1
+        }
+        $output = $output | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
     }
     finally {
         Remove-Item Env:NO_COLOR
