@@ -300,9 +300,9 @@ function Start-TestFaultProxy {
 
 # The proxy's counts ({rate, requests, faults}); -Rate sets a new fault rate first.
 function Get-TestFaultProxyCount {
-    param([Parameter(Mandatory)] $Proxy, [Nullable[double]] $Rate)
-    if ($null -ne $Rate) {
-        return Invoke-RestMethod -Method Post -Uri "$($Proxy.BaseUrl)/__faults?rate=$($Rate.Value.ToString([Globalization.CultureInfo]::InvariantCulture))"
+    param([Parameter(Mandatory)] $Proxy, [double] $Rate)
+    if ($PSBoundParameters.ContainsKey('Rate')) {
+        return Invoke-RestMethod -Method Post -Uri "$($Proxy.BaseUrl)/__faults?rate=$($Rate.ToString([Globalization.CultureInfo]::InvariantCulture))"
     }
     Invoke-RestMethod -Uri "$($Proxy.BaseUrl)/__faults"
 }
