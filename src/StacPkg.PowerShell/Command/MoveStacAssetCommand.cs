@@ -16,7 +16,7 @@ namespace StacPkg.PowerShell.Command;
 /// </remarks>
 [Cmdlet(VerbsCommon.Move, "StacAsset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(AssetLockEntry))]
-public sealed class MoveStacAssetCommand : StacCmdlet
+public sealed class MoveStacAssetCommand : ShardedLockCmdlet
 {
     private const int ProgressActivityId = 0x5AC5;
 
@@ -32,6 +32,7 @@ public sealed class MoveStacAssetCommand : StacCmdlet
     private long _skipped;
     private long _failed;
     private long _bytesCopied;
+    private AssetShard? _shard;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public AssetLockEntry[] InputObject { get; set; } = [];
@@ -80,6 +81,7 @@ public sealed class MoveStacAssetCommand : StacCmdlet
 
     protected override void BeginProcessing()
     {
+        _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
         var baseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         var storeOptions = new StoreOptions
         {
@@ -135,7 +137,8 @@ public sealed class MoveStacAssetCommand : StacCmdlet
     {
         foreach (var entry in InputObject)
         {
-            if (entry is null) continue;
+            // Rows of other shards are left to the jobs that run them: not copied, not written.
+            if (entry is null || _shard?.Contains(entry) == false) continue;
             // The plan names the target, so each copy is confirmed (or shown by -WhatIf) on its own.
             var plan = _relocator!.Plan(entry);
             if (plan.Status != AssetRelocationStatus.Planned)
