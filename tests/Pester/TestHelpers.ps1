@@ -9,22 +9,24 @@ $script:SentinelJson = Join-Path $Samples 'rustac/two-sentinel-2-items.json'
 $script:ItemsNdjson = Join-Path $Samples 'rustac/items.ndjson'
 
 # The command line of a new process of the PowerShell running the tests (the dotnet tool runs as
-# 'dotnet pwsh.dll') running a script.
-function Get-ChildPwshCommand([string] $Script) {
+# 'dotnet pwsh.dll') running a script; -Interactive lets it prompt (reading answers from its stdin).
+function Get-ChildPwshCommand([string] $Script, [switch] $Interactive) {
     $exe = [Environment]::ProcessPath
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-    @($exe) + $prefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
+    @($exe) + $prefix + @('-NoProfile') + @(if (-not $Interactive) { '-NonInteractive' }) + @('-EncodedCommand', $encoded)
 }
 
-# Runs a script in a new PowerShell process; returns its output lines and exit code.
+# Runs a script in a new PowerShell process; returns its output lines and exit code. -Answer: lines
+# typed at the prompts (the process is then interactive, reading them from its standard input).
 function Invoke-ChildPwsh {
-    param([Parameter(Mandatory)] [string] $Script)
-    $exe, $arguments = Get-ChildPwshCommand $Script
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $Answer)
+    $exe, $arguments = Get-ChildPwshCommand $Script -Interactive:($null -ne $Answer)
     # Without colours: escape characters in a failure message would break Pester's XML report.
     $env:NO_COLOR = '1'
     try {
-        $output = & $exe @arguments 2>&1 | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
+        $output = if ($null -eq $Answer) { & $exe @arguments 2>&1 } else { $Answer | & $exe @arguments 2>&1 }
+        $output = $output | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
     }
     finally {
         Remove-Item Env:NO_COLOR
