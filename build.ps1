@@ -8,6 +8,9 @@
             dependencies in deps/, where the module's private load context finds them.
     Test    builds, runs the xunit tests and the Pester tests, prints one line
             'Tests: N passed, N failed, N skipped' and exits non-zero on any failure.
+    Docs    turns docs/help/<Cmdlet>.md into the module's MAML help (en-US/StacPkg.dll-Help.xml);
+            Build does this too. Fails naming the page when a page, a section, an example or a
+            parameter is missing, or a page documents a parameter the cmdlet does not have.
     Demo    builds and runs the main job offline on the Items in samples/.
     Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1 and Invoke-PackageBenchmark.ps1.
 .EXAMPLE
@@ -97,7 +100,18 @@ function Invoke-Build {
     if ($info.Version -ne [version]$version) {
         throw "the manifest in $ModuleDir has version $($info.Version), expected $version"
     }
+    Invoke-Docs
     Write-Host "Built StacPkg $version in $ModuleDir"
+}
+
+# The help generator imports the built module, so it runs in a child process (see Invoke-PesterTests).
+function Invoke-Docs {
+    $pwsh = @(Get-PwshCommand)
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Help/New-HelpXml.ps1') `
+        -ModulePath $ModuleDir -DocsPath (Join-Path $Root 'docs/help') | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "the help could not be generated from docs/help (exit code $LASTEXITCODE); see the message above"
+    }
 }
 
 # Counts the results in a TRX file by outcome; a skipped xunit test is 'NotExecuted'.
@@ -253,5 +267,8 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Docs' {
+        if (Test-Path -LiteralPath (Join-Path $ModuleDir 'StacPkg.dll')) { Invoke-Docs } else { Invoke-Build }
+    }
     default { throw "build.ps1 -Task $Task is not implemented yet" }
 }
