@@ -50,7 +50,7 @@ foreach (`$__example in `$__examples) {
 }
 "@
             $failed = @($child.Output | Where-Object { $_ -like 'EXAMPLE-FAILED: *' })
-            $failed | Should -BeNullOrEmpty -Because "the examples of $Path must run (output: $($child.Output -join "`n"))"
+            $failed | Should -BeNullOrEmpty -Because "the examples of $Path must run"
             @($child.Output | Where-Object { $_ -like 'EXAMPLE-OK: *' }).Count | Should -Be $examples.Count -Because ($child.Output -join "`n")
         }
         finally {
