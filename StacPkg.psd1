@@ -33,7 +33,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('STAC', 'GeoParquet', 'Parquet', 'Geospatial')
+            Tags = @('STAC', 'GeoParquet', 'Parquet', 'Geospatial', 'PSEdition_Core')
         }
     }
 }
