@@ -12,7 +12,9 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $DocsPath
+    [Parameter(Mandatory)] [string] $DocsPath,
+    # Where the help file goes; the module's en-US folder unless given.
+    [string] $OutputDirectory = (Join-Path $ModulePath 'en-US')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -164,8 +166,8 @@ function Write-TypeList([Xml.XmlWriter] $Writer, [string] $ListName, [string] $E
     $Writer.WriteEndElement()
 }
 
-$outputPath = Join-Path $ModulePath "en-US/$helpFileName"
-$null = New-Item -ItemType Directory -Path (Split-Path $outputPath) -Force
+$outputPath = Join-Path $OutputDirectory $helpFileName
+$null = New-Item -ItemType Directory -Path $OutputDirectory -Force
 $temp = "$outputPath.tmp"
 $settings = [Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [Text.UTF8Encoding]::new($false) }
 $writer = [Xml.XmlWriter]::Create($temp, $settings)
