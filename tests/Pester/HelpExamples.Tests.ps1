@@ -103,7 +103,7 @@ Describe 'Examples of <Name>' -ForEach $Pages {
         $run.Passed.Count | Should -Be $run.Expected -Because $run.Output
     }
 
-    It 'runs its examples against the test servers (<Servers>)' -Skip:($Servers.Count -eq 0) {
+    It 'runs its examples against the test servers (<Needs>)' -ForEach @(if ($Servers) { @{ Needs = $Servers -join ', ' } }) {
         if ('s3' -in $Servers) { Skip-WithoutServer $S3 's3rver' }
         if ('azure' -in $Servers) { Skip-WithoutServer $Azurite 'Azurite' }
         # The offline examples run again first: a server example may use what they made.

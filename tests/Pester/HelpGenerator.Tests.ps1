@@ -11,12 +11,12 @@ BeforeAll {
         param([scriptblock] $Change = {})
         $root = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-helpgen-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
         try {
-            $docs = Join-Path $root 'docs'
-            Copy-Item -LiteralPath $Docs -Destination $docs -Recurse
-            & $Change $docs
+            $pages = Join-Path $root 'docs'
+            Copy-Item -LiteralPath $Docs -Destination $pages -Recurse
+            & $Change $pages
             $out = Join-Path $root 'en-US'
             # The message as thrown, not as the error view wraps it for a console.
-            $run = Invoke-ChildPwsh -Script "try { & '$Generator' -ModulePath '$ModulePath' -DocsPath '$docs' -OutputDirectory '$out' } catch { 'GENERATOR-ERROR: ' + `$_.Exception.Message; exit 1 }"
+            $run = Invoke-ChildPwsh -Script "try { & '$Generator' -ModulePath '$ModulePath' -DocsPath '$pages' -OutputDirectory '$out' } catch { 'GENERATOR-ERROR: ' + `$_.Exception.Message; exit 1 }"
             $file = Join-Path $out 'StacPkg.dll-Help.xml'
             [pscustomobject]@{
                 ExitCode = $run.ExitCode
