@@ -233,7 +233,8 @@ try {
             $writer.WriteElementString('maml', 'title', $maml, "--------- $($example.Title) ---------")
             $writer.WriteElementString('dev', 'code', $dev, $example.Code)
             $writer.WriteStartElement('dev', 'remarks', $dev)
-            Write-Para $writer $example.Remarks
+            # The empty paragraph is the blank line Get-Help otherwise leaves out before the next example.
+            Write-Para $writer (@($example.Remarks) + '')
             $writer.WriteEndElement()
             $writer.WriteEndElement()
         }
