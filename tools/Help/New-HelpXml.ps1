@@ -110,7 +110,7 @@ function Get-AcceptedValues([Management.Automation.ParameterMetadata] $Parameter
     @()
 }
 
-# One <command:parameter>; $SetData is the parameter's data in one set (syntax) or in any set (parameters).
+# One <command:parameter>: in a syntax item (-InSyntax, mandatory and position of that set) or in the parameter list.
 function Write-Parameter {
     param([Xml.XmlWriter] $Writer, [Management.Automation.ParameterMetadata] $Parameter, $Doc, [bool] $Required, [int] $Position, [bool] $InSyntax)
     $isSwitch = $Parameter.SwitchParameter
@@ -197,7 +197,7 @@ try {
             $writer.WriteElementString('maml', 'name', $maml, $command.Name)
             # Positional first, then mandatory, then the rest: the order Get-Command -Syntax uses.
             $ordered = $set.Parameters | Where-Object { $_.Name -notin $commonParameters } |
-                Sort-Object @{ Expression = { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } } }, @{ Expression = { -not $_.IsMandatory } }
+                Sort-Object -Stable @{ Expression = { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } } }, @{ Expression = { -not $_.IsMandatory } }
             foreach ($p in $ordered) {
                 Write-Parameter $writer $command.Parameters[$p.Name] $page.Parameters[$p.Name] $p.IsMandatory $p.Position $true
             }
