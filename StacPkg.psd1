@@ -34,7 +34,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('STAC', 'GeoParquet', 'Parquet', 'Geospatial')
+            Tags = @('STAC', 'GeoParquet', 'Parquet', 'Geospatial', 'PSEdition_Core')
         }
     }
 }

@@ -6,9 +6,15 @@
     Build   lays out an importable module in out/StacPkg: the manifest (version from
             Directory.Build.props), formats and StacPkg.dll at the root, StacPkg.Core and its
             dependencies in deps/, where the module's private load context finds them.
-    Test    builds, runs the xunit tests and the Pester tests, prints one line
+    Test    builds and packs (as Package), runs the xunit tests and the Pester tests, prints one line
             'Tests: N passed, N failed, N skipped' and exits non-zero on any failure.
+    Docs    turns docs/help/<Cmdlet>.md into the module's MAML help (en-US/StacPkg.dll-Help.xml);
+            Build does this too. Fails naming the page when a page, a section, an example or a
+            parameter is missing, or a page documents a parameter the cmdlet does not have.
     Demo    builds and runs the main job offline on the Items in samples/.
+    Package builds and packs out/StacPkg into a PowerShell Gallery-style module package,
+            out/package/StacPkg.<version>.nupkg (Compress-PSResource), for Publish-PSResource or a
+            folder repository. Test builds it too: a Pester test installs it.
     Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1 and Invoke-PackageBenchmark.ps1.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -32,6 +38,7 @@ $Root = $PSScriptRoot
 $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'StacPkg'
 $TestResultsDir = Join-Path $OutDir 'TestResults'
+$PackageDir = Join-Path $OutDir 'package'
 
 # Native output goes to the host, so functions return only their results.
 function Invoke-Dotnet {
@@ -97,7 +104,34 @@ function Invoke-Build {
     if ($info.Version -ne [version]$version) {
         throw "the manifest in $ModuleDir has version $($info.Version), expected $version"
     }
+    Invoke-Docs
     Write-Host "Built StacPkg $version in $ModuleDir"
+}
+
+# The help generator imports the built module, so it runs in a child process (see Invoke-PesterTests).
+function Invoke-Docs {
+    $pwsh = @(Get-PwshCommand)
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Help/New-HelpXml.ps1') `
+        -ModulePath $ModuleDir -DocsPath (Join-Path $Root 'docs/help') | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "the help could not be generated from docs/help (exit code $LASTEXITCODE); see the message above"
+    }
+}
+
+# Microsoft.PowerShell.PSResourceGet ships with PowerShell 7.4+; Compress-PSResource validates the
+# manifest and writes the .nupkg the gallery takes, without publishing it anywhere.
+function Invoke-Package {
+    Invoke-Build
+    if (Test-Path -LiteralPath $PackageDir) {
+        Remove-Item -LiteralPath $PackageDir -Recurse -Force
+    }
+    $null = New-Item -ItemType Directory -Path $PackageDir
+    Compress-PSResource -Path $ModuleDir -DestinationPath $PackageDir
+    $package = Join-Path $PackageDir "StacPkg.$(Get-ModuleVersion).nupkg"
+    if (-not (Test-Path -LiteralPath $package)) {
+        throw "Compress-PSResource did not write $package"
+    }
+    Write-Host "Packed $package"
 }
 
 # Counts the results in a TRX file by outcome; a skipped xunit test is 'NotExecuted'.
@@ -153,7 +187,7 @@ function Invoke-PesterTests {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package
     $null = New-Item -ItemType Directory -Path $TestResultsDir -Force
     $counts = @(Invoke-CoreTests; Invoke-PesterTests)
     $passed = ($counts | Measure-Object Passed -Sum).Sum
@@ -253,5 +287,8 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
-    default { throw "build.ps1 -Task $Task is not implemented yet" }
+    'Package' { Invoke-Package }
+    'Docs' {
+        if (Test-Path -LiteralPath (Join-Path $ModuleDir 'StacPkg.dll')) { Invoke-Docs } else { Invoke-Build }
+    }
 }

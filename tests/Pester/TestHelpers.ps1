@@ -66,3 +66,6 @@ function Get-NuGetPackagesFolder {
     $line = & dotnet nuget locals global-packages --list | Select-Object -Last 1
     ($line -replace '^[^:]*global-packages:\s*', '').Trim()
 }
+
+# build.ps1 -Task Package (and -Task Test) writes the gallery package beside the module.
+$script:PackageDirectory = Join-Path (Split-Path -Parent $ModulePath) 'package'

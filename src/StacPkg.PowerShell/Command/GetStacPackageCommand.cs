@@ -16,10 +16,12 @@ public sealed class GetStacPackageCommand : StacCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(PackagePathCompleter))]
     public string[] Path { get; set; } = [];
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath", "LP")]
+    [ArgumentCompleter(typeof(PackagePathCompleter))]
     public string[] LiteralPath { get; set; } = [];
 
     /// <summary>Returns the facts as Markdown text instead of an object.</summary>

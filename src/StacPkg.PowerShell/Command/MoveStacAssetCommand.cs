@@ -40,6 +40,7 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
     /// <summary>A folder, s3://bucket/prefix, az://container/prefix or an Azure blob URL.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DestinationCompleter))]
     public string Destination { get; set; } = "";
 
     /// <summary>S3-compatible endpoint for an s3:// destination and for s3 rows that name none.</summary>

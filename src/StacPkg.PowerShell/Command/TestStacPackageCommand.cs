@@ -21,10 +21,12 @@ public sealed class TestStacPackageCommand : StacCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(PackagePathCompleter))]
     public string[] Path { get; set; } = [];
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath", "LP")]
+    [ArgumentCompleter(typeof(PackagePathCompleter))]
     public string[] LiteralPath { get; set; } = [];
 
     protected override void ProcessRecord()
