@@ -281,11 +281,12 @@ function New-TestCertificateAuthority {
     $cert = Join-Path $Dir 'server.crt'
     $key = Join-Path $Dir 'server.key'
     $csr = Join-Path $Dir 'server.csr'
+    # Commas keep each step an array of its own (@() would flatten them into one list).
     $steps = @(
-        @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', $caKey, '-out', $ca, '-days', '2', '-subj', '/CN=stacpkg test CA',
+        , @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', $caKey, '-out', $ca, '-days', '2', '-subj', '/CN=stacpkg test CA',
             '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
-        @('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', $key, '-out', $csr, '-subj', '/CN=127.0.0.1')
-        @('x509', '-req', '-in', $csr, '-CA', $ca, '-CAkey', $caKey, '-CAcreateserial', '-out', $cert, '-days', '2', '-extfile', $ext)
+        , @('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', $key, '-out', $csr, '-subj', '/CN=127.0.0.1')
+        , @('x509', '-req', '-in', $csr, '-CA', $ca, '-CAkey', $caKey, '-CAcreateserial', '-out', $cert, '-days', '2', '-extfile', $ext)
     )
     foreach ($step in $steps) {
         $output = & openssl @step 2>&1
