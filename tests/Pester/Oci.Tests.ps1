@@ -144,7 +144,10 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
     It 'writes the manifest of DESIGN.md: artifactType, empty config, titled layers with stacpkg media types, sorted, no annotations' {
         Skip-WithoutServer $registry 'docker-registry'
         $response = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/stac/round-trip/manifests/v1" -Headers @{ Accept = 'application/vnd.oci.image.manifest.v1+json' }
-        $manifest = [Text.Encoding]::UTF8.GetString($response.Content) | ConvertFrom-Json -AsHashtable
+        $text = [Text.Encoding]::UTF8.GetString($response.Content)
+        # Canonical bytes: compact, '+' written as itself (not \u002B), so other implementations get the same digest.
+        $text | Should -BeLike '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.stacpkg.package.v1+json","config":*'
+        $manifest = $text | ConvertFrom-Json -AsHashtable
         $manifest.artifactType | Should -Be 'application/vnd.stacpkg.package.v1+json'
         $manifest.config.mediaType | Should -Be 'application/vnd.oci.empty.v1+json'
         $manifest.config.size | Should -Be 2

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace StacPkg.Core.Oci;
@@ -18,10 +19,14 @@ public sealed class OciManifest
     public IReadOnlyList<OciDescriptor> Layers { get; init; } = [];
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
 
+    /// <remarks>
+    /// The relaxed encoder writes '+' in media types as itself, as other implementations do; the
+    /// default one would write \u002B, valid JSON with another digest.
+    /// </remarks>
     public byte[] ToJson()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", 2);
