@@ -53,7 +53,7 @@ internal static class OciTransfer
             }
             catch (OciException ex)
             {
-                cmdlet.ThrowTerminatingError(Failed(ex, reference.ToString()));
+                cmdlet.ThrowTerminatingError(Failed(ex, reference.ToString(), "OciAuthenticationFailed"));
             }
             if (credential is not null)
             {
@@ -69,8 +69,12 @@ internal static class OciTransfer
         };
     }
 
-    /// <summary>Runs a transfer to its end, showing its progress; its failure is a terminating error naming <paramref name="target"/>.</summary>
-    public static OciPackageDescriptor Run(OciCmdlet cmdlet, Func<OciTransferProgress, CancellationToken, Task<OciPackageDescriptor>> start, string activity, string target)
+    /// <summary>
+    /// Runs a transfer to its end, showing its progress; its failure is a terminating error naming
+    /// <paramref name="target"/>, with <paramref name="packageErrorId"/> when the package directory was the problem.
+    /// </summary>
+    public static OciPackageDescriptor Run(OciCmdlet cmdlet, Func<OciTransferProgress, CancellationToken, Task<OciPackageDescriptor>> start,
+        string activity, string target, string packageErrorId)
     {
         var progress = new OciTransferProgress();
         var throttle = new ProgressThrottle(cmdlet, ProgressActivityId, activity);
@@ -87,7 +91,7 @@ internal static class OciTransfer
         }
         catch (Exception ex) when (ex is OciException or StoreException or StacPackageException or IOException or UnauthorizedAccessException)
         {
-            cmdlet.ThrowTerminatingError(Failed(ex, target));
+            cmdlet.ThrowTerminatingError(Failed(ex, target, packageErrorId));
             throw;
         }
         finally
@@ -111,7 +115,7 @@ internal static class OciTransfer
     }
 
     /// <summary>An error record whose category says what the user can do: authenticate, ask for access, fix the reference, or distrust the artifact.</summary>
-    public static ErrorRecord Failed(Exception error, string target)
+    private static ErrorRecord Failed(Exception error, string target, string packageErrorId)
     {
         var (id, category) = error switch
         {
@@ -121,8 +125,8 @@ internal static class OciTransfer
             OciException { Kind: OciErrorKind.InvalidArtifact } => ("OciInvalidArtifact", ErrorCategory.InvalidData),
             OciException => ("OciProtocolError", ErrorCategory.ProtocolError),
             StoreException => ("OciConnectionFailed", ErrorCategory.ConnectionError),
-            StacPackageException => ("PackageNotReadable", ErrorCategory.InvalidData),
-            _ => ("PackageNotWritten", ErrorCategory.WriteError),
+            StacPackageException => (packageErrorId, ErrorCategory.InvalidData),
+            _ => (packageErrorId, ErrorCategory.WriteError),
         };
         return new ErrorRecord(error, id, category, target);
     }

@@ -58,7 +58,7 @@ public sealed class PublishStacPackageCommand : OciCmdlet
         };
         var registry = OciTransfer.Options(this, reference, (int)ChunkSize);
         var descriptor = OciTransfer.Run(this, (progress, token) => OciPackagePublisher.PublishAsync(package, reference, registry, options, progress, token),
-            $"Publishing {package} to {reference}", reference.ToString());
+            $"Publishing {package} to {reference}", reference.ToString(), "PackageNotReadable");
         WriteObject(descriptor);
     }
 

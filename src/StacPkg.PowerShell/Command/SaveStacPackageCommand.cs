@@ -33,7 +33,7 @@ public sealed class SaveStacPackageCommand : OciCmdlet
         }
         var registry = OciTransfer.Options(this, reference);
         var descriptor = OciTransfer.Run(this, (progress, token) => OciPackageSaver.SaveAsync(reference, target, Force, registry, progress, token),
-            $"Saving {reference} to {target}", reference.ToString());
+            $"Saving {reference} to {target}", reference.ToString(), "PackageNotWritten");
         WriteObject(descriptor);
     }
 }
