@@ -355,7 +355,7 @@ $auth
     [pscustomobject]@{
         Name = 'docker-registry'; Process = $process; Port = $port; Dir = $dir; Data = $data
         Host = "127.0.0.1:$port"; BaseUrl = "$(if ($Tls) { 'https' } else { 'http' })://127.0.0.1:$port"
-        CaCertificate = $certificates.CaCertificate; Log = Join-Path $dir 'stderr.log'
+        CaCertificate = $(if ($certificates) { $certificates.CaCertificate }); Log = (Join-Path $dir 'stderr.log')
     }
 }
 
