@@ -30,4 +30,9 @@ public abstract class OciCmdlet : StacCmdlet
     /// <summary>Accepts any TLS certificate from the registry.</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>How many blobs are transferred at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = StacPkg.Core.Oci.OciRegistryOptions.DefaultThrottleLimit; // a const: compiled in, loads no Core type
 }

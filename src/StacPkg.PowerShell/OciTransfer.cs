@@ -66,6 +66,7 @@ internal static class OciTransfer
             PlainHttp = cmdlet.PlainHttp,
             SkipCertificateCheck = cmdlet.SkipCertificateCheck,
             ChunkSize = chunkSize,
+            ThrottleLimit = cmdlet.ThrottleLimit,
         };
     }
 

@@ -269,6 +269,16 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
 }
 
 Describe 'Save-StacPackage refuses what is not the package' {
+    It 'Publish-StacPackage refuses a folder that is not a package and pushes nothing' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $folder = New-TempDirectory 'oci-not-a-package'
+        Set-Content -LiteralPath (Join-Path $folder 'README.md') -Value 'not a package'
+        $failure = { Publish-StacPackage -Path $folder -Reference "$($registry.Host)/stac/not-a-package:v1" -PlainHttp } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PackageNotReadable,*'
+        $failure.Exception.Message | Should -BeLike '*is not a package*items.parquet*'
+        @(Get-RegistryRequests $registry 'stac/not-a-package').Count | Should -Be 0
+    }
+
     It 'an unknown reference: not found, nothing written' {
         Skip-WithoutServer $registry 'docker-registry'
         $parent = New-TempDirectory 'oci-unknown'
@@ -321,7 +331,7 @@ Describe 'Save-StacPackage refuses what is not the package' {
         }
     }
 
-    It 'layer titles and zip entries that are absolute or climb out with ..' {
+    It 'layer titles and zip entries that are absolute, climb out with .., or repeat another layer' {
         Skip-WithoutServer $registry 'docker-registry'
         $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
         $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
@@ -332,6 +342,12 @@ Describe 'Save-StacPackage refuses what is not the package' {
             $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:unsafe-title" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
             $failure.Exception.Message | Should -BeLike "*'$title'*leaves the package*"
         }
+
+        $readme = New-RawLayer 'text/markdown' 'README.md' ([Text.Encoding]::ASCII.GetBytes('one'))
+        $other = New-RawLayer 'text/markdown' 'README.md' ([Text.Encoding]::ASCII.GetBytes('two'))
+        Send-RawManifest $registry 'stac/raw' 'same-title' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $readme, $other))
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:same-title" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $failure.Exception.Message | Should -BeLike "*title 'README.md' of another layer*"
 
         $zipPath = Join-Path $work 'evil.zip'
         $zip = [IO.Compression.ZipFile]::Open($zipPath, 'Create')

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -170,6 +169,4 @@ public sealed class OciManifest
 
     private static OciException Invalid(string source, string why) =>
         new(OciErrorKind.InvalidArtifact, $"the manifest of {source} is not usable: {why}");
-
-    public override string ToString() => Encoding.UTF8.GetString(ToJson());
 }

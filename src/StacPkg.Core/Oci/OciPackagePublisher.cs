@@ -31,30 +31,33 @@ public static class OciPackagePublisher
             var config = OciDescriptor.EmptyConfig;
             var blobs = layers.Select(l => (l.Descriptor, Open: (Func<long, Stream>)(offset => OpenAt(l.FullPath, offset))))
                 .Prepend((config, offset => new MemoryStream("{}"u8.ToArray()[(int)offset..])));
-            foreach (var (blob, open) in blobs)
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = registry.ThrottleLimit, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(blobs, parallel, async (entry, token) =>
             {
+                var (blob, open) = entry;
                 progress.SetCurrent(blob.Title ?? "config");
-                if (await client.BlobExistsAsync(reference.Repository, blob.Digest, cancellationToken).ConfigureAwait(false))
+                if (await client.BlobExistsAsync(reference.Repository, blob.Digest, token).ConfigureAwait(false))
                 {
-                    present++;
+                    Interlocked.Increment(ref present);
                 }
                 else if (options.MountFrom is { } from && from != reference.Repository
-                    && await client.MountBlobAsync(reference.Repository, blob.Digest, from, cancellationToken).ConfigureAwait(false))
+                    && await client.MountBlobAsync(reference.Repository, blob.Digest, from, token).ConfigureAwait(false))
                 {
-                    mounted++;
+                    Interlocked.Increment(ref mounted);
                 }
                 else
                 {
-                    await client.PushBlobAsync(reference.Repository, blob, open, progress, cancellationToken).ConfigureAwait(false);
-                    uploaded++;
-                    bytes += blob.Size;
-                    continue;
+                    await client.PushBlobAsync(reference.Repository, blob, open, progress, token).ConfigureAwait(false);
+                    Interlocked.Increment(ref uploaded);
+                    Interlocked.Add(ref bytes, blob.Size);
+                    return;
                 }
                 if (blob != config)
                 {
                     progress.AddDone(blob.Size);
                 }
-            }
+            }).ConfigureAwait(false);
+            // The manifest goes last: the tag never points at blobs the registry does not have.
             progress.SetCurrent("manifest");
             var digest = await client.PutManifestAsync(reference.Repository, reference.ManifestReference, json, cancellationToken).ConfigureAwait(false);
             return new OciPackageDescriptor

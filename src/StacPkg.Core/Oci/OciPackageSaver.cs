@@ -27,33 +27,28 @@ public static class OciPackageSaver
         progress.AddTotal(manifest.Layers.Sum(l => l.Size));
 
         var directory = new PackageDirectory(targetPath, force);
-        var zipDownload = directory.TempPath + ".layer";
-        long bytes = 0;
+        // Zip layers are downloaded beside the package folder, then unpacked into it one after the other.
+        string ZipPath(int index) => $"{directory.TempPath}.layer{index}";
+        var zips = manifest.Layers.Select((layer, index) => (Layer: layer, Path: ZipPath(index)))
+            .Where(z => z.Layer.MediaType == OciMediaTypes.FilesZip).ToList();
         try
         {
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var layer in manifest.Layers)
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = registry.ThrottleLimit, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(manifest.Layers.Select((layer, index) => (layer, index)), parallel, async (entry, token) =>
             {
+                var (layer, index) = entry;
                 var title = layer.Title!;
                 progress.SetCurrent(title);
                 var what = $"{reference} layer '{title}' ({layer.Digest})";
-                if (layer.MediaType == OciMediaTypes.FilesZip)
-                {
-                    await client.DownloadBlobAsync(reference.Repository, layer, zipDownload, what, progress, cancellationToken).ConfigureAwait(false);
-                    await ZipLayer.ExtractAsync(zipDownload, directory.TempPath, title, written, cancellationToken).ConfigureAwait(false);
-                    File.Delete(zipDownload);
-                }
-                else
-                {
-                    if (!written.Add(title))
-                    {
-                        throw new OciException(OciErrorKind.InvalidArtifact, $"{what}: the file '{title}' is already in another layer");
-                    }
-                    var full = PackagePaths.Resolve(directory.TempPath, title)!;
-                    Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                    await client.DownloadBlobAsync(reference.Repository, layer, full, what, progress, cancellationToken).ConfigureAwait(false);
-                }
-                bytes += layer.Size;
+                var target = layer.MediaType == OciMediaTypes.FilesZip ? ZipPath(index) : PackagePaths.Resolve(directory.TempPath, title)!;
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await client.DownloadBlobAsync(reference.Repository, layer, target, what, progress, token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            var written = new HashSet<string>(manifest.Layers.Where(l => l.MediaType != OciMediaTypes.FilesZip).Select(l => l.Title!), StringComparer.Ordinal);
+            foreach (var (layer, path) in zips)
+            {
+                await ZipLayer.ExtractAsync(path, directory.TempPath, layer.Title!, written, cancellationToken).ConfigureAwait(false);
+                File.Delete(path);
             }
             if (!StacPackageLayout.IsPackage(directory.TempPath))
             {
@@ -65,7 +60,10 @@ public static class OciPackageSaver
         }
         finally
         {
-            File.Delete(zipDownload);
+            foreach (var (_, path) in zips)
+            {
+                File.Delete(path);
+            }
             directory.Abandon();
         }
         return new OciPackageDescriptor
@@ -76,13 +74,14 @@ public static class OciPackageSaver
             Path = directory.Target,
             Layers = manifest.Layers.Count,
             BlobsDownloaded = manifest.Layers.Count,
-            BytesTransferred = bytes,
+            BytesTransferred = manifest.Layers.Sum(l => l.Size),
         };
     }
 
-    /// <summary>Every layer needs a title that is a safe relative path, before anything is downloaded.</summary>
+    /// <summary>Every layer needs a title that is a safe relative path, and no two the same, before anything is downloaded.</summary>
     private static void CheckTitles(OciManifest manifest, OciReference reference, string targetPath)
     {
+        var titles = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var layer in manifest.Layers)
         {
@@ -93,6 +92,10 @@ public static class OciPackageSaver
             if (PackagePaths.Resolve(targetPath, title) is null)
             {
                 throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} has the title '{title}', an absolute path or one that leaves the package");
+            }
+            if (!titles.Add(title))
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} has the title '{title}' of another layer");
             }
             index++;
         }

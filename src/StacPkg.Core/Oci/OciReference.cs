@@ -79,9 +79,6 @@ public sealed partial record OciReference
         return new OciReference(registry, rest, tag, digest);
     }
 
-    /// <summary>The same registry and repository with the manifest pinned by <paramref name="digest"/>.</summary>
-    public OciReference WithDigest(string digest) => new(Registry, Repository, null, digest);
-
     public override string ToString() =>
         $"{Registry}/{Repository}{(Tag is null ? "" : ":" + Tag)}{(Digest is null ? "" : "@" + Digest)}";
 

@@ -61,8 +61,6 @@ public sealed class OciRegistryClient : IDisposable
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("StacPkg");
     }
 
-    public string Registry => _registry;
-
     /// <summary>True when the registry has the blob in <paramref name="repository"/>.</summary>
     public Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken cancellationToken) =>
         Retry.RunAsync(async ct =>

@@ -20,6 +20,11 @@ public sealed record OciRegistryOptions
     /// <summary>Blobs up to this size are uploaded in one request; larger ones in chunks of this size.</summary>
     public int ChunkSize { get; init; } = DefaultChunkSize;
 
+    /// <summary>Blobs moved at once: round trips per blob (HEAD, POST, PUT) overlap instead of adding up.</summary>
+    public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
+
+    public const int DefaultThrottleLimit = 4;
+
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>Limit for a response's headers, and for each read of a body.</summary>
