@@ -15,7 +15,8 @@
       - the baseline: curl uploading the same files as blobs with the spec's monolithic flow (POST
         for an upload URL, then one PUT of the file with ?digest=), one after the other, and
         downloading them again with GET; curl does no hashing of its own (the registry checks the
-        digest on upload, as for Publish-StacPackage).
+        digest on upload, as for Publish-StacPackage). The cmdlets move 4 blobs at a time (their
+        default -ThrottleLimit), curl one after the other.
     Publish-StacPackage reads every file twice (hash, then upload); Save-StacPackage hashes while it
     writes. Wall times include pwsh start-up and module import; MiB/s excludes the measured start-up.
     Writes the markdown table to the console and to bench/out/oci-results.md.
@@ -162,10 +163,10 @@ $lines.Add(('{0:N0} MiB package: {1} bundled assets of {2:N0} MiB + tables, {3} 
 $lines.Add('')
 $lines.Add('| run | wall s | MiB/s | peak RSS MiB |')
 $lines.Add('|---|---:|---:|---:|')
-$lines.Add((Format-Row 'Publish-StacPackage (hash + HEAD + POST/PUT per blob, 64 MiB PATCH chunks)' $push $startup.Seconds))
-$lines.Add((Format-Row 'curl POST + monolithic PUT per blob (baseline)' $curlPush 0))
-$lines.Add((Format-Row 'Save-StacPackage (GET, sha256 while writing, atomic rename)' $pull $startup.Seconds))
-$lines.Add((Format-Row 'curl GET per blob (baseline, no digest check)' $curlPull 0))
+$lines.Add((Format-Row 'Publish-StacPackage (hash all, then HEAD + upload, 4 blobs at a time, > 64 MiB in PATCH chunks)' $push $startup.Seconds))
+$lines.Add((Format-Row 'curl POST + monolithic PUT per blob, one after the other (baseline)' $curlPush 0))
+$lines.Add((Format-Row 'Save-StacPackage (GET 4 at a time, sha256 while writing, atomic rename)' $pull $startup.Seconds))
+$lines.Add((Format-Row 'curl GET per blob, one after the other (baseline, no digest check)' $curlPull 0))
 $lines.Add('')
 $lines.Add(('- pwsh start-up and module import alone: {0:F1} s (subtracted for the MiB/s of the cmdlets), peak RSS {1} MiB' -f $startup.Seconds, ($null -eq $startup.PeakMiB ? 'n/a' : ('{0:N0}' -f $startup.PeakMiB))))
 $lines.Add('- registry: Debian docker-registry, filesystem storage, plain http on loopback; one fresh registry for the cmdlets and one for curl')
