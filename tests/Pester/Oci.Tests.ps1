@@ -224,7 +224,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 
-    It 'a stop mid-pull (as Ctrl+C) returns promptly and writes nothing under -Path' {
+    It 'a stop mid-pull or mid-push (as Ctrl+C) returns promptly: the pull writes nothing under -Path, the push tags nothing' {
         Skip-WithoutServer $registry 'docker-registry'
         $dir = New-TempDirectory 'oci-stop'
         $src = Join-Path $dir 'big.bin'
@@ -264,7 +264,60 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
             $ps.Dispose()
         }
         Get-Entries $parent | Should -BeNullOrEmpty -Because 'nothing under -Path and no temp folder beside it'
+
+        # A push stopped while a blob goes up reports nothing and leaves no tag behind.
+        $stoppedReference = "$($registry.Host)/stac/big-stopped:v1"
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $Path, $Reference)
+                    Import-Module $ModulePath
+                    Publish-StacPackage -Path $Path -Reference $Reference -PlainHttp -ChunkSize 8MB
+                }).AddArgument($ModulePath).AddArgument($big).AddArgument($stoppedReference)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not @(Get-RegistryRequests $registry 'stac/big-stopped' | Where-Object { $_ -like 'PATCH *' }) -and -not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+            $async.IsCompleted | Should -BeFalse -Because 'the push must still be running when it is stopped'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            @($ps.EndInvoke($async)).Count | Should -Be 0 -Because 'a stopped push reports no success'
+        }
+        catch [Management.Automation.PipelineStoppedException] {
+            # EndInvoke of a stopped pipeline throws: that is the stop, not a failure.
+        }
+        finally {
+            $ps.Dispose()
+        }
+        $manifest = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/stac/big-stopped/manifests/v1" -SkipHttpErrorCheck
+        $manifest.StatusCode | Should -Be 404 -Because 'the manifest goes last, so a stopped push never tags anything'
         Remove-Item -LiteralPath $dir, $parent -Recurse -Force
+    }
+
+    It 'packs more bundled assets than the threshold into a zip layer that round-trips' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $dir = New-TempDirectory 'oci-many'
+        $src = (New-Item -ItemType Directory -Path (Join-Path $dir 'src')).FullName
+        $lines = foreach ($i in 1..300) {
+            $file = Join-Path $src "a$i.tif"
+            [IO.File]::WriteAllText($file, "asset $i")
+            [ordered]@{ type = 'Feature'; stac_version = '1.0.0'; id = ('many-{0:D3}' -f $i); geometry = $null; properties = @{ datetime = '2024-01-01T00:00:00Z' }
+                links = @(); assets = @{ data = @{ href = $file } } } | ConvertTo-Json -Depth 5 -Compress
+        }
+        $many = Join-Path $dir 'many.pkg'
+        $lines | ConvertFrom-StacJson | New-StacPackage -Path $many -IncludeAssets -ThrottleLimit 16 | Out-Null
+        $pushed = Publish-StacPackage -Path $many -Reference "$($registry.Host)/stac/many:v1" -PlainHttp
+        $pushed.Layers | Should -Be 3
+        $response = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/stac/many/manifests/v1" -Headers @{ Accept = 'application/vnd.oci.image.manifest.v1+json' }
+        $layers = ([Text.Encoding]::UTF8.GetString($response.Content) | ConvertFrom-Json).layers
+        @($layers.mediaType) | Should -Be @('application/vnd.stacpkg.files.v1+zip', 'application/vnd.stacpkg.asset-lock.v1.parquet', 'application/vnd.stacpkg.items.v1.parquet')
+        $target = Join-Path $dir 'pulled'
+        Save-StacPackage -Reference "$($registry.Host)/stac/many:v1" -Path $target -PlainHttp | Out-Null
+        Get-Snapshot $target | Should -Be (Get-Snapshot $many)
+        @(Test-StacPackage -Path $target | Where-Object Status -EQ 'Failed').Count | Should -Be 0
+        # The zip is the same bytes on a second push: nothing goes up again.
+        (Publish-StacPackage -Path $many -Reference "$($registry.Host)/stac/many:v1" -PlainHttp).BlobsUploaded | Should -Be 0
+        Remove-Item -LiteralPath $dir -Recurse -Force
     }
 }
 
