@@ -16,10 +16,12 @@
         for an upload URL, then one PUT of the file with ?digest=), one after the other, and
         downloading them again with GET; curl does no hashing of its own (the registry checks the
         digest on upload, as for Publish-StacPackage). The cmdlets move 4 blobs at a time (their
-        default -ThrottleLimit), curl one after the other.
+        default -ThrottleLimit) and, in a second pair of runs, one at a time as curl does.
     Publish-StacPackage reads every file twice (hash, then upload); Save-StacPackage hashes while it
-    writes. Wall times include pwsh start-up and module import; MiB/s excludes the measured start-up.
-    Writes the markdown table to the console and to bench/out/oci-results.md.
+    writes.
+    MiB/s of a cmdlet is from its own time inside the child process; the wall time of the process
+    (with start-up) and its peak RSS are shown too. Writes the markdown table to the console and
+    to bench/out/oci-results.md.
 
 .PARAMETER AssetCount
     Bundled asset files (default 8).
@@ -74,8 +76,14 @@ function Measure-Process([string] $Name, [string[]] $Argv) {
     [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = $peak; Output = $output }
 }
 
+# A child pwsh: wall and peak RSS of the process, and Inner, the seconds of $Script alone (after
+# start-up and module import, which vary by seconds on a loaded machine).
 function Measure-Pwsh([string] $Name, [string] $Script) {
-    Measure-Process $Name (@($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-Command', "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$module'; $Script"))
+    $run = Measure-Process $Name (@($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-Command',
+            "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$module'; `$watch = [Diagnostics.Stopwatch]::StartNew(); $Script; 'INNER ' + `$watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)"))
+    $inner = $run.Output | Where-Object { "$_" -like 'INNER *' } | Select-Object -Last 1
+    $run | Add-Member -NotePropertyName Inner -NotePropertyValue ([double]"$inner".Substring(6))
+    $run
 }
 
 function Get-TestPackage {
@@ -114,20 +122,26 @@ $bytes = ($files | Measure-Object Length -Sum).Sum
 $startup = Measure-Pwsh 'startup' ''
 
 $ours = Start-TestRegistry
+$serial = Start-TestRegistry
 $theirs = Start-TestRegistry
 $pulled = Join-Path $outDir 'oci-bench.pulled'
+$serialPulled = Join-Path $outDir 'oci-bench.serial'
 $curlPulled = Join-Path $outDir 'oci-bench.curl'
 try {
-    if (-not $ours -or -not $theirs) { throw 'docker-registry is not installed (apt-get install docker-registry)' }
-    Remove-Item -LiteralPath $pulled, $curlPulled -Recurse -Force -ErrorAction Ignore
+    if (-not $ours -or -not $serial -or -not $theirs) { throw 'docker-registry is not installed (apt-get install docker-registry)' }
+    Remove-Item -LiteralPath $pulled, $serialPulled, $curlPulled -Recurse -Force -ErrorAction Ignore
     $reference = "$($ours.Host)/bench/pkg:v1"
     $push = Measure-Pwsh 'push' "Publish-StacPackage -Path '$pkg' -Reference '$reference' -PlainHttp | ConvertTo-Json -Compress"
-    $descriptor = ($push.Output | Select-Object -Last 1) | ConvertFrom-Json
+    $descriptor = ($push.Output | Where-Object { "$_" -like '{*' } | Select-Object -Last 1) | ConvertFrom-Json
     # The empty config blob `{}` is 2 bytes more.
     if ($descriptor.BytesTransferred -ne $bytes + 2) { throw "the push sent $($descriptor.BytesTransferred) of $bytes + 2 bytes" }
     $pull = Measure-Pwsh 'pull' "Save-StacPackage -Reference '$reference' -Path '$pulled' -PlainHttp | Out-Null"
     $pulledBytes = (Get-ChildItem -LiteralPath $pulled -Recurse -File | Measure-Object Length -Sum).Sum
     if ($pulledBytes -ne $bytes) { throw "the pull wrote $pulledBytes of $bytes bytes" }
+    # One blob at a time, as curl moves them.
+    $serialReference = "$($serial.Host)/bench/pkg:v1"
+    $serialPush = Measure-Pwsh 'push-serial' "Publish-StacPackage -Path '$pkg' -Reference '$serialReference' -PlainHttp -ThrottleLimit 1 | Out-Null"
+    $serialPull = Measure-Pwsh 'pull-serial' "Save-StacPackage -Reference '$serialReference' -Path '$serialPulled' -PlainHttp -ThrottleLimit 1 | Out-Null"
 
     # The baseline: the same files as blobs, with curl, monolithic POST + PUT, then GET.
     $script = [Text.StringBuilder]::new("set -euo pipefail`n")
@@ -149,27 +163,30 @@ try {
     $curlPull = Measure-Process 'curl-pull' @('bash', $pullScript)
 }
 finally {
-    Stop-TestServer $ours, $theirs
-    Remove-Item -LiteralPath $pulled, $curlPulled -Recurse -Force -ErrorAction Ignore
+    Stop-TestServer $ours, $serial, $theirs
+    Remove-Item -LiteralPath $pulled, $serialPulled, $curlPulled -Recurse -Force -ErrorAction Ignore
 }
 
-function Format-Row([string] $What, $Run, [double] $Startup) {
-    $seconds = $Run.Seconds - $Startup
-    '| {0} | {1:F1} | {2:N0} | {3} |' -f $What, $Run.Seconds, ($bytes / 1MB / $seconds), ($null -eq $Run.PeakMiB ? 'n/a' : ('{0:N0}' -f $Run.PeakMiB))
+# MiB/s from the cmdlet's own time (Inner) for pwsh runs, from the wall time for curl.
+function Format-Row([string] $What, $Run) {
+    $seconds = if ($Run.PSObject.Properties['Inner']) { $Run.Inner } else { $Run.Seconds }
+    '| {0} | {1:F1} | {2:F1} | {3:N0} | {4} |' -f $What, $Run.Seconds, $seconds, ($bytes / 1MB / $seconds), ($null -eq $Run.PeakMiB ? 'n/a' : ('{0:N0}' -f $Run.PeakMiB))
 }
 
 $lines = [Collections.Generic.List[string]]::new()
 $lines.Add(('{0:N0} MiB package: {1} bundled assets of {2:N0} MiB + tables, {3} blobs with the config' -f ($bytes / 1MB), $AssetCount, ($AssetSize / 1MB), ($files.Count + 1)))
 $lines.Add('')
-$lines.Add('| run | wall s | MiB/s | peak RSS MiB |')
-$lines.Add('|---|---:|---:|---:|')
-$lines.Add((Format-Row 'Publish-StacPackage (hash all, then HEAD + upload, 4 blobs at a time, > 64 MiB in PATCH chunks)' $push $startup.Seconds))
-$lines.Add((Format-Row 'curl POST + monolithic PUT per blob, one after the other (baseline)' $curlPush 0))
-$lines.Add((Format-Row 'Save-StacPackage (GET 4 at a time, sha256 while writing, atomic rename)' $pull $startup.Seconds))
-$lines.Add((Format-Row 'curl GET per blob, one after the other (baseline, no digest check)' $curlPull 0))
+$lines.Add('| run | wall s (process) | transfer s | MiB/s | peak RSS MiB |')
+$lines.Add('|---|---:|---:|---:|---:|')
+$lines.Add((Format-Row 'Publish-StacPackage (hash all, then HEAD + upload, 4 blobs at a time, > 64 MiB in PATCH chunks)' $push))
+$lines.Add((Format-Row 'Publish-StacPackage -ThrottleLimit 1 (one blob at a time)' $serialPush))
+$lines.Add((Format-Row 'curl POST + monolithic PUT per blob, one after the other (baseline)' $curlPush))
+$lines.Add((Format-Row 'Save-StacPackage (GET 4 at a time, sha256 while writing, atomic rename)' $pull))
+$lines.Add((Format-Row 'Save-StacPackage -ThrottleLimit 1 (one blob at a time)' $serialPull))
+$lines.Add((Format-Row 'curl GET per blob, one after the other (baseline, no digest check)' $curlPull))
 $lines.Add('')
-$lines.Add(('- pwsh start-up and module import alone: {0:F1} s (subtracted for the MiB/s of the cmdlets), peak RSS {1} MiB' -f $startup.Seconds, ($null -eq $startup.PeakMiB ? 'n/a' : ('{0:N0}' -f $startup.PeakMiB))))
-$lines.Add('- registry: Debian docker-registry, filesystem storage, plain http on loopback; one fresh registry for the cmdlets and one for curl')
+$lines.Add(('- transfer s: the cmdlet alone, timed inside its process (pwsh start-up and module import excluded); for curl the wall time. pwsh start-up and import alone: {0:F1} s, peak RSS {1} MiB' -f $startup.Seconds, ($null -eq $startup.PeakMiB ? 'n/a' : ('{0:N0}' -f $startup.PeakMiB))))
+$lines.Add('- registry: Debian docker-registry, filesystem storage, plain http on loopback; a fresh registry for each pair of push and pull')
 $lines.Add("- machine: $([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)")
 $lines | Set-Content -LiteralPath (Join-Path $outDir 'oci-results.md')
 $lines | Write-Host
