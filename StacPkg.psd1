@@ -19,6 +19,7 @@
         'Get-StacPackage'
         'Import-StacAssetLock'
         'Import-StacItem'
+        'Merge-StacAssetLock'
         'Move-StacAsset'
         'New-StacAssetLock'
         'New-StacPackage'

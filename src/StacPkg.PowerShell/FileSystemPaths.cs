@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
+using StacPkg.Core.Lock;
 
 namespace StacPkg.PowerShell;
 
@@ -102,6 +103,24 @@ internal static class FileSystemPaths
             directories.Clear();
         }
         return directories;
+    }
+
+    /// <summary>The lock files a path argument names: a package directory stands for the lock inside it, so `Import-StacAssetLock ./my.pkg` works.</summary>
+    public static List<string> ResolveLocks(PSCmdlet cmdlet, string path, bool literal)
+    {
+        var provider = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out _, out _);
+        if (Directory.Exists(provider))
+        {
+            var inside = Path.Combine(provider, AssetLockFile.FileName);
+            if (!File.Exists(inside))
+            {
+                cmdlet.WriteError(new ErrorRecord(new FileNotFoundException($"The directory '{path}' has no {AssetLockFile.FileName}; it is not a package."),
+                    "PackageLockNotFound", ErrorCategory.ObjectNotFound, path));
+                return [];
+            }
+            return [inside];
+        }
+        return ResolveExisting(cmdlet, path, literal);
     }
 
     private static bool IsFileSystem(ProviderInfo provider) =>

@@ -1,6 +1,6 @@
 # Enrichment as a user runs it on local files: File Info from a lock built with New-StacAssetLock,
 # checksum conflicts, the local copies as Alternate Assets, Add/Switch/Remove, the parquet round
-# trip, and the flow "copy, lock, enrich, package" end to end.
+# trip, and the flow "relocate with Move-StacAsset, enrich with the new lock, package" end to end.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -181,12 +181,11 @@ Describe 'Enriched Items round trip and package' {
         }
     }
 
-    It 'copy assets to a local folder, lock them, enrich with the copies as alternate, package: works end to end' {
+    It 'relocate the assets to a local folder (Move-StacAsset), enrich with the new lock as alternate, package: works end to end' {
         $local = Join-Path $TestDrive 'e2e-local'
-        New-Item -ItemType Directory -Path $local | Out-Null
         $items = @(New-LocalItems -Folder $src)
-        foreach ($asset in $items.Assets.Values) { Copy-Item -LiteralPath $asset.Href -Destination $local }
-        $localLock = @(New-LocalItems -Folder $local | New-StacAssetLock)
+        $localLock = @($lock | Move-StacAsset -Destination $local -ErrorAction Stop)
+        $localLock.Count | Should -Be 4
 
         $pkg = Join-Path $TestDrive 'e2e.pkg'
         $info = $items | Update-StacItem -AssetLock $localLock -AlternateKey local |
@@ -194,20 +193,23 @@ Describe 'Enriched Items round trip and package' {
             Switch-StacAlternateAsset -AssetKey thumb -Name local -PreviousName origin |
             New-StacPackage -Path $pkg -NoProbe
         $info | Should -Not -BeNullOrEmpty
-        Test-StacPackage -Path $pkg -ErrorAction Stop | Out-Null
+        $checks = @(Test-StacPackage -Path $pkg -ErrorAction Stop)
+        $checks.Count | Should -BeGreaterThan 0
+        @($checks | Where-Object Status -EQ 'Failed').Count | Should -Be 0
 
         $packaged = @(Import-StacItem -Path (Join-Path $pkg 'items.parquet'))
         $packaged.Count | Should -Be 2
-        $packaged[0].Assets['data'].Href | Should -Be (Join-Path $local 'i1-data.bin')
+        $packaged[0].Assets['data'].Href | Should -Be (Join-Path $local 'i1/data.bin')
         $packaged[0].Assets['data'].AdditionalFields['alternate']['origin']['href'] | Should -Be (Join-Path $src 'i1-data.bin')
-        $packaged[0].Assets['data'].AdditionalFields['file:size'] | Should -Be (Get-Item (Join-Path $local 'i1-data.bin')).Length
+        $packaged[0].Assets['data'].AdditionalFields['file:size'] | Should -Be (Get-Item (Join-Path $local 'i1/data.bin')).Length
+        $packaged[0].Assets['data'].AdditionalFields['file:checksum'] | Should -Be (Get-Multihash (Join-Path $local 'i1/data.bin'))
         $packaged[0].StacExtensions | Should -Contain $AlternateUri
 
         # The package's lock points at the local copies, and they validate.
         $rows = @(Import-StacAssetLock -Path $pkg)
         $rows.Count | Should -Be 4
         $rows | ForEach-Object { $_.Href | Should -BeLike "*e2e-local*" }
-        $results = @($rows | Test-StacAssetLock -ErrorAction SilentlyContinue -ErrorVariable invalid)
+        $results = @($rows | Test-StacAssetLock -Checksum -ErrorAction SilentlyContinue -ErrorVariable invalid)
         $invalid.Count | Should -Be 0
         $results.Count | Should -Be 4
     }

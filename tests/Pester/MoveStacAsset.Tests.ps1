@@ -1,40 +1,18 @@
 # Move-StacAsset as a user runs it, against real servers on loopback (TestServers.ps1): every store
-# pair copies and the new lock validates with -Checksum; a rerun skips; -WhatIf copies nothing; a
-# source changed since locking is refused for that row only; memory limits and byte-size strings.
+# pair copies and the new lock validates with -Checksum; a rerun skips; a stop mid-run leaves nothing
+# partial; -WhatIf and -Confirm per row; -Force; Azurite blob URLs; a source changed since locking is
+# refused for that row only; memory limits and byte-size strings.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'TestServers.ps1')
     Import-Module $ModulePath -Force
 
-    function New-TestItem([string] $Id, [Collections.IDictionary] $Assets) {
-        $assetObjects = [ordered]@{}
-        foreach ($key in $Assets.Keys) { $assetObjects[$key] = @{ href = $Assets[$key]; roles = @('data') } }
-        [ordered]@{
-            type = 'Feature'; stac_version = '1.0.0'; id = $Id; geometry = $null
-            properties = @{ datetime = '2024-01-01T00:00:00Z' }; links = @(); assets = $assetObjects
-        } | ConvertTo-Json -Depth 10 -Compress | ConvertFrom-StacJson
-    }
-
-    function Get-Multihash([byte[]] $Bytes) {
-        '1220' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
-    }
-
-    function New-TempDirectory([string] $Name) {
-        (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
-    }
-
-    $script:SavedEnvironment = @{}
-    function Set-TestEnvironment([hashtable] $Values) {
-        foreach ($name in $Values.Keys) {
-            if (-not $SavedEnvironment.ContainsKey($name)) { $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
-            [Environment]::SetEnvironmentVariable($name, $Values[$name])
-        }
-    }
+    . (Join-Path $PSScriptRoot 'MoveStacAssetHelpers.ps1')
 }
 
 AfterAll {
-    foreach ($name in $SavedEnvironment.Keys) { [Environment]::SetEnvironmentVariable($name, $SavedEnvironment[$name]) }
+    Restore-TestEnvironment
 }
 
 Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)' {
@@ -145,47 +123,58 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         }
     }
 
-    It 'a stop mid-run (as Ctrl+C) returns promptly and leaves no partial object; the rerun completes' {
+    It 'a stop mid-run (as Ctrl+C) to <To> returns promptly and leaves no partial object; the rerun copies the rest and skips what is there' -ForEach @(
+        @{ To = 'file' }, @{ To = 's3' }
+    ) {
         Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
-        $null = New-Item -ItemType Directory -Path (Join-Path $nginx.Root 'stop')
-        $size = 24MB
+        $folder = "stop-$To"
+        $null = New-Item -ItemType Directory -Path (Join-Path $nginx.Root $folder)
+        # Large enough that a copy is mid-way when the first completes (several S3 parts), small enough for s3rver's pace.
+        $size = if ($To -eq 'file') { 24MB } else { 16MB }
         $assets = [ordered]@{}
+        $checksums = [ordered]@{}
+        $hashes = @{}
         $block = [byte[]]::new($size)
         [Random]::new(11).NextBytes($block)
         foreach ($i in 1..8) {
             $block[0] = [byte]$i
-            [IO.File]::WriteAllBytes((Join-Path $nginx.Root "stop/f$i.bin"), $block)
-            $assets["f$i"] = "$($nginx.BaseUrl)/stop/f$i.bin"
+            [IO.File]::WriteAllBytes((Join-Path $nginx.Root "$folder/f$i.bin"), $block)
+            $assets["f$i"] = "$($nginx.BaseUrl)/$folder/f$i.bin"
+            $hashes["f$i.bin"] = $checksums["f$i"] = Get-Multihash $block
         }
-        $lock = @(New-TestItem -Id 'stop' -Assets $assets | New-StacAssetLock)
-        $target = Join-Path $root 'stopped'
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($ModulePath, $Lock, $Target)
-                    Import-Module $ModulePath
-                    $Lock | Move-StacAsset -Destination $Target -ThrottleLimit 2 -ChunkSize 1MB -MemoryLimit 2MB
-                }).AddArgument($ModulePath).AddArgument($lock).AddArgument($target)
-            $async = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while (-not (Test-Path -LiteralPath $target) -and -not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            Start-Sleep -Milliseconds 100
-            $watch = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $lock = @(New-TestItem -Id 'stop' -Assets $assets -Checksums $checksums | New-StacAssetLock)
+        if ($To -eq 'file') {
+            $target = Join-Path $root $folder
+            $parameters = @{ Destination = $target; ThrottleLimit = 2; ChunkSize = 1MB; MemoryLimit = 2MB }
+            # Hidden files too: a temporary file beside its target starts with a dot.
+            $present = { @(Get-ChildItem -LiteralPath $target -Recurse -File -Force -ErrorAction SilentlyContinue) }
         }
-        finally {
-            $ps.Dispose()
+        else {
+            $parameters = @{ Destination = "s3://dst/$folder"; ThrottleLimit = 2; ChunkSize = 5MB; MemoryLimit = 10MB }
+            $present = { @(Get-TestS3Listing -Server $s3 -Bucket dst -Prefix "$folder/") }
         }
-        # Whatever is under the target is a complete copy under its final name: nothing partial, no temporary file.
-        foreach ($file in @(Get-ChildItem -LiteralPath $target -Recurse -File -ErrorAction SilentlyContinue)) {
-            $file.Name | Should -Match '^f[1-8]\.bin$'
-            $file.Length | Should -Be $size
+        # Stopped once the first copy is complete, while the next ones are mid-way.
+        $stopSeconds = Stop-MoveMidRun -Lock $lock -Parameters $parameters -Until { (& $present).Count -ge 1 }
+        $stopSeconds | Should -BeLessThan 5
+
+        # Whatever is under the target is a complete, correct copy under its final name: nothing partial, no temporary file.
+        $left = & $present
+        $left.Count | Should -BeLessThan 8
+        foreach ($object in $left) {
+            $name = Split-Path -Leaf $(if ($To -eq 'file') { $object.FullName } else { $object.Key })
+            $name | Should -Match '^f[1-8]\.bin$'
+            $content = if ($To -eq 'file') { [IO.File]::ReadAllBytes($object.FullName) } else { Get-TestS3Object -Server $s3 -Bucket dst -Key $object.Key }
+            $content.Length | Should -Be $size
+            Get-Multihash $content | Should -Be $hashes[$name]
         }
-        $rerun = @($lock | Move-StacAsset -Destination $target -ThrottleLimit 2 -ChunkSize 1MB -MemoryLimit 2MB -ErrorVariable rerunErrors)
-        $rerunErrors.Count | Should -Be 0
-        $rerun.Count | Should -Be 8
-        @($rerun | Test-StacAssetLock -Checksum | Where-Object { -not $_.Valid }).Count | Should -Be 0
+
+        $rerun = Invoke-CountedMove -Lock $lock -Parameters $parameters
+        $rerun.Errors.Count | Should -Be 0
+        $rerun.Rows.Count | Should -Be 8
+        $rerun.Skipped | Should -Be $left.Count
+        $rerun.Copied | Should -Be (8 - $left.Count)
+        @($rerun.Rows | Test-StacAssetLock -Checksum | Where-Object { -not $_.Valid }).Count | Should -Be 0
+        @(& $present).Count | Should -Be 8
     }
 
     It '-WhatIf emits the planned rows and copies nothing; -SourcePrefix passes other rows through unchanged' {
@@ -197,6 +186,98 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         $httpRows = @($planned | Where-Object ItemId -EQ 'http-item')
         $httpRows | ForEach-Object { $_.StoreType | Should -Be 'file'; $_.Key | Should -BeLike "$target*" }
         ($planned | Where-Object ItemId -EQ 'file-item').Href | Sort-Object | Should -Be ($locks.file.Href | Sort-Object)
+    }
+
+    It '-WhatIf names each planned copy with its target, writes the planned rows and copies nothing' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
+        $lockPath = Join-Path $root 'per-row.lock.parquet'
+        $locks.http | Export-StacAssetLock -Path $lockPath
+        $target = Join-Path $root 'whatif-rows'
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Import-StacAssetLock -LiteralPath '$lockPath' | Move-StacAsset -Destination '$target' -WhatIf | ForEach-Object { 'ROW ' + `$_.Href }"
+        $child.ExitCode | Should -Be 0
+        $whatIf = @($child.Output | Where-Object { $_ -like 'What if:*' })
+        $whatIf.Count | Should -Be 3
+        foreach ($name in $contents.Keys) {
+            $planned = Join-Path $target "http-item/$name.bin"
+            @($whatIf | Where-Object { $_ -eq "What if: Copying http-item/$name ($($nginx.BaseUrl)/move/$name.bin) to $planned." }).Count | Should -Be 1
+            $child.Output | Should -Contain "ROW $planned"
+        }
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+
+    It '-Confirm asks once per copy, naming its target; a row answered No is not copied' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
+        $lockPath = Join-Path $root 'confirm.lock.parquet'
+        $locks.http | Export-StacAssetLock -Path $lockPath
+        $target = Join-Path $root 'confirm-rows'
+        $child = Invoke-ChildPwsh -Answer 'Y', 'N', 'Y' "Import-Module '$ModulePath'; Import-StacAssetLock -LiteralPath '$lockPath' | Move-StacAsset -Destination '$target' -Confirm -ThrottleLimit 1 | ForEach-Object { 'ROW ' + `$_.AssetKey }"
+        $child.ExitCode | Should -Be 0
+        # The host wraps a long question over lines; joined, each reads "Copy <item/asset> (<source>) to <target>?".
+        $questions = @([regex]::Matches(($child.Output -join ''), 'Copy http-item/(\w+) \([^)]+\) to (\S+?)\?\[Y\]') | ForEach-Object {
+                [pscustomobject]@{ Asset = $_.Groups[1].Value; Target = $_.Groups[2].Value }
+            })
+        $questions.Count | Should -Be 3
+        $questions | ForEach-Object { $_.Target | Should -Be (Join-Path $target "http-item/$($_.Asset).bin") }
+        $declined = $questions[1].Asset
+        $copied = @($questions[0].Asset, $questions[2].Asset)
+        @($child.Output | Where-Object { $_ -like 'ROW *' } | ForEach-Object { $_.Substring(4) } | Sort-Object) | Should -Be @($copied | Sort-Object)
+        Test-Path -LiteralPath (Join-Path $target "http-item/$declined.bin") | Should -BeFalse
+        $copied | ForEach-Object { Test-Path -LiteralPath (Join-Path $target "http-item/$_.bin") | Should -BeTrue }
+    }
+
+    It 'an existing different target is an error naming the row and the target; -Force overwrites it and the lock validates' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
+        $other = [byte[]](1..50)
+        Set-TestS3Object -Server $s3 -Bucket dst -Key 'force/http-item/small1.bin' -Content $other
+        $parameters = @{ Destination = 's3://dst/force'; EndpointUrl = $s3.EndpointUrl; ChunkSize = 5MB; MemoryLimit = 64MB }
+        $first = Invoke-CountedMove -Lock $locks.http -Parameters $parameters
+        @($first.Rows.AssetKey | Sort-Object) | Should -Be @('big', 'small2')
+        $first.Errors.Count | Should -Be 1
+        $first.Errors[0].TargetObject.AssetKey | Should -Be 'small1'
+        $first.Errors[0].Exception.Message | Should -BeLike "http-item/small1 (*/move/small1.bin): target s3://dst/force/http-item/small1.bin exists and differs*"
+        Get-TestS3Object -Server $s3 -Bucket dst -Key 'force/http-item/small1.bin' | Should -Be $other
+
+        $forced = Invoke-CountedMove -Lock $locks.http -Parameters ($parameters + @{ Force = $true })
+        $forced.Errors.Count | Should -Be 0
+        $forced.Rows.Count | Should -Be 3
+        $forced.Copied | Should -Be 1
+        $forced.Skipped | Should -Be 2
+        @($forced.Rows | Test-StacAssetLock -Checksum | Where-Object { -not $_.Valid }).Count | Should -Be 0
+        Get-Multihash (Get-TestS3Object -Server $s3 -Bucket dst -Key 'force/http-item/small1.bin') | Should -Be (Get-Multihash $contents['small1'])
+    }
+
+    It 'an Azurite blob URL (account in the path) is an Azure destination, with the connection string or an account key' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
+        $url = "$($azurite.BlobEndpoint)/dst/url-dest"
+        $new = @($locks.file | Move-StacAsset -Destination $url -ChunkSize 5MiB -MemoryLimit 64MB -ErrorVariable moveErrors)
+        $moveErrors.Count | Should -Be 0
+        $new.Count | Should -Be 3
+        foreach ($row in $new) {
+            $row.StoreType | Should -Be 'az'
+            $row.StoreContainer | Should -Be 'dst'
+            $row.StoreEndpointUrl | Should -Be $azurite.BlobEndpoint
+            $row.Href | Should -Be "$url/file-item/$($row.AssetKey).bin"
+            $row.FileChecksum | Should -Be (Get-Multihash $contents[$row.AssetKey])
+        }
+        # The new lock, written and read back, names the same account and validates.
+        $lockPath = Join-Path $root 'url-dest.lock.parquet'
+        $new | Export-StacAssetLock -Path $lockPath
+        $results = @(Import-StacAssetLock -LiteralPath $lockPath | Test-StacAssetLock -Checksum)
+        $results.Count | Should -Be 3
+        @($results | Where-Object { -not $_.Valid }).Count | Should -Be 0
+
+        # With an account key and no connection string, the emulator account in the path still names the store.
+        Set-TestEnvironment @{ AZURE_STORAGE_CONNECTION_STRING = $null; AZURE_STORAGE_KEY = $AzuriteKey }
+        try {
+            $again = Invoke-CountedMove -Lock $locks.file -Parameters @{ Destination = "$url/" }
+            $again.Errors.Count | Should -Be 0
+            $again.Skipped | Should -Be 3
+        }
+        finally {
+            Set-TestEnvironment @{ AZURE_STORAGE_CONNECTION_STRING = $azurite.ConnectionString; AZURE_STORAGE_KEY = $null }
+        }
+        # An http URL that names no Azure account is refused, not guessed (it could be an S3 endpoint).
+        { $locks.file | Move-StacAsset -Destination "$($nginx.BaseUrl)/bucket/prefix" -WhatIf } | Should -Throw '*is not a folder, s3://bucket/prefix*'
     }
 
     It 'refuses a source changed since locking for that row while the others copy, and pwsh -c exits non-zero' {

@@ -8,22 +8,55 @@ $script:NaipJson = Join-Path $Samples 'stac-geoparquet/naip-pc.json'
 $script:SentinelJson = Join-Path $Samples 'rustac/two-sentinel-2-items.json'
 $script:ItemsNdjson = Join-Path $Samples 'rustac/items.ndjson'
 
-# Runs a script in a new process of the PowerShell running the tests (the dotnet tool runs as
-# 'dotnet pwsh.dll'); returns its output lines and exit code.
-function Invoke-ChildPwsh {
-    param([Parameter(Mandatory)] [string] $Script)
+# The command line of a new process of the PowerShell running the tests (the dotnet tool runs as
+# 'dotnet pwsh.dll') running a script; -Interactive lets it prompt (reading answers from its stdin).
+function Get-ChildPwshCommand([string] $Script, [switch] $Interactive) {
     $exe = [Environment]::ProcessPath
     $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+    @($exe) + $prefix + @('-NoProfile') + @(if (-not $Interactive) { '-NonInteractive' }) + @('-EncodedCommand', $encoded)
+}
+
+# Runs a script in a new PowerShell process; returns its output lines and exit code. -Answer: lines
+# typed at the prompts (the process is then interactive, reading them from its standard input).
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $Answer)
+    $exe, $arguments = Get-ChildPwshCommand $Script -Interactive:($null -ne $Answer)
     # Without colours: escape characters in a failure message would break Pester's XML report.
     $env:NO_COLOR = '1'
     try {
-        $output = & $exe @prefix -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
+        $output = if ($null -eq $Answer) { & $exe @arguments 2>&1 } else { $Answer | & $exe @arguments 2>&1 }
+        $output = $output | ForEach-Object { "$_" -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
     }
     finally {
         Remove-Item Env:NO_COLOR
     }
     [pscustomobject]@{ Output = @($output); ExitCode = $LASTEXITCODE }
+}
+
+# Starts a script in a new PowerShell process with extra environment variables and returns at once;
+# Wait-ChildPwsh collects its output and exit code. For processes that must run side by side.
+function Start-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $exe, $arguments = Get-ChildPwshCommand $Script
+    $info = [Diagnostics.ProcessStartInfo]::new($exe)
+    foreach ($a in $arguments) { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.Environment['NO_COLOR'] = '1'
+    foreach ($name in $Environment.Keys) { $info.Environment[$name] = [string]$Environment[$name] }
+    $process = [Diagnostics.Process]::Start($info)
+    [pscustomobject]@{ Process = $process; Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
+}
+
+function Wait-ChildPwsh {
+    param([Parameter(Mandatory)] $Child, [int] $TimeoutSeconds = 300)
+    if (-not $Child.Process.WaitForExit($TimeoutSeconds * 1000)) {
+        $Child.Process.Kill($true)
+        throw "child pwsh $($Child.Process.Id) did not finish within $TimeoutSeconds s"
+    }
+    $Child.Process.WaitForExit()
+    [pscustomobject]@{ Output = ($Child.Stdout.Result + $Child.Stderr.Result) -split "`n"; ExitCode = $Child.Process.ExitCode }
 }
 
 function Get-NuGetPackagesFolder {

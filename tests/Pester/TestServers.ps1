@@ -218,6 +218,22 @@ function Remove-TestS3Object {
     $null = Invoke-WebRequest -Method Delete -Uri "$($Server.EndpointUrl)/$Bucket/$(Get-EscapedKey $Key)"
 }
 
+# The objects under -Prefix (ListObjectsV2, up to 1000), as Key and Size.
+function Get-TestS3Listing {
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Bucket, [string] $Prefix = '')
+    $response = Invoke-WebRequest -Uri "$($Server.EndpointUrl)/$Bucket`?list-type=2&prefix=$([Uri]::EscapeDataString($Prefix))"
+    $xml = [xml]$response.Content
+    foreach ($entry in @($xml.ListBucketResult.ChildNodes | Where-Object LocalName -EQ 'Contents')) {
+        [pscustomobject]@{ Key = $entry.Key; Size = [long]$entry.Size }
+    }
+}
+
+function Get-TestS3Object {
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [string] $Key)
+    $response = Invoke-WebRequest -Uri "$($Server.EndpointUrl)/$Bucket/$(Get-EscapedKey $Key)"
+    [byte[]]$response.Content
+}
+
 function Set-TestAzBlob {
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Container, [Parameter(Mandatory)] [string] $Key, [Parameter(Mandatory)] [byte[]] $Content)
     $null = Invoke-WebRequest -Method Put -Uri "$($Server.BlobEndpoint)/$Container/$(Get-EscapedKey $Key)?$($Server.Sas)" `
@@ -370,6 +386,33 @@ function Start-TestTamperProxy {
     $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port `
         -ArgumentList @((Join-Path $ServersRoot 'oci-tamper-proxy.mjs'), '--port', $port, '--upstream', $Registry.Port)
     [pscustomobject]@{ Name = 'tamper'; Process = $process; Port = $port; Dir = $dir; Host = "127.0.0.1:$port" }
+}
+
+function Start-TestFaultProxy {
+    <#
+    A proxy in front of -Upstream (a test server's base URL) that answers a share -Rate of the requests
+    with a reset, a 503, a truncated body or a stall of -StallMilliseconds (fault-proxy.mjs).
+    #>
+    param([Parameter(Mandatory)] [string] $Upstream, [double] $Rate = 0.1, [int] $Seed = 1, [int] $StallMilliseconds = 3000, [int] $MaxConsecutive = 3)
+    if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
+        return Resolve-MissingServer 'fault proxy' 'node is not on PATH'
+    }
+    $dir = New-ServerDirectory 'fault-proxy'
+    $port = Get-FreeTcpPort
+    $invariant = [Globalization.CultureInfo]::InvariantCulture
+    $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port -ArgumentList @(
+        (Join-Path $ServersRoot 'fault-proxy.mjs'), '--port', $port, '--upstream', $Upstream, '--rate', $Rate.ToString($invariant),
+        '--seed', $Seed, '--stall', $StallMilliseconds, '--max-consecutive', $MaxConsecutive)
+    [pscustomobject]@{ Name = 'fault-proxy'; Process = $process; Port = $port; Dir = $dir; BaseUrl = "http://127.0.0.1:$port" }
+}
+
+# The proxy's counts ({rate, requests, faults}); -Rate sets a new fault rate first.
+function Get-TestFaultProxyCount {
+    param([Parameter(Mandatory)] $Proxy, [double] $Rate)
+    if ($PSBoundParameters.ContainsKey('Rate')) {
+        return Invoke-RestMethod -Method Post -Uri "$($Proxy.BaseUrl)/__faults?rate=$($Rate.ToString([Globalization.CultureInfo]::InvariantCulture))"
+    }
+    Invoke-RestMethod -Uri "$($Proxy.BaseUrl)/__faults"
 }
 
 function Stop-TestServer {

@@ -26,8 +26,5 @@ public sealed record AssetRelocationOptions
     /// <summary>Replace an existing target that differs from the source, instead of failing that row.</summary>
     public bool Force { get; init; }
 
-    /// <summary>Only compute the new rows (as -WhatIf): no store is read or written.</summary>
-    public bool Plan { get; init; }
-
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

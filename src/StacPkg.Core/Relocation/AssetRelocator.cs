@@ -59,28 +59,46 @@ public sealed class AssetRelocator : IDisposable
     public IAsyncEnumerable<AssetRelocationResult> RelocateAsync(IEnumerable<AssetLockEntry> entries, CancellationToken cancellationToken) =>
         RelocateAsync(AsyncSequence.From(entries, cancellationToken), cancellationToken);
 
-    /// <summary>Relocates one row.</summary>
-    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled; the target is then untouched or complete, never partial.</exception>
-    public async Task<AssetRelocationResult> RelocateOneAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// What <see cref="RelocateOneAsync"/> would do with <paramref name="entry"/>, without reading or
+    /// writing a store (as -WhatIf): <see cref="AssetRelocationStatus.Planned"/> with the new row (the
+    /// source's size and checksum at the target location), <see cref="AssetRelocationStatus.PassedThrough"/>
+    /// outside the source prefix, or <see cref="AssetRelocationStatus.Failed"/> when the row has no
+    /// target or another row already claimed it.
+    /// </summary>
+    public AssetRelocationResult Plan(AssetLockEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        AssetLocation target;
         try
         {
             if (Options.SourcePrefix is { } prefix && !entry.Href.StartsWith(prefix, StringComparison.Ordinal))
             {
                 return new AssetRelocationResult(entry, AssetRelocationStatus.PassedThrough, entry, null);
             }
-            var target = Destination.TargetFor(entry, Options.Layout);
-            var owner = _claims.GetOrAdd(target, entry);
-            if (!ReferenceEquals(owner, entry) && !SameAsset(owner, entry))
-            {
-                return Failed(entry, $"target {AssetLocation.Redact(target.ToHref())} is already the target of {owner}; not copied");
-            }
-            if (Options.Plan)
-            {
-                return new AssetRelocationResult(entry, AssetRelocationStatus.Planned, TargetRow(entry, target, entry.SizeBytes, null, null, entry.FileChecksum), null);
-            }
-            return await CopyOneAsync(entry, target, cancellationToken).ConfigureAwait(false);
+            target = Destination.TargetFor(entry, Options.Layout);
+        }
+        catch (FormatException ex)
+        {
+            return Failed(entry, $"error: {ex.Message}");
+        }
+        var owner = _claims.GetOrAdd(target, entry);
+        if (!ReferenceEquals(owner, entry) && !SameAsset(owner, entry))
+        {
+            return Failed(entry, $"target {AssetLocation.Redact(target.ToHref())} is already the target of {owner}; not copied");
+        }
+        return new AssetRelocationResult(entry, AssetRelocationStatus.Planned, TargetRow(entry, target, entry.SizeBytes, null, null, entry.FileChecksum), null);
+    }
+
+    /// <summary>Relocates one row.</summary>
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled; the target is then untouched or complete, never partial.</exception>
+    public async Task<AssetRelocationResult> RelocateOneAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    {
+        var planned = Plan(entry);
+        if (planned.Status != AssetRelocationStatus.Planned) return planned;
+        try
+        {
+            return await CopyOneAsync(entry, planned.Target!.Location, cancellationToken).ConfigureAwait(false);
         }
         catch (RelocationRefusedException refused)
         {

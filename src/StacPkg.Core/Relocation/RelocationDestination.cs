@@ -10,13 +10,25 @@ namespace StacPkg.Core.Relocation;
 /// </summary>
 public sealed record RelocationDestination(string StoreType, string? Container, string? EndpointUrl, string Prefix)
 {
+    /// <summary>Azurite's fixed development account: a URL path starting with it names an emulator account, whatever the host.</summary>
+    public const string EmulatorAccount = "devstoreaccount1";
+
     /// <summary>
     /// Parses a folder path, <c>s3://bucket/prefix</c>, <c>az://container/prefix</c> or an Azure blob
     /// URL. <paramref name="endpointUrl"/> is the S3-compatible endpoint or Azure account URL for the
     /// s3:// and az:// forms; relative folders resolve against <paramref name="baseDirectory"/>.
     /// </summary>
+    /// <remarks>
+    /// An http(s) URL is an Azure blob URL when its host is an Azure blob host
+    /// (<c>https://account.blob.core.windows.net/container/prefix</c>), or in the path-style form of
+    /// emulators and custom endpoints, <c>http://host:port/account/container/prefix</c>, when it lies
+    /// under <paramref name="azureAccountEndpoint"/> (the account of the Azure credentials in use, e.g.
+    /// the BlobEndpoint of a connection string) or its first path segment is Azurite's
+    /// <see cref="EmulatorAccount"/>. Any other URL is refused rather than guessed: it could as well be
+    /// an S3-compatible endpoint, which is written as s3://bucket/prefix with an endpoint.
+    /// </remarks>
     /// <exception cref="FormatException">Not a writable destination; the message names it without its query.</exception>
-    public static RelocationDestination Parse(string destination, string? endpointUrl = null, string? baseDirectory = null)
+    public static RelocationDestination Parse(string destination, string? endpointUrl = null, string? baseDirectory = null, string? azureAccountEndpoint = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (string.IsNullOrWhiteSpace(destination)) throw new FormatException("the destination is empty");
@@ -42,6 +54,7 @@ public sealed record RelocationDestination(string StoreType, string? Container, 
             case "az":
                 if (container.Length == 0) throw new FormatException($"the destination '{shown}' names no bucket or container");
                 return new RelocationDestination(scheme, container, endpointUrl, prefix);
+            case "http":
             case "https":
                 // An Azure blob URL: reuse AssetLocation's recognition of the blob hosts.
                 var probe = AssetLocation.Parse(destination.TrimEnd('/') + "/x", null, out _);
@@ -49,9 +62,32 @@ public sealed record RelocationDestination(string StoreType, string? Container, 
                 {
                     return new RelocationDestination("az", probe.Container, probe.EndpointUrl, probe.Key[..^1].Trim('/'));
                 }
+                if (PathStyleAzure(destination, azureAccountEndpoint) is { } pathStyle) return pathStyle;
                 break;
         }
-        throw new FormatException($"the destination '{shown}' is not a folder, s3://bucket/prefix, az://container/prefix or an Azure blob URL");
+        throw new FormatException($"the destination '{shown}' is not a folder, s3://bucket/prefix, az://container/prefix or an Azure blob URL "
+            + $"(https://account.blob.core.windows.net/container/prefix, or http(s)://host/account/container/prefix under the Azure credentials' account endpoint or for the emulator account {EmulatorAccount})");
+    }
+
+    /// <summary>A path-style Azure URL (account in the path) under the known account endpoint or for the emulator account; else null.</summary>
+    private static RelocationDestination? PathStyleAzure(string destination, string? azureAccountEndpoint)
+    {
+        if (!Uri.TryCreate(destination, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo)) return null;
+        var origin = uri.GetLeftPart(UriPartial.Authority);
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string? account = null;
+        if (azureAccountEndpoint is not null && Uri.TryCreate(azureAccountEndpoint, UriKind.Absolute, out var known)
+            && string.Equals(known.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase))
+        {
+            var knownPath = known.AbsolutePath.Trim('/');
+            var joined = string.Join('/', segments);
+            if (knownPath.Length > 0 && (joined == knownPath || joined.StartsWith(knownPath + "/", StringComparison.Ordinal))) account = knownPath;
+        }
+        if (account is null && segments.Length > 0 && segments[0] == EmulatorAccount) account = EmulatorAccount;
+        if (account is null) return null;
+        var rest = segments.Skip(account.Split('/').Length).Select(Uri.UnescapeDataString).ToArray();
+        if (rest.Length == 0) throw new FormatException($"the destination '{AssetLocation.Redact(destination)}' names the Azure account {account} but no container");
+        return new RelocationDestination("az", rest[0], $"{origin}/{account}", string.Join('/', rest.Skip(1)));
     }
 
     /// <summary>The target location of <paramref name="entry"/>.</summary>

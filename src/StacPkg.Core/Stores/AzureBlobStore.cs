@@ -272,6 +272,25 @@ public sealed class AzureBlobStore : IObjectStore
         return new BlobServiceClient(endpoint, clientOptions);
     }
 
+    /// <summary>
+    /// The account URL of the connection string in use (<see cref="StoreOptions.AzureConnectionString"/>, else
+    /// AZURE_STORAGE_CONNECTION_STRING), without any query; null when there is none or it is malformed.
+    /// </summary>
+    public static string? ConnectionStringEndpoint(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (FirstNonEmpty(options.AzureConnectionString, Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING")) is not { } connectionString) return null;
+        try
+        {
+            return Normalize(new BlobServiceClient(connectionString).Uri);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // Reported, without the key, when a store is created from it.
+            return null;
+        }
+    }
+
     /// <summary>The caller's Entra ID credential, or the default chain when AZURE_STORAGE_AUTH_MODE is 'login'.</summary>
     internal static Azure.Core.TokenCredential? TokenCredentialFor(StoreOptions options) =>
         options.AzureTokenCredential

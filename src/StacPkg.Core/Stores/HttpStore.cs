@@ -19,7 +19,13 @@ public sealed class HttpStore : IObjectStore
     private readonly HttpClient _client;
     private readonly TimeSpan _requestTimeout;
 
-    public HttpStore() : this(null, TimeSpan.FromSeconds(60)) { }
+    /// <summary>The limit for a response's headers and for each read of a body, unless given.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public HttpStore() : this(null, DefaultTimeout) { }
+
+    /// <param name="requestTimeout">Limit for a response's headers, and for each read of a body.</param>
+    public HttpStore(TimeSpan requestTimeout) : this(null, requestTimeout) { }
 
     /// <param name="client">Null for the shared pooled client.</param>
     /// <param name="requestTimeout">Limit for a response's headers, and for each read of a body.</param>

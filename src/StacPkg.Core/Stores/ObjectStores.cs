@@ -62,7 +62,7 @@ public sealed class ObjectStores : IAsyncDisposable
     private IObjectStore Create(AssetLocation location) => location.StoreType switch
     {
         "file" => new FileStore(Options),
-        "http" or "https" => new HttpStore(),
+        "http" or "https" => new HttpStore(Options.HttpTimeout ?? HttpStore.DefaultTimeout),
         "s3" => CreateClient(location, () => new S3Store(location.EndpointUrl, Options)),
         "az" => CreateClient(location, () => new AzureBlobStore(location.EndpointUrl, Options)),
         "gs" => throw new StoreException(StoreErrorKind.Permanent, "gs store not supported: gs:// hrefs are parsed but cannot be read"),

@@ -19,6 +19,9 @@ public sealed record StoreOptions
     /// </summary>
     public Azure.Core.TokenCredential? AzureTokenCredential { get; init; }
 
+    /// <summary>How long an http(s) response's headers, or the next bytes of its body, may take before the attempt fails (and is retried); null: <see cref="HttpStore.DefaultTimeout"/>.</summary>
+    public TimeSpan? HttpTimeout { get; init; }
+
     /// <summary>Base directory for relative file paths.</summary>
     public string? BaseDirectory { get; init; }
 }

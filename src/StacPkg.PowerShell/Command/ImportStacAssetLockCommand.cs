@@ -31,29 +31,11 @@ public sealed class ImportStacAssetLockCommand : StacCmdlet
         var literal = ParameterSetName == LiteralPathSet;
         foreach (var path in literal ? LiteralPath : Path)
         {
-            foreach (var resolved in ResolveLocks(path, literal))
+            foreach (var resolved in FileSystemPaths.ResolveLocks(this, path, literal))
             {
                 WriteEntries(resolved);
             }
         }
-    }
-
-    // A package directory stands for its lock file, so `Import-StacAssetLock ./my.pkg` works.
-    private List<string> ResolveLocks(string path, bool literal)
-    {
-        var provider = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out _, out _);
-        if (Directory.Exists(provider))
-        {
-            var inside = System.IO.Path.Combine(provider, AssetLockFile.FileName);
-            if (!File.Exists(inside))
-            {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The directory '{path}' has no {AssetLockFile.FileName}; it is not a package."),
-                    "PackageLockNotFound", ErrorCategory.ObjectNotFound, path));
-                return [];
-            }
-            return [inside];
-        }
-        return FileSystemPaths.ResolveExisting(this, path, literal);
     }
 
     private void WriteEntries(string file)

@@ -11,11 +11,12 @@ namespace StacPkg.PowerShell.Command;
 /// <remarks>
 /// Rows stream into the relocation as they arrive; each result is written as its copy completes.
 /// A row that cannot be relocated is a non-terminating error with the row as target, so a script run
-/// ends with a failing exit code. -WhatIf writes the planned rows without reading or writing a store.
+/// ends with a failing exit code. ShouldProcess is asked per copy, naming its target, so -Confirm
+/// asks row by row and -WhatIf writes each planned row without reading or writing a store.
 /// </remarks>
 [Cmdlet(VerbsCommon.Move, "StacAsset", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(AssetLockEntry))]
-public sealed class MoveStacAssetCommand : StacCmdlet
+public sealed class MoveStacAssetCommand : ShardedLockCmdlet
 {
     private const int ProgressActivityId = 0x5AC5;
 
@@ -26,12 +27,12 @@ public sealed class MoveStacAssetCommand : StacCmdlet
     private AssetRelocator? _relocator;
     private StreamingOperation<AssetLockEntry, AssetRelocationResult>? _operation;
     private ProgressThrottle? _progress;
-    private bool _declined;
     private long _done;
     private long _copied;
     private long _skipped;
     private long _failed;
     private long _bytesCopied;
+    private AssetShard? _shard;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public AssetLockEntry[] InputObject { get; set; } = [];
@@ -69,18 +70,30 @@ public sealed class MoveStacAssetCommand : StacCmdlet
     [ByteSize]
     public long ChunkSize { get; set; } = AssetRelocationOptions.DefaultChunkSize;
 
+    /// <summary>How long an http(s) source may take to answer, or to send the next bytes, before the attempt fails and is retried.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int OperationTimeoutSeconds { get; set; } = (int)HttpStore.DefaultTimeout.TotalSeconds;
+
     /// <summary>Overwrites an existing target that differs from the source.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override void BeginProcessing()
     {
+        _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
         var baseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        var storeOptions = new StoreOptions
+        {
+            S3EndpointUrl = EndpointUrl,
+            BaseDirectory = baseDirectory,
+            HttpTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
+        };
         try
         {
             // -EndpointUrl is an S3 endpoint (as for the source rows); an Azure account comes from the blob URL or the credentials.
             var isS3 = Destination.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
-            _destination = RelocationDestination.Parse(Destination, isS3 ? EndpointUrl : null, baseDirectory);
+            _destination = RelocationDestination.Parse(Destination, isS3 ? EndpointUrl : null, baseDirectory, AzureBlobStore.ConnectionStringEndpoint(storeOptions));
         }
         catch (FormatException ex)
         {
@@ -99,21 +112,7 @@ public sealed class MoveStacAssetCommand : StacCmdlet
             chunkSize = S3Store.MinimumPartSize;
         }
 
-        var whatIf = false;
-        if (!ShouldProcess($"Copying the assets of the piped lock rows to '{Destination}'.", $"Copy the assets of the piped lock rows to '{Destination}'?", "Move-StacAsset", out var reason))
-        {
-            if ((reason & ShouldProcessReason.WhatIf) != 0)
-            {
-                whatIf = true;
-            }
-            else
-            {
-                _declined = true;
-                return;
-            }
-        }
-
-        _stores = new ObjectStores(new StoreOptions { S3EndpointUrl = EndpointUrl, BaseDirectory = baseDirectory });
+        _stores = new ObjectStores(storeOptions);
         try
         {
             _relocator = new AssetRelocator(_destination, StoreFor, new AssetRelocationOptions
@@ -124,7 +123,6 @@ public sealed class MoveStacAssetCommand : StacCmdlet
                 ChunkSize = chunkSize,
                 MemoryLimit = MemoryLimit,
                 Force = Force,
-                Plan = whatIf,
             });
         }
         catch (ArgumentException ex)
@@ -137,27 +135,40 @@ public sealed class MoveStacAssetCommand : StacCmdlet
 
     protected override void ProcessRecord()
     {
-        if (_declined)
-        {
-            return;
-        }
         foreach (var entry in InputObject)
         {
-            if (entry is not null)
+            // Rows of other shards are left to the jobs that run them: not copied, not written.
+            if (entry is null || _shard?.Contains(entry) == false) continue;
+            // The plan names the target, so each copy is confirmed (or shown by -WhatIf) on its own.
+            var plan = _relocator!.Plan(entry);
+            if (plan.Status != AssetRelocationStatus.Planned)
+            {
+                Emit(plan);
+                continue;
+            }
+            var target = AssetLocation.Redact(plan.Target!.Href);
+            var copy = $"{StacErrors.Describe(entry)} to {target}";
+            if (ShouldProcess($"Copying {copy}.", $"Copy {copy}?", "Move-StacAsset", out var reason))
             {
                 _operation!.Feed(entry);
             }
+            else if ((reason & ShouldProcessReason.WhatIf) != 0)
+            {
+                Emit(plan);
+            }
+            else
+            {
+                WriteVerbose($"{entry}: not copied (declined)");
+            }
         }
+        _operation!.DrainReady();
     }
 
     protected override void EndProcessing()
     {
-        if (_declined)
-        {
-            return;
-        }
         _operation!.Complete();
         _progress!.Complete();
+        WriteVerbose($"Move-StacAsset: {_copied} copied ({_bytesCopied} bytes), {_skipped} already present (skipped), {_failed} failed, {_done - _copied - _skipped - _failed} planned or passed through");
     }
 
     // Targets get a store whose part/block size and threshold equal the chunk size, so each copy
@@ -201,10 +212,12 @@ public sealed class MoveStacAssetCommand : StacCmdlet
             case AssetRelocationStatus.Copied:
                 _copied++;
                 _bytesCopied += result.Target?.SizeBytes ?? 0;
+                WriteVerbose($"{result.Source}: copied to {AssetLocation.Redact(result.Target!.Href)} ({result.Target.SizeBytes} bytes)");
                 WriteObject(result.Target);
                 break;
             case AssetRelocationStatus.Skipped:
                 _skipped++;
+                WriteVerbose($"{result.Source}: already present at {AssetLocation.Redact(result.Target!.Href)}, skipped");
                 WriteObject(result.Target);
                 break;
             default:

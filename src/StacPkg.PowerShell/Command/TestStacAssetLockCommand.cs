@@ -16,7 +16,7 @@ namespace StacPkg.PowerShell.Command;
 [Cmdlet(VerbsDiagnostic.Test, "StacAssetLock", DefaultParameterSetName = ResultSet)]
 [OutputType(typeof(AssetValidationResult), ParameterSetName = [ResultSet])]
 [OutputType(typeof(bool), ParameterSetName = [QuietSet])]
-public sealed class TestStacAssetLockCommand : StacCmdlet
+public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
 {
     private const string ResultSet = "Result";
     private const string QuietSet = "Quiet";
@@ -27,6 +27,7 @@ public sealed class TestStacAssetLockCommand : StacCmdlet
     private ProgressThrottle? _progress;
     private long _checked;
     private long _invalid;
+    private AssetShard? _shard;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public AssetLockEntry[] InputObject { get; set; } = [];
@@ -50,6 +51,7 @@ public sealed class TestStacAssetLockCommand : StacCmdlet
 
     protected override void BeginProcessing()
     {
+        _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
         _stores = new ObjectStores(new StoreOptions
         {
             S3EndpointUrl = EndpointUrl,
@@ -63,7 +65,7 @@ public sealed class TestStacAssetLockCommand : StacCmdlet
     {
         foreach (var entry in InputObject)
         {
-            if (entry is not null)
+            if (entry is not null && _shard?.Contains(entry) != false)
             {
                 _operation!.Feed(entry);
             }

@@ -133,11 +133,11 @@ public sealed class AssetRelocatorTests : IDisposable
     }
 
     [Fact]
-    public async Task Plan_mode_computes_the_new_rows_and_copies_nothing()
+    public async Task Plan_computes_the_new_rows_and_copies_nothing()
     {
         var rows = await SourcesAsync(2);
-        using var relocator = Relocator(new AssetRelocationOptions { Plan = true });
-        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        using var relocator = Relocator();
+        var results = rows.Select(relocator.Plan).ToList();
         Assert.All(results, r => Assert.Equal(AssetRelocationStatus.Planned, r.Status));
         Assert.All(results, r => Assert.Equal(Target.TargetFor(r.Source, RelocationLayout.ItemAsset).Key, r.Target!.Key));
         Assert.All(results, r => Assert.Equal(r.Source.FileChecksum, r.Target!.FileChecksum));

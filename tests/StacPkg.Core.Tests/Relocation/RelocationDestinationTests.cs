@@ -56,8 +56,28 @@ public class RelocationDestinationTests
         Assert.Equal(new RelocationDestination("az", "container", "https://acct.blob.core.windows.net", "some/prefix"), destination);
     }
 
+    [Fact]
+    public void A_path_style_url_under_the_credentials_account_is_an_az_destination()
+    {
+        var destination = RelocationDestination.Parse("http://azurite:10000/myaccount/container/a%20b/", azureAccountEndpoint: "http://AZURITE:10000/myaccount");
+        Assert.Equal(new RelocationDestination("az", "container", "http://azurite:10000/myaccount", "a b"), destination);
+        // The same URL form for another account, or without a known account, is not guessed.
+        Assert.Throws<FormatException>(() => RelocationDestination.Parse("http://azurite:10000/other/container/p", azureAccountEndpoint: "http://azurite:10000/myaccount"));
+        Assert.Throws<FormatException>(() => RelocationDestination.Parse("http://azurite:10000/myaccount/container/p"));
+    }
+
+    [Fact]
+    public void A_url_for_the_emulator_account_is_an_az_destination_on_any_host()
+    {
+        var destination = RelocationDestination.Parse("http://127.0.0.1:10000/devstoreaccount1/container/prefix");
+        Assert.Equal(new RelocationDestination("az", "container", "http://127.0.0.1:10000/devstoreaccount1", "prefix"), destination);
+        Assert.Equal("", RelocationDestination.Parse("http://127.0.0.1:10000/devstoreaccount1/container").Prefix);
+        Assert.Throws<FormatException>(() => RelocationDestination.Parse("http://127.0.0.1:10000/devstoreaccount1"));
+    }
+
     [Theory]
     [InlineData("https://example.com/folder")]
+    [InlineData("http://127.0.0.1:9000/bucket/prefix")]
     [InlineData("gs://bucket/prefix")]
     [InlineData("s3:///prefix")]
     public void Unwritable_destinations_are_refused(string destination) =>

@@ -1,0 +1,81 @@
+# Dot-sourced by the Move-StacAsset test files (after TestHelpers.ps1 and TestServers.ps1): Items
+# and hashes for the sources, environment changes undone after the file, and a run that is stopped
+# the way Ctrl+C stops it.
+
+# One Item whose assets are -Assets (key → href); -Checksums (key → multihash) become file:checksum,
+# so the lock built from the Item knows each content hash.
+function New-TestItem([string] $Id, [Collections.IDictionary] $Assets, [Collections.IDictionary] $Checksums = @{}) {
+    $assetObjects = [ordered]@{}
+    foreach ($key in $Assets.Keys) {
+        $asset = [ordered]@{ href = $Assets[$key]; roles = @('data') }
+        if ($Checksums.Contains($key)) { $asset['file:checksum'] = $Checksums[$key] }
+        $assetObjects[$key] = $asset
+    }
+    [ordered]@{
+        type = 'Feature'; stac_version = '1.0.0'; id = $Id; geometry = $null
+        properties = @{ datetime = '2024-01-01T00:00:00Z' }; links = @(); assets = $assetObjects
+    } | ConvertTo-Json -Depth 10 -Compress | ConvertFrom-StacJson
+}
+
+function Get-Multihash([byte[]] $Bytes) {
+    '1220' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
+}
+
+function New-TempDirectory([string] $Name) {
+    (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
+}
+
+$script:SavedEnvironment = @{}
+function Set-TestEnvironment([hashtable] $Values) {
+    foreach ($name in $Values.Keys) {
+        if (-not $SavedEnvironment.ContainsKey($name)) { $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
+        [Environment]::SetEnvironmentVariable($name, $Values[$name])
+    }
+}
+
+function Restore-TestEnvironment {
+    foreach ($name in @($SavedEnvironment.Keys)) { [Environment]::SetEnvironmentVariable($name, $SavedEnvironment[$name]) }
+    $SavedEnvironment.Clear()
+}
+
+# Runs Move-StacAsset with -Verbose; returns the new rows, the errors and how many rows it reported
+# copied and skipped (already present).
+function Invoke-CountedMove {
+    param([Parameter(Mandatory)] [object[]] $Lock, [Parameter(Mandatory)] [hashtable] $Parameters)
+    $rows = [Collections.Generic.List[object]]::new()
+    $verbose = [Collections.Generic.List[string]]::new()
+    $Lock | Move-StacAsset @Parameters -Verbose -ErrorVariable moveErrors -ErrorAction SilentlyContinue 4>&1 | ForEach-Object {
+        if ($_ -is [Management.Automation.VerboseRecord]) { $verbose.Add($_.Message) } else { $rows.Add($_) }
+    }
+    [pscustomobject]@{
+        Rows    = $rows.ToArray()
+        Errors  = @($moveErrors)
+        Copied  = @($verbose | Where-Object { $_ -match ': copied to ' }).Count
+        Skipped = @($verbose | Where-Object { $_ -match ': already present at .*, skipped$' }).Count
+        Verbose = $verbose.ToArray()
+    }
+}
+
+# Starts Move-StacAsset in its own runspace, waits until -Until returns true (or 30 s pass), then
+# stops the pipeline as Ctrl+C does; returns how long the stop took in seconds.
+function Stop-MoveMidRun {
+    param([Parameter(Mandatory)] [object[]] $Lock, [Parameter(Mandatory)] [hashtable] $Parameters, [Parameter(Mandatory)] [scriptblock] $Until)
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript({
+                param($ModulePath, $Lock, $Parameters)
+                Import-Module $ModulePath
+                $Lock | Move-StacAsset @Parameters
+            }).AddArgument($ModulePath).AddArgument($Lock).AddArgument($Parameters)
+        $async = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not $async.IsCompleted -and -not (& $Until) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        if ($async.IsCompleted) { throw 'the run completed before it could be stopped; give it more work' }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Elapsed.TotalSeconds
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
