@@ -15,7 +15,8 @@
     Package builds and packs out/StacPkg into a PowerShell Gallery-style module package,
             out/package/StacPkg.<version>.nupkg (Compress-PSResource), for Publish-PSResource or a
             folder repository. Test builds it too: a Pester test installs it.
-    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1 and Invoke-PackageBenchmark.ps1.
+    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1, Invoke-PackageBenchmark.ps1
+            and Invoke-OciBenchmark.ps1.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -276,8 +277,9 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     # Items NDJSON -> GeoParquet against DuckDB; asset lock validation against curl on loopback
-    # servers (nginx; s3rver and Azurite when installed); package builds.
-    foreach ($name in 'Invoke-Benchmark.ps1', 'Invoke-LockBenchmark.ps1', 'Invoke-PackageBenchmark.ps1') {
+    # servers (nginx; s3rver and Azurite when installed); package builds; OCI push/pull of a 1 GiB
+    # package against curl on a loopback Distribution registry.
+    foreach ($name in 'Invoke-Benchmark.ps1', 'Invoke-LockBenchmark.ps1', 'Invoke-PackageBenchmark.ps1', 'Invoke-OciBenchmark.ps1') {
         & (Join-Path $Root "bench/$name")
     }
 }

@@ -3,6 +3,8 @@
 #   s3rver (tests/servers/node_modules)  S3
 #   Azurite (tests/servers/node_modules) Azure Blob
 #   fault-server.mjs                     a failure injector (503 N times, then 200)
+#   docker-registry (Debian)             the Distribution registry (OCI), optionally TLS + htpasswd
+#   oci-tamper-proxy.mjs                 a proxy in front of a registry that alters blob bodies
 # Each Start-* returns a server object, or $null when the server is not installed: a test then calls
 # Skip-WithoutServer, which skips with a message locally and fails under CI=true (DESIGN.md).
 # Every server's files (config, logs, data) live in one temp folder that Stop-TestServer removes.
@@ -280,6 +282,112 @@ function Start-TestFaultServer {
     $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port `
         -ArgumentList @((Join-Path $ServersRoot 'fault-server.mjs'), '--port', $port, '--fail', $FailCount, '--status', $Status, '--size', $Size, '--delay', $DelayMilliseconds)
     [pscustomobject]@{ Name = 'fault'; Process = $process; Port = $port; Dir = $dir; BaseUrl = "http://127.0.0.1:$port"; Size = $Size }
+}
+
+function New-TestCertificateAuthority {
+    <# A CA and a server certificate for 127.0.0.1/localhost signed by it (openssl), in -Dir. #>
+    param([Parameter(Mandatory)] [string] $Dir)
+    $ext = Join-Path $Dir 'server.ext'
+    Set-Content -LiteralPath $ext -Value @(
+        'subjectAltName=IP:127.0.0.1,DNS:localhost'
+        'basicConstraints=CA:FALSE'
+        'keyUsage=digitalSignature,keyEncipherment'
+        'extendedKeyUsage=serverAuth'
+    )
+    $ca = Join-Path $Dir 'ca.crt'
+    $caKey = Join-Path $Dir 'ca.key'
+    $cert = Join-Path $Dir 'server.crt'
+    $key = Join-Path $Dir 'server.key'
+    $csr = Join-Path $Dir 'server.csr'
+    # Commas keep each step an array of its own (@() would flatten them into one list).
+    $steps = @(
+        , @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', $caKey, '-out', $ca, '-days', '2', '-subj', '/CN=stacpkg test CA',
+            '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
+        , @('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', $key, '-out', $csr, '-subj', '/CN=127.0.0.1')
+        , @('x509', '-req', '-in', $csr, '-CA', $ca, '-CAkey', $caKey, '-CAcreateserial', '-out', $cert, '-days', '2', '-extfile', $ext)
+    )
+    foreach ($step in $steps) {
+        $output = & openssl @step 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "openssl $($step[0]) failed: $output" }
+    }
+    [pscustomobject]@{ CaCertificate = $ca; Certificate = $cert; Key = $key }
+}
+
+function Start-TestRegistry {
+    <#
+    The Distribution registry with filesystem storage in a temp folder. -User/-Password: htpasswd
+    (bcrypt) basic auth, which needs -Tls: the registry then serves a certificate from a CA made
+    here (the server object's CaCertificate). Logs go to the server folder's stderr.log.
+    #>
+    param([string] $User, [string] $Password, [switch] $Tls)
+    $registry = '/usr/bin/docker-registry'
+    if (-not (Test-Path -LiteralPath $registry)) {
+        return Resolve-MissingServer 'docker-registry' "$registry not found; apt-get install docker-registry"
+    }
+    if ($Tls -and -not (Get-Command openssl -ErrorAction SilentlyContinue)) {
+        return Resolve-MissingServer 'openssl' 'not on PATH; apt-get install openssl'
+    }
+    if ($User -and -not (Get-Command htpasswd -ErrorAction SilentlyContinue)) {
+        return Resolve-MissingServer 'htpasswd' 'not on PATH; apt-get install apache2-utils'
+    }
+    $dir = New-ServerDirectory 'registry'
+    $data = (New-Item -ItemType Directory -Path (Join-Path $dir 'data')).FullName
+    $port = Get-FreeTcpPort
+    $tlsConfig = ''
+    $auth = ''
+    $certificates = $null
+    if ($Tls) {
+        $certificates = New-TestCertificateAuthority -Dir $dir
+        $tlsConfig = "  tls:`n    certificate: $($certificates.Certificate)`n    key: $($certificates.Key)"
+    }
+    if ($User) {
+        $htpasswd = Join-Path $dir 'htpasswd'
+        # -B: bcrypt, the only hash the registry accepts.
+        $entry = & htpasswd -Bbn $User $Password
+        if ($LASTEXITCODE -ne 0) { throw "htpasswd failed with exit code $LASTEXITCODE" }
+        Set-Content -LiteralPath $htpasswd -Value $entry
+        $auth = "auth:`n  htpasswd:`n    realm: stacpkg-test`n    path: $htpasswd"
+    }
+    $config = @"
+version: 0.1
+log:
+  level: info
+  formatter: text
+storage:
+  filesystem:
+    rootdirectory: $data
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:$port
+  secret: stacpkg-test-$([guid]::NewGuid().ToString('N'))
+$tlsConfig
+$auth
+"@
+    $configPath = Join-Path $dir 'config.yml'
+    Set-Content -LiteralPath $configPath -Value $config
+    $process = Start-ServerProcess -FilePath $registry -ArgumentList @('serve', $configPath) -Dir $dir -Port $port
+    [pscustomobject]@{
+        Name = 'docker-registry'; Process = $process; Port = $port; Dir = $dir; Data = $data
+        Host = "127.0.0.1:$port"; BaseUrl = "$(if ($Tls) { 'https' } else { 'http' })://127.0.0.1:$port"
+        CaCertificate = $(if ($certificates) { $certificates.CaCertificate }); Log = (Join-Path $dir 'stderr.log')
+    }
+}
+
+function Start-TestTamperProxy {
+    <# A proxy to -Registry (plain http) that flips a byte of every blob body it relays (tests/servers/oci-tamper-proxy.mjs). #>
+    param([Parameter(Mandatory)] $Registry)
+    if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
+        return Resolve-MissingServer 'tamper proxy' 'node is not on PATH'
+    }
+    $dir = New-ServerDirectory 'tamper'
+    $port = Get-FreeTcpPort
+    $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port `
+        -ArgumentList @((Join-Path $ServersRoot 'oci-tamper-proxy.mjs'), '--port', $port, '--upstream', $Registry.Port)
+    [pscustomobject]@{ Name = 'tamper'; Process = $process; Port = $port; Dir = $dir; Host = "127.0.0.1:$port" }
 }
 
 function Start-TestFaultProxy {

@@ -1,0 +1,110 @@
+using StacPkg.Core.Packaging;
+
+namespace StacPkg.Core.Oci;
+
+/// <summary>
+/// Pushes a package directory as an OCI artifact: every blob is asked for first (HEAD) and only
+/// uploaded when the registry lacks it (or mounted from <see cref="OciPublishOptions.MountFrom"/>),
+/// then the manifest is put under the tag. The same package gives the same manifest digest.
+/// </summary>
+public static class OciPackagePublisher
+{
+    /// <exception cref="StacPackageException">The path is not a readable package.</exception>
+    /// <exception cref="OciException">The registry refused or failed; the message names the layer.</exception>
+    public static async Task<OciPackageDescriptor> PublishAsync(string packagePath, OciReference reference, OciRegistryOptions registry,
+        OciPublishOptions options, OciTransferProgress progress, CancellationToken cancellationToken)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), $"stacpkg-oci-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            var (manifest, layers) = await PlanAsync(packagePath, options, scratch, cancellationToken).ConfigureAwait(false);
+            var json = manifest.ToJson();
+            if (reference.Digest is { } pinned && pinned != OciDigest.Of(json))
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: the package's manifest has digest {OciDigest.Of(json)}, not the one in the reference");
+            }
+            progress.AddTotal(layers.Sum(l => l.Descriptor.Size));
+            using var client = new OciRegistryClient(reference.Registry, registry, push: true);
+            int uploaded = 0, present = 0, mounted = 0;
+            long bytes = 0;
+            var config = OciDescriptor.EmptyConfig;
+            var blobs = layers.Select(l => (l.Descriptor, Open: (Func<long, Stream>)(offset => OpenAt(l.FullPath, offset))))
+                .Prepend((config, offset => new MemoryStream("{}"u8.ToArray()[(int)offset..])));
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = registry.ThrottleLimit, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(blobs, parallel, async (entry, token) =>
+            {
+                var (blob, open) = entry;
+                progress.SetCurrent(blob.Title ?? "config");
+                if (await client.BlobExistsAsync(reference.Repository, blob.Digest, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref present);
+                }
+                else if (options.MountFrom is { } from && from != reference.Repository
+                    && await client.MountBlobAsync(reference.Repository, blob.Digest, from, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref mounted);
+                }
+                else
+                {
+                    await client.PushBlobAsync(reference.Repository, blob, open, progress, token).ConfigureAwait(false);
+                    Interlocked.Increment(ref uploaded);
+                    Interlocked.Add(ref bytes, blob.Size);
+                    return;
+                }
+                if (blob != config)
+                {
+                    progress.AddDone(blob.Size);
+                }
+            }).ConfigureAwait(false);
+            // The manifest goes last: the tag never points at blobs the registry does not have.
+            progress.SetCurrent("manifest");
+            var digest = await client.PutManifestAsync(reference.Repository, reference.ManifestReference, json, cancellationToken).ConfigureAwait(false);
+            return new OciPackageDescriptor
+            {
+                Reference = reference.ToString(),
+                Digest = digest,
+                Size = json.Length,
+                Path = Path.GetFullPath(packagePath),
+                Layers = layers.Count,
+                BlobsUploaded = uploaded,
+                BlobsPresent = present,
+                BlobsMounted = mounted,
+                BytesTransferred = bytes,
+            };
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: leftover zips in the temp folder must not hide the real outcome.
+            }
+        }
+    }
+
+    /// <summary>The manifest and layers of a package, without a registry; zip layers are written into <paramref name="scratch"/>.</summary>
+    internal static async Task<(OciManifest Manifest, List<OciPackageLayer> Layers)> PlanAsync(string packagePath, OciPublishOptions options, string scratch, CancellationToken cancellationToken)
+    {
+        var package = await StacPackageInfo.ReadAsync(packagePath, cancellationToken).ConfigureAwait(false);
+        var layers = await OciPackageLayers.PlanAsync(package, scratch, options.ZipThreshold, cancellationToken).ConfigureAwait(false);
+        var manifest = new OciManifest
+        {
+            ArtifactType = OciMediaTypes.Package,
+            Config = OciDescriptor.EmptyConfig,
+            Layers = layers.ConvertAll(l => l.Descriptor),
+            Annotations = options.Annotations,
+        };
+        return (manifest, layers);
+    }
+
+    private static FileStream OpenAt(string path, long offset)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        stream.Seek(offset, SeekOrigin.Begin);
+        return stream;
+    }
+}

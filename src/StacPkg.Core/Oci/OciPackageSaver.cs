@@ -1,0 +1,103 @@
+using StacPkg.Core.Packaging;
+
+namespace StacPkg.Core.Oci;
+
+/// <summary>
+/// Pulls a package artifact into a directory: the manifest must have the stacpkg artifactType and
+/// only safe, distinct titles; every layer is downloaded with its size and digest checked; zip
+/// layers are unpacked with the same path checks. Everything lands in a hidden folder beside the
+/// target that is moved into place only when the whole package is there.
+/// </summary>
+public static class OciPackageSaver
+{
+    /// <exception cref="OciException">Not found, not a package, unsafe, or bytes that are not what the manifest says; nothing is written under the target.</exception>
+    /// <exception cref="StacPackageException">The target cannot be written (its folder is missing, or it exists and <paramref name="force"/> is off).</exception>
+    public static async Task<OciPackageDescriptor> SaveAsync(OciReference reference, string targetPath, bool force, OciRegistryOptions registry,
+        OciTransferProgress progress, CancellationToken cancellationToken)
+    {
+        using var client = new OciRegistryClient(reference.Registry, registry, push: false);
+        var (json, digest) = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        var manifest = OciManifest.Parse(json, reference.ToString());
+        if (manifest.ArtifactType != OciMediaTypes.Package)
+        {
+            var actual = manifest.ArtifactType is null ? "no artifactType" : $"artifactType '{manifest.ArtifactType}'";
+            throw new OciException(OciErrorKind.InvalidArtifact, $"{reference} is not a stacpkg package: its manifest has {actual}, not '{OciMediaTypes.Package}'");
+        }
+        CheckTitles(manifest, reference, targetPath);
+        progress.AddTotal(manifest.Layers.Sum(l => l.Size));
+
+        var directory = new PackageDirectory(targetPath, force);
+        // Zip layers are downloaded beside the package folder, then unpacked into it one after the other.
+        string ZipPath(int index) => $"{directory.TempPath}.layer{index}";
+        var zips = manifest.Layers.Select((layer, index) => (Layer: layer, Path: ZipPath(index)))
+            .Where(z => z.Layer.MediaType == OciMediaTypes.FilesZip).ToList();
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = registry.ThrottleLimit, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(manifest.Layers.Select((layer, index) => (layer, index)), parallel, async (entry, token) =>
+            {
+                var (layer, index) = entry;
+                var title = layer.Title!;
+                progress.SetCurrent(title);
+                var what = $"{reference} layer '{title}' ({layer.Digest})";
+                var target = layer.MediaType == OciMediaTypes.FilesZip ? ZipPath(index) : PackagePaths.Resolve(directory.TempPath, title)!;
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await client.DownloadBlobAsync(reference.Repository, layer, target, what, progress, token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            var written = new HashSet<string>(manifest.Layers.Where(l => l.MediaType != OciMediaTypes.FilesZip).Select(l => l.Title!), StringComparer.Ordinal);
+            foreach (var (layer, path) in zips)
+            {
+                await ZipLayer.ExtractAsync(path, directory.TempPath, layer.Title!, written, cancellationToken).ConfigureAwait(false);
+                File.Delete(path);
+            }
+            if (!StacPackageLayout.IsPackage(directory.TempPath))
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact,
+                    $"{reference} is not a whole package: it has no {StacPackageLayout.ItemsFileName} or {StacPackageLayout.LockFileName} layer");
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            directory.Commit();
+        }
+        finally
+        {
+            foreach (var (_, path) in zips)
+            {
+                File.Delete(path);
+            }
+            directory.Abandon();
+        }
+        return new OciPackageDescriptor
+        {
+            Reference = reference.ToString(),
+            Digest = digest,
+            Size = json.Length,
+            Path = directory.Target,
+            Layers = manifest.Layers.Count,
+            BlobsDownloaded = manifest.Layers.Count,
+            BytesTransferred = manifest.Layers.Sum(l => l.Size),
+        };
+    }
+
+    /// <summary>Every layer needs a title that is a safe relative path, and no two the same, before anything is downloaded.</summary>
+    private static void CheckTitles(OciManifest manifest, OciReference reference, string targetPath)
+    {
+        var titles = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var layer in manifest.Layers)
+        {
+            if (layer.Title is not { } title)
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} ({layer.Digest}) has no {OciMediaTypes.TitleAnnotation} annotation");
+            }
+            if (PackagePaths.Resolve(targetPath, title) is null)
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} has the title '{title}', an absolute path or one that leaves the package");
+            }
+            if (!titles.Add(title))
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} has the title '{title}' of another layer");
+            }
+            index++;
+        }
+    }
+}
