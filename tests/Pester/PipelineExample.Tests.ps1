@@ -8,6 +8,7 @@ BeforeAll {
     Import-Module $ModulePath -Force
 
     $script:nginx = Start-TestNginx
+    $script:registry = Start-TestRegistry -User 'pipeline' -Password 'p1pe-Secret!'
     $script:root = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-pipeline-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
     $script:examples = Join-Path $RepoRoot 'examples/scripts'
     $script:childEnvironment = @{ PSModulePath = (Split-Path $ModulePath -Parent) + [IO.Path]::PathSeparator + $env:PSModulePath }
@@ -39,7 +40,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-TestServer $nginx
+    Stop-TestServer $nginx, $registry
     Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
 }
 
@@ -63,6 +64,31 @@ Describe 'examples/azure-pipelines.yml steps' {
         $result = Wait-ChildPwsh (Start-ChildPwsh -Environment $childEnvironment -Script "& '$examples/Test-Package.ps1' -Path '$package' -Checksum")
         $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
         $result.Output | Should -Contain '10 of 10 assets match their lock'
+    }
+
+    It 'publish: pushes with the credentials from the step environment, and the pull passes Test-StacPackage' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $registry 'docker-registry'
+        $reference = "$($registry.Host)/stac/oam:build-1"
+        $result = Wait-ChildPwsh (Start-ChildPwsh -Script "& '$examples/Publish-Package.ps1' -Path '$package' -Reference '$reference' -PlainHttp" `
+            -Environment ($childEnvironment + @{ REGISTRY_USERNAME = 'pipeline'; REGISTRY_PASSWORD = 'p1pe-Secret!' }))
+        $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
+        ($result.Output -join "`n") | Should -Match "Published $([regex]::Escape($reference)) as sha256:[0-9a-f]{64}"
+        ($result.Output -join "`n") | Should -Not -Match 'p1pe-Secret'
+
+        $pulled = Join-Path $root 'pulled.pkg'
+        $credential = [pscredential]::new('pipeline', (ConvertTo-SecureString 'p1pe-Secret!' -AsPlainText -Force))
+        $null = Save-StacPackage -Reference $reference -Path $pulled -PlainHttp -Credential $credential
+        @(Test-StacPackage $pulled | Where-Object { -not $_.IsValid }).Count | Should -Be 0
+        (Get-StacPackage $pulled).ItemCount | Should -Be 5
+    }
+
+    It 'publish: fails the job with wrong credentials, without printing them' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $registry 'docker-registry'
+        $result = Wait-ChildPwsh (Start-ChildPwsh -Script "& '$examples/Publish-Package.ps1' -Path '$package' -Reference '$($registry.Host)/stac/oam:build-2' -PlainHttp" `
+            -Environment ($childEnvironment + @{ REGISTRY_USERNAME = 'pipeline'; REGISTRY_PASSWORD = 'wrong-Secret' }))
+        $result.ExitCode | Should -Not -Be 0
+        ($result.Output -join "`n") | Should -Match 'authentication|credentials|unauthorized'
+        ($result.Output -join "`n") | Should -Not -Match 'wrong-Secret'
     }
 
     It 'validate: fails the job on a changed asset, naming it' {
