@@ -1,14 +1,15 @@
 # Every example in docs/help runs, as a reader would paste it: the examples of one page run in order
 # in one fresh PowerShell session (so an example may use what an earlier one made), in a temp folder
 # holding a copy of samples/. An example marked <!-- example:requires-s3 --> or requires-azure runs
-# against the test servers (s3rver with the bucket 'mirror', Azurite with the container 'assets'),
-# with their credentials in the environment as a user would set them; any other requires-<what>
+# against the test servers (s3rver with the bucket 'mirror', Azurite with the container 'assets', the
+# Distribution registry standing in for localhost:5000), with their credentials in the environment
+# as a user would set them; any other requires-<what>
 # (the internet) is reported as skipped with that reason. See docs/help/README.md.
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $RepoRoot 'tools/Help/HelpPage.ps1')
-    $serverBacked = 's3', 'azure'
+    $serverBacked = 's3', 'azure', 'registry'
     $script:Pages = @(Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'docs/help') -Filter '*-*.md' | Sort-Object Name | ForEach-Object {
             $page = Read-HelpPage -Path $_.FullName
             $offline = @($page.Examples | Where-Object { $_.Requires.Count -eq 0 })
@@ -31,6 +32,7 @@ BeforeAll {
 
     $script:S3 = Start-TestS3rver -Bucket 'mirror'
     $script:Azurite = Start-TestAzurite -Container 'assets'
+    $script:Registry = Start-TestRegistry
 
     # The environment a user sets for each store; the examples read their credentials from it.
     function Get-ServerEnvironment([string[]] $Servers) {
@@ -50,7 +52,11 @@ BeforeAll {
         param([string] $Path, [string[]] $Servers = @())
         $page = Read-HelpPage -Path $Path
         $examples = @($page.Examples | Where-Object { -not ($_.Requires | Where-Object { $_ -notin $Servers }) } |
-                ForEach-Object { @{ Title = $_.Title; Code = $_.Code } })
+                ForEach-Object {
+                    # The registry examples name localhost:5000, the registry a reader runs; the test's is on a free port.
+                    $code = if ('registry' -in $Servers -and $Registry) { $_.Code.Replace('localhost:5000', $Registry.Host) } else { $_.Code }
+                    @{ Title = $_.Title; Code = $code }
+                })
         $work = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-examples-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
         $environment = Get-ServerEnvironment $Servers
         $saved = @{}
@@ -93,7 +99,7 @@ foreach (`$__example in `$__examples) {
 }
 
 AfterAll {
-    Stop-TestServer $S3, $Azurite
+    Stop-TestServer $S3, $Azurite, $Registry
 }
 
 Describe 'Examples of <Name>' -ForEach $Pages {
@@ -106,6 +112,7 @@ Describe 'Examples of <Name>' -ForEach $Pages {
     It 'runs its examples against the test servers (<Needs>)' -ForEach @(if ($Servers) { @{ Needs = $Servers -join ', ' } }) {
         if ('s3' -in $Servers) { Skip-WithoutServer $S3 's3rver' }
         if ('azure' -in $Servers) { Skip-WithoutServer $Azurite 'Azurite' }
+        if ('registry' -in $Servers) { Skip-WithoutServer $Registry 'docker-registry' }
         # The offline examples run again first: a server example may use what they made.
         $run = Invoke-PageExample -Path $Path -Servers $Servers
         $run.Failed | Should -BeNullOrEmpty -Because "the examples of $Path must run against the test servers"
