@@ -1,7 +1,7 @@
 namespace StacPkg.Core.IO;
 
 /// <summary>A read-only view of at most a given number of bytes of another stream; disposing it disposes the inner stream.</summary>
-internal sealed class BoundedReadStream : Stream
+internal sealed class BoundedReadStream : ForwardOnlyReadStream
 {
     private readonly Stream _inner;
     private long _remaining;
@@ -13,14 +13,6 @@ internal sealed class BoundedReadStream : Stream
         _remaining = maxBytes;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_remaining == 0 || buffer.Length == 0) return 0;
@@ -29,9 +21,6 @@ internal sealed class BoundedReadStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_remaining == 0 || buffer.Length == 0) return 0;
@@ -39,11 +28,6 @@ internal sealed class BoundedReadStream : Stream
         _remaining -= read;
         return read;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

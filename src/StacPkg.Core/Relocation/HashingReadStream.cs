@@ -1,9 +1,10 @@
+using StacPkg.Core.IO;
 using StacPkg.Core.Lock;
 
 namespace StacPkg.Core.Relocation;
 
 /// <summary>A read-only pass-through that hashes every byte read, so a copy is hashed while it streams.</summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : ForwardOnlyReadStream
 {
     private readonly MultihashHasher _hasher = new();
 
@@ -19,13 +20,7 @@ internal sealed class HashingReadStream(Stream inner) : Stream
     /// <summary>The multihash of everything read; call once, at the end.</summary>
     public string FinishChecksum() => _hasher.Finish();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -43,9 +38,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int read;
@@ -61,11 +53,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         _hasher.Append(buffer.Span[..read]);
         return read;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

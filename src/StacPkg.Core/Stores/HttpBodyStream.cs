@@ -1,3 +1,5 @@
+using StacPkg.Core.IO;
+
 namespace StacPkg.Core.Stores;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace StacPkg.Core.Stores;
 /// bounds each read by a timeout, and fails when the body ends before its Content-Length: a truncated
 /// download must never look like a short successful one.
 /// </summary>
-internal sealed class HttpBodyStream : Stream
+internal sealed class HttpBodyStream : ForwardOnlyReadStream
 {
     private readonly HttpResponseMessage _response;
     private readonly Stream _body;
@@ -25,17 +27,23 @@ internal sealed class HttpBodyStream : Stream
         _readTimeout = readTimeout;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override int Read(Span<byte> buffer)
+    {
+        // Reads are async underneath (the per-read timeout); a synchronous caller waits for one.
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var count = ReadAsync(rented.AsMemory(0, buffer.Length), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, count).CopyTo(buffer);
+            return count;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -73,11 +81,6 @@ internal sealed class HttpBodyStream : Stream
         }
         return count;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
