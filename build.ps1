@@ -9,7 +9,8 @@
     Test    builds, runs the xunit tests and the Pester tests, prints one line
             'Tests: N passed, N failed, N skipped' and exits non-zero on any failure.
     Demo    builds and runs the main job offline on the Items in samples/.
-    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1 and Invoke-PackageBenchmark.ps1.
+    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1, Invoke-PackageBenchmark.ps1
+            and Invoke-RelocationBenchmark.ps1 (-Benchmark picks some of them).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -18,7 +19,11 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Docs', 'Package')]
     [string] $Task = 'Build',
 
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # With -Task Bench: which benchmarks to run (default all).
+    [ValidateSet('Items', 'Lock', 'Package', 'Relocation')]
+    [string[]] $Benchmark = @('Items', 'Lock', 'Package', 'Relocation')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -242,9 +247,14 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     # Items NDJSON -> GeoParquet against DuckDB; asset lock validation against curl on loopback
-    # servers (nginx; s3rver and Azurite when installed); package builds.
-    foreach ($name in 'Invoke-Benchmark.ps1', 'Invoke-LockBenchmark.ps1', 'Invoke-PackageBenchmark.ps1') {
-        & (Join-Path $Root "bench/$name")
+    # servers (nginx; s3rver and Azurite when installed); package builds; relocation against rclone.
+    $scripts = [ordered]@{
+        Items = 'Invoke-Benchmark.ps1'; Lock = 'Invoke-LockBenchmark.ps1'; Package = 'Invoke-PackageBenchmark.ps1'; Relocation = 'Invoke-RelocationBenchmark.ps1'
+    }
+    foreach ($name in $scripts.Keys) {
+        if ($name -in $Benchmark) {
+            & (Join-Path $Root "bench/$($scripts[$name])")
+        }
     }
 }
 
