@@ -308,10 +308,10 @@ try {
     $lines.Add('')
     $lines.Add("Measured $(Get-Date -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores; loopback servers; load average (1, 5, 15 min) at the end: $load.")
     $lines.Add("Median of $Repeat runs per cell (range in brackets). Concurrency $ThrottleLimit on both sides (-ThrottleLimit / --transfers and --checkers); Move-StacAsset -MemoryLimit $MemoryLimit, -ChunkSize 8MB (default).")
-    $lines.Add('StacPkg seconds: the pipeline inside one pwsh after Import-Module (lock import, copy, verify, new lock export); rclone seconds: the whole process. Peak RSS: whole process (GNU time), pwsh itself included.')
+    $lines.Add('StacPkg seconds and CPU: the pipeline inside one pwsh after Import-Module (lock import, copy, verify, new lock export); rclone: the whole process. Peak RSS: whole process (GNU time), pwsh itself included.')
     $lines.Add('')
-    $lines.Add('| pair | data | StacPkg s | rclone s | StacPkg rate | rclone rate | throughput ours/rclone | StacPkg peak RSS MiB | rclone peak RSS MiB |')
-    $lines.Add('|---|---|---:|---:|---:|---:|---:|---:|---:|')
+    $lines.Add('| pair | data | StacPkg s | rclone s | StacPkg rate | rclone rate | throughput ours/rclone | StacPkg peak RSS MiB | rclone peak RSS MiB | CPU s StacPkg / rclone |')
+    $lines.Add('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|')
     foreach ($target in $targets.Keys) {
         foreach ($set in $sets.Values) {
             $cell = @{}
@@ -322,11 +322,13 @@ try {
                 $cell[$tool] = [pscustomobject]@{
                     Median = $median; Text = '{0:N2} [{1:N2}-{2:N2}]' -f $median, ($r.Seconds | Measure-Object -Minimum).Minimum, ($r.Seconds | Measure-Object -Maximum).Maximum
                     Rate = $rate; Rss = '{0:N0} [max {1:N0}]' -f (Get-Median $r.PeakMiB), ($r.PeakMiB | Measure-Object -Maximum).Maximum
+                    Cpu = Get-Median $r.CpuSeconds
                 }
             }
             $what = if ($set.Name -eq 'large') { '1 GiB / 16 files' } else { '{0:N0} files / {1:N0} MiB' -f $set.Files, ($set.Bytes / 1MB) }
-            $lines.Add(('| http→{0} ({1}) | {2} | {3} | {4} | {5} | {6} | {7:N2}× | {8} | {9} |' -f $target, $targets[$target].Server, $what,
-                    $cell.stacpkg.Text, $cell.rclone.Text, $cell.stacpkg.Rate, $cell.rclone.Rate, ($cell.rclone.Median / $cell.stacpkg.Median), $cell.stacpkg.Rss, $cell.rclone.Rss))
+            $lines.Add(('| http→{0} ({1}) | {2} | {3} | {4} | {5} | {6} | {7:N2}× | {8} | {9} | {10:N1} / {11:N1} |' -f $target, $targets[$target].Server, $what,
+                    $cell.stacpkg.Text, $cell.rclone.Text, $cell.stacpkg.Rate, $cell.rclone.Rate, ($cell.rclone.Median / $cell.stacpkg.Median), $cell.stacpkg.Rss, $cell.rclone.Rss,
+                    $cell.stacpkg.Cpu, $cell.rclone.Cpu))
         }
     }
     $lines.Add('')
