@@ -184,12 +184,14 @@ if ($EndpointUrl) { $endpoint.EndpointUrl = $EndpointUrl }
 $process = [Diagnostics.Process]::GetCurrentProcess()
 $cpu = $process.TotalProcessorTime
 $w = [Diagnostics.Stopwatch]::StartNew()
-Import-StacAssetLock -Path $Lock | Move-StacAsset -Destination $Destination @endpoint -ThrottleLimit $ThrottleLimit -MemoryLimit $MemoryLimit | Export-StacAssetLock -Path $OutLock
+# A row that fails is reported (and the run left out of the table), not a reason to stop the benchmark.
+Import-StacAssetLock -Path $Lock | Move-StacAsset -Destination $Destination @endpoint -ThrottleLimit $ThrottleLimit -MemoryLimit $MemoryLimit -ErrorAction SilentlyContinue -ErrorVariable failures | Export-StacAssetLock -Path $OutLock
 $seconds = $w.Elapsed.TotalSeconds
 $process.Refresh()
 $cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
 $rows = @(Import-StacAssetLock -Path $OutLock)
-@{ Seconds = $seconds; CpuSeconds = $cpuSeconds; Rows = $rows.Count; Bytes = ($rows | Measure-Object SizeBytes -Sum).Sum } | ConvertTo-Json -Compress
+foreach ($f in $failures) { Write-Warning "$f" }
+@{ Seconds = $seconds; CpuSeconds = $cpuSeconds; Failed = @($failures).Count; Rows = $rows.Count; Bytes = ($rows | Measure-Object SizeBytes -Sum).Sum } | ConvertTo-Json -Compress
 '@
 $innerPath = Join-Path $work 'move.ps1'
 Set-Content -LiteralPath $innerPath -Value $inner
@@ -274,6 +276,7 @@ try {
                         $processSeconds = $r.Seconds
                         $files = $json.Rows
                         $bytes = $json.Bytes
+                        $failed = $json.Failed
                     }
                     else {
                         $r = Invoke-Timed $label @($rclone, '--config', '', 'copy', "src:$($set.Name)", (& $t.Remote $prefix), '--transfers', $ThrottleLimit, '--checkers', $ThrottleLimit)
@@ -283,11 +286,15 @@ try {
                         $size = & $rclone --config '' size (& $t.Remote $prefix) --json | ConvertFrom-Json
                         $files = $size.count
                         $bytes = $size.bytes
+                        $failed = 0
                     }
-                    if ($files -ne $set.Files -or $bytes -ne $set.Bytes) {
+                    if ($failed -gt 0) {
+                        Write-Warning "$label`: $failed rows failed; this run is left out of the table: $($r.Output | Where-Object { "$_" -like '*WARNING*' } | Select-Object -First 3)"
+                    }
+                    elseif ($files -ne $set.Files -or $bytes -ne $set.Bytes) {
                         throw "$label copied $files files / $bytes bytes, expected $($set.Files) / $($set.Bytes)"
                     }
-                    $runs.Add([pscustomobject]@{ Target = $target; Set = $set.Name; Tool = $tool; Run = $run; Seconds = $seconds; CpuSeconds = $cpuSeconds; ProcessSeconds = $processSeconds; PeakMiB = $r.PeakMiB })
+                    $runs.Add([pscustomobject]@{ Target = $target; Set = $set.Name; Tool = $tool; Run = $run; Seconds = $seconds; CpuSeconds = $cpuSeconds; ProcessSeconds = $processSeconds; PeakMiB = $r.PeakMiB; Failed = $failed })
                     Write-Host ('{0,-28} {1,8:N2} s  cpu {2,6:N2} s  (process {3:N2} s)  peak RSS {4,6:N0} MiB' -f $label, $seconds, $cpuSeconds, $processSeconds, $r.PeakMiB)
                     # Empty the destination again, untimed: the next run copies everything too.
                     if ($target -eq 'file') {
@@ -316,7 +323,8 @@ try {
         foreach ($set in $sets.Values) {
             $cell = @{}
             foreach ($tool in 'stacpkg', 'rclone') {
-                $r = @($runs | Where-Object { $_.Target -eq $target -and $_.Set -eq $set.Name -and $_.Tool -eq $tool })
+                $r = @($runs | Where-Object { $_.Target -eq $target -and $_.Set -eq $set.Name -and $_.Tool -eq $tool -and $_.Failed -eq 0 })
+                if ($r.Count -eq 0) { continue }
                 $median = Get-Median $r.Seconds
                 $rate = if ($set.Name -eq 'large') { '{0:N0} MB/s' -f ($set.Bytes / 1e6 / $median) } else { '{0:N0} files/s' -f ($set.Files / $median) }
                 $cell[$tool] = [pscustomobject]@{
@@ -325,11 +333,15 @@ try {
                     Cpu = Get-Median $r.CpuSeconds
                 }
             }
+            if ($cell.Count -lt 2) { continue }
             $what = if ($set.Name -eq 'large') { '1 GiB / 16 files' } else { '{0:N0} files / {1:N0} MiB' -f $set.Files, ($set.Bytes / 1MB) }
             $lines.Add(('| http→{0} ({1}) | {2} | {3} | {4} | {5} | {6} | {7:N2}× | {8} | {9} | {10:N1} / {11:N1} |' -f $target, $targets[$target].Server, $what,
                     $cell.stacpkg.Text, $cell.rclone.Text, $cell.stacpkg.Rate, $cell.rclone.Rate, ($cell.rclone.Median / $cell.stacpkg.Median), $cell.stacpkg.Rss, $cell.rclone.Rss,
                     $cell.stacpkg.Cpu, $cell.rclone.Cpu))
         }
+    }
+    foreach ($f in @($runs | Where-Object Failed -gt 0)) {
+        $lines.Add("Left out: $($f.Tool) $($f.Target) $($f.Set) run $($f.Run), $($f.Failed) rows failed.")
     }
     $lines.Add('')
     $lines.Add('Command: `dotnet pwsh ./bench/Invoke-RelocationBenchmark.ps1' + " -Repeat $Repeat -ThrottleLimit $ThrottleLimit -MemoryLimit $MemoryLimit" + '`')
