@@ -15,8 +15,8 @@
     Package builds and packs out/StacPkg into a PowerShell Gallery-style module package,
             out/package/StacPkg.<version>.nupkg (Compress-PSResource), for Publish-PSResource or a
             folder repository. Test builds it too: a Pester test installs it.
-    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1, Invoke-PackageBenchmark.ps1
-            and Invoke-OciBenchmark.ps1.
+    Bench   builds and runs bench/Invoke-Benchmark.ps1, Invoke-LockBenchmark.ps1, Invoke-PackageBenchmark.ps1,
+            Invoke-RelocationBenchmark.ps1 and Invoke-OciBenchmark.ps1 (-Benchmark picks some of them).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -25,7 +25,11 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Docs', 'Package')]
     [string] $Task = 'Build',
 
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # With -Task Bench: which benchmarks to run (default all).
+    [ValidateSet('Items', 'Lock', 'Package', 'Relocation', 'Oci')]
+    [string[]] $Benchmark = @('Items', 'Lock', 'Package', 'Relocation', 'Oci')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -277,10 +281,16 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     # Items NDJSON -> GeoParquet against DuckDB; asset lock validation against curl on loopback
-    # servers (nginx; s3rver and Azurite when installed); package builds; OCI push/pull of a 1 GiB
-    # package against curl on a loopback Distribution registry.
-    foreach ($name in 'Invoke-Benchmark.ps1', 'Invoke-LockBenchmark.ps1', 'Invoke-PackageBenchmark.ps1', 'Invoke-OciBenchmark.ps1') {
-        & (Join-Path $Root "bench/$name")
+    # servers (nginx; s3rver and Azurite when installed); package builds; relocation against rclone;
+    # OCI push/pull of a 1 GiB package against curl on a loopback Distribution registry.
+    $scripts = [ordered]@{
+        Items = 'Invoke-Benchmark.ps1'; Lock = 'Invoke-LockBenchmark.ps1'; Package = 'Invoke-PackageBenchmark.ps1'
+        Relocation = 'Invoke-RelocationBenchmark.ps1'; Oci = 'Invoke-OciBenchmark.ps1'
+    }
+    foreach ($name in $scripts.Keys) {
+        if ($name -in $Benchmark) {
+            & (Join-Path $Root "bench/$($scripts[$name])")
+        }
     }
 }
 

@@ -92,8 +92,11 @@ function Start-ServerProcess {
 }
 
 function Start-TestNginx {
-    <# Serves -Root (a new temp folder when not given) at http://127.0.0.1:<port>/ with ETag and Last-Modified. #>
-    param([string] $Root)
+    <#
+    Serves -Root (a new temp folder when not given) at http://127.0.0.1:<port>/ with ETag and Last-Modified;
+    -AutoIndex lists folders as HTML (what rclone's http backend reads to list a remote).
+    #>
+    param([string] $Root, [switch] $AutoIndex)
     $nginx = '/usr/sbin/nginx'
     if (-not (Test-Path -LiteralPath $nginx)) {
         return Resolve-MissingServer 'nginx' "$nginx not found; apt-get install nginx"
@@ -126,6 +129,7 @@ http {
         listen 127.0.0.1:$port;
         root $Root;
         etag on;
+        autoindex $($AutoIndex ? 'on' : 'off');
         location / { }
         # Static STAC API pages (search, search-page-2, ...) have no extension but are JSON.
         location /stac/ { default_type application/json; }

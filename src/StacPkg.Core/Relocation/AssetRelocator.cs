@@ -117,18 +117,13 @@ public sealed class AssetRelocator : IDisposable
         var sourceLocation = entry.Location;
         var sourceStore = _storeFor(sourceLocation);
         var targetStore = _storeFor(target);
-
-        var sourceFacts = await Retry.RunAsync(ct => sourceStore.HeadAsync(sourceLocation, ct), Options.Retry, cancellationToken).ConfigureAwait(false)
-            ?? throw new RelocationRefusedException("source missing");
-        var changes = new List<string>();
-        AssetFactComparer.Compare(entry, sourceFacts, changes);
-        if (changes.Count > 0) throw new RelocationRefusedException($"source changed since locking ({string.Join("; ", changes)}); not copied");
-        var size = sourceFacts.SizeBytes ?? entry.SizeBytes;
         var lockedChecksum = Multihash.TryParseSha256(entry.FileChecksum, out var parsed) ? parsed : null;
 
         var existing = await Retry.RunAsync(ct => targetStore.HeadAsync(target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
+            var sourceFacts = await Retry.RunAsync(ct => sourceStore.HeadAsync(sourceLocation, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+            var size = CheckSource(entry, sourceFacts);
             if (size is not null && existing.SizeBytes == size)
             {
                 var present = await Retry.RunAsync(ct => ChecksumAsync(targetStore, target, size, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
@@ -143,11 +138,12 @@ public sealed class AssetRelocator : IDisposable
             if (!Options.Force) throw new RelocationRefusedException($"target {AssetLocation.Redact(target.ToHref())} exists and differs; use Force to replace it");
         }
 
-        // An object smaller than a chunk is buffered whole at most, so it reserves only its size.
-        var reserve = Math.Min(Options.ChunkSize, Math.Max(size ?? Options.ChunkSize, 1));
+        // An object smaller than a chunk is buffered whole at most, so it reserves only its size; a
+        // source whose size differs from the locked one is refused before anything is buffered.
+        var reserve = Math.Min(Options.ChunkSize, Math.Max(entry.SizeBytes ?? Options.ChunkSize, 1));
         using (await _budget.ReserveAsync(reserve, cancellationToken).ConfigureAwait(false))
         {
-            var (written, checksum) = await Retry.RunAsync(ct => CopyAsync(sourceStore, sourceLocation, targetStore, target, size, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+            var (written, checksum, size) = await Retry.RunAsync(ct => CopyAsync(entry, sourceStore, targetStore, target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
             var problem = written.SizeBytes != size && size is not null
                 ? $"target holds {written.SizeBytes} bytes, source {size}"
                 : lockedChecksum is not null && checksum != lockedChecksum
@@ -163,15 +159,27 @@ public sealed class AssetRelocator : IDisposable
         }
     }
 
-    private static async Task<(ObjectFacts Written, string Checksum)> CopyAsync(
-        IObjectStore sourceStore, AssetLocation source, IObjectStore targetStore, AssetLocation target, long? size, CancellationToken cancellationToken)
+    /// <summary>The source's size when its facts match the lock; refuses a missing or changed source.</summary>
+    private static long? CheckSource(AssetLockEntry entry, ObjectFacts? sourceFacts)
     {
-        var content = await sourceStore.OpenReadAsync(source, 0, null, cancellationToken).ConfigureAwait(false);
-        await using var hashing = new HashingReadStream(content);
+        if (sourceFacts is null) throw new RelocationRefusedException("source missing");
+        var changes = new List<string>();
+        AssetFactComparer.Compare(entry, sourceFacts, changes);
+        if (changes.Count > 0) throw new RelocationRefusedException($"source changed since locking ({string.Join("; ", changes)}); not copied");
+        return sourceFacts.SizeBytes ?? entry.SizeBytes;
+    }
+
+    // The source is checked against the lock with the facts of the read itself (for HTTP one GET, no HEAD), before anything is written.
+    private static async Task<(ObjectFacts Written, string Checksum, long? Size)> CopyAsync(
+        AssetLockEntry entry, IObjectStore sourceStore, IObjectStore targetStore, AssetLocation target, CancellationToken cancellationToken)
+    {
+        var read = await sourceStore.OpenReadWithFactsAsync(entry.Location, cancellationToken).ConfigureAwait(false);
+        await using var hashing = new HashingReadStream(read?.Content ?? Stream.Null);
+        var size = CheckSource(entry, read?.Facts);
         try
         {
             var written = await targetStore.WriteAsync(target, hashing, size, cancellationToken).ConfigureAwait(false);
-            return (written, hashing.FinishChecksum());
+            return (written, hashing.FinishChecksum(), size);
         }
         catch (Exception) when (hashing.SourceFailure is { } sourceFailure)
         {

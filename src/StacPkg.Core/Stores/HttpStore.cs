@@ -89,10 +89,32 @@ public sealed class HttpStore : IObjectStore
             {
                 throw new StoreException(StoreErrorKind.Permanent, $"GET {url}: the server answered a different byte range");
             }
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             // With a 200 to a ranged request from 0, keep only the bytes asked for.
             long? limit = response.StatusCode == HttpStatusCode.PartialContent ? null : length;
-            return new HttpBodyStream(response, body, url, response.Content.Headers.ContentLength, limit, _requestTimeout);
+            return await BodyAsync(response, url, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One GET: its headers carry the same facts as a HEAD, so no separate HEAD is sent.</summary>
+    public async Task<ObjectRead?> OpenReadWithFactsAsync(AssetLocation location, CancellationToken cancellationToken)
+    {
+        var url = UrlOf(location);
+        var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (IsMissing(response.StatusCode))
+            {
+                response.Dispose();
+                return null;
+            }
+            ThrowUnlessSuccess(response, "GET", url);
+            var facts = FactsOf(response, response.Content.Headers.ContentLength);
+            return new ObjectRead(await BodyAsync(response, url, null, cancellationToken).ConfigureAwait(false), facts);
         }
         catch
         {
@@ -109,6 +131,12 @@ public sealed class HttpStore : IObjectStore
 
     public Task DeleteAsync(AssetLocation location, CancellationToken cancellationToken) =>
         throw new StoreException(StoreErrorKind.Permanent, $"cannot delete {UrlOf(location)}: the http store is read-only");
+
+    private async Task<Stream> BodyAsync(HttpResponseMessage response, string url, long? limit, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new HttpBodyStream(response, body, url, response.Content.Headers.ContentLength, limit, _requestTimeout);
+    }
 
     /// <summary>The URL of <paramref name="location"/>; it never has a query (locations cannot hold one).</summary>
     internal static string UrlOf(AssetLocation location)

@@ -14,6 +14,16 @@ public interface IObjectStore
     Task<Stream> OpenReadAsync(AssetLocation location, long offset, long? length, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The whole object's bytes with its facts, or null when it does not exist. By default the facts
+    /// come from <see cref="HeadAsync"/>; a store whose read response carries them answers with one request.
+    /// </summary>
+    async Task<ObjectRead?> OpenReadWithFactsAsync(AssetLocation location, CancellationToken cancellationToken)
+    {
+        var facts = await HeadAsync(location, cancellationToken).ConfigureAwait(false);
+        return facts is null ? null : new ObjectRead(await OpenReadAsync(location, 0, null, cancellationToken).ConfigureAwait(false), facts);
+    }
+
+    /// <summary>
     /// Writes <paramref name="content"/> as the object so that no partial object is ever visible under
     /// the key, verifies the stored size, and returns the facts of the written object.
     /// </summary>

@@ -89,6 +89,31 @@ public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, ICla
     }
 
     [SkippableFact]
+    public async Task An_http_source_is_checked_and_read_with_one_GET_and_no_HEAD()
+    {
+        _nginx.RequireAvailable();
+        var rows = new List<AssetLockEntry>();
+        for (var i = 0; i < 3; i++)
+        {
+            var content = RelocationFixture.Bytes(1000 + i, 20 + i);
+            _nginx.WriteFile($"one-get/g{i}.bin", content);
+            rows.Add(await _fixture.LockAsync(AssetLocation.Parse(_nginx.Url($"one-get/g{i}.bin"), null, out _), $"item{i}", "data", content));
+        }
+        var logged = File.ReadAllLines(_nginx.AccessLog).Length; // the locking HEADs are not the relocation's
+
+        using var relocator = new AssetRelocator(RelocationDestination.Parse(Path.Combine(_fixture.Root, "one-get")), _fixture.StoreFor, Options);
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+
+        Assert.All(results, r => Assert.True(r.Status == AssetRelocationStatus.Copied, r.ToString()));
+        var requests = File.ReadAllLines(_nginx.AccessLog).Skip(logged).Where(l => l.Contains(" /one-get/", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(requests, l => l.Contains("\"HEAD ", StringComparison.Ordinal));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Single(requests, l => l.Contains($"\"GET /one-get/g{i}.bin ", StringComparison.Ordinal));
+        }
+    }
+
+    [SkippableFact]
     public async Task File_to_s3_uses_the_endpoint_and_multipart()
     {
         AddS3();
