@@ -151,9 +151,10 @@ public sealed class AzureBlobStore : IObjectStore
             ?? throw new StoreException(StoreErrorKind.Transient, $"{where}: the blob is not visible after writing it");
         if (facts.SizeBytes != written)
         {
-            // A wrong blob is worse than none: remove it before reporting.
+            // A wrong blob is worse than none: remove it before reporting. Transient: the write is gone,
+            // so trying the whole copy again is safe.
             await DeleteAsync(location, CancellationToken.None).ConfigureAwait(false);
-            throw new StoreException(StoreErrorKind.Permanent, $"{where}: the store kept {facts.SizeBytes} bytes of the {written} written; the blob was removed");
+            throw new StoreException(StoreErrorKind.Transient, $"{where}: the store kept {facts.SizeBytes} bytes of the {written} written; the blob was removed");
         }
         return facts;
     }

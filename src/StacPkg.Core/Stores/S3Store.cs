@@ -157,9 +157,11 @@ public sealed class S3Store : IObjectStore, IDisposable
             ?? throw new StoreException(StoreErrorKind.Transient, $"{where}: the object is not visible after writing it");
         if (facts.SizeBytes != written)
         {
-            // A wrong object is worse than none: remove it before reporting.
+            // A wrong object is worse than none: remove it before reporting. Transient: the write is
+            // gone, so trying the whole copy again is safe (a loaded S3-compatible store has been seen
+            // to report a fresh object's size as 0 once).
             await DeleteAsync(location, CancellationToken.None).ConfigureAwait(false);
-            throw new StoreException(StoreErrorKind.Permanent, $"{where}: the store kept {facts.SizeBytes} bytes of the {written} written; the object was removed");
+            throw new StoreException(StoreErrorKind.Transient, $"{where}: the store kept {facts.SizeBytes} bytes of the {written} written; the object was removed");
         }
         return facts;
     }
