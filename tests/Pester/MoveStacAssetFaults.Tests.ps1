@@ -68,8 +68,8 @@ Describe 'Move-StacAsset through a proxy injecting resets, 503s, truncated bodie
         $faults.truncate | Should -BeGreaterThan 0
         $faults.stall | Should -BeGreaterThan 0
         $total = $faults.reset + $faults.status503 + $faults.truncate + $faults.stall
-        # At least a HEAD and a GET per object went through the proxy, plus a retry per fault.
-        $requests | Should -BeGreaterOrEqual 400
+        # At least one GET per object went through the proxy (its headers carry the facts), plus a retry per fault.
+        $requests | Should -BeGreaterOrEqual (200 + $total)
         ($total / $requests) | Should -BeGreaterThan 0.05
         ($total / $requests) | Should -BeLessThan 0.15
     }
