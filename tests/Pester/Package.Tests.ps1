@@ -6,7 +6,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestServers.ps1')
     Import-Module $ModulePath -Force
 
-    $script:FixtureRoot = Join-Path $RepoRoot '../shared/fixtures'
+    $script:FixtureRoot = Join-Path $RepoRoot 'tests/fixtures'
     # Every JSON Item fixture (the invalid/ ones are meant to fail).
     $script:FixtureFiles = @(
         Get-ChildItem -LiteralPath (Join-Path $FixtureRoot 'stac-geoparquet'), (Join-Path $FixtureRoot 'rustac') -File |

@@ -6,7 +6,7 @@ namespace StacPkg.Core.Tests;
 public class DuckDbHelperTests
 {
     private static string RustacItems =>
-        Path.Combine(DuckDb.FixturesDir, "rustac", "100-sentinel-2-items.parquet");
+        Fixtures.PathOf("rustac/100-sentinel-2-items.parquet");
 
     [SkippableFact]
     public void Reads_rustac_geoparquet_rows_and_ids()

@@ -5,10 +5,13 @@ using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.Tests;
 
-/// <summary>The shared fixture files beside the repository (../shared/fixtures) and what they hold.</summary>
+/// <summary>
+/// The fixture files (tests/fixtures: a verbatim copy of the shared fixtures written by other
+/// implementations, licences beside them) and what they hold.
+/// </summary>
 internal static class Fixtures
 {
-    public static readonly string Root = FindRoot();
+    public static readonly string Root = System.IO.Path.Combine(Support.DuckDb.RepoRoot, "tests", "fixtures");
 
     public static string PathOf(string relative) => System.IO.Path.Combine(Root, relative);
 
@@ -59,16 +62,4 @@ internal static class Fixtures
     }
 
     public static List<StacItem> LoadItems(string relative) => LoadItemJson(relative).Select(StacItem.FromJson).ToList();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "StacPkg.slnx")))
-            {
-                return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "fixtures"));
-            }
-        }
-        throw new DirectoryNotFoundException("the repository root (StacPkg.slnx) was not found above the test binaries");
-    }
 }

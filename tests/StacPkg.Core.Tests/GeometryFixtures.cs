@@ -2,7 +2,7 @@ using StacPkg.Core.Json;
 
 namespace StacPkg.Core.Tests;
 
-/// <summary>Geometries of the real Items under ../shared/fixtures, and JSON helpers for geometry tests.</summary>
+/// <summary>Geometries of the real Items under tests/fixtures, and JSON helpers for geometry tests.</summary>
 internal static class GeometryFixtures
 {
     /// <summary>The JSON Item files whose Items carry geometries, relative to the fixtures folder.</summary>

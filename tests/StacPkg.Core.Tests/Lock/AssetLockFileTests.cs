@@ -10,7 +10,7 @@ public sealed class AssetLockFileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string FixturePath => Path.Combine(DuckDb.FixturesDir, "locks", "v1-without-checksum.parquet");
+    private static string FixturePath => Fixtures.PathOf("locks/v1-without-checksum.parquet");
 
     internal static List<AssetLockEntry> SampleEntries() =>
     [

@@ -23,9 +23,6 @@ public static class DuckDb
     /// <summary>The repository root (the folder holding StacPkg.slnx).</summary>
     public static string RepoRoot => LazyRepoRoot.Value;
 
-    /// <summary>The shared fixtures folder beside the repository (../shared/fixtures).</summary>
-    public static string FixturesDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"));
-
     /// <summary>Why DuckDB cannot be run here, or null when it can.</summary>
     public static string? UnavailableReason => LazyNode.Value.Reason;
 
