@@ -57,12 +57,8 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-$repo = Split-Path -Parent $PSScriptRoot
-$outDir = Join-Path $repo 'bench/out'
-$generator = [IO.Path]::GetFullPath((Join-Path $repo '../shared/bench/gen_items.py'))
-$module = Join-Path $repo 'out/StacPkg/StacPkg.psd1'
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 $query = Join-Path $repo 'tests/duckdb/query.mjs'
-$gnuTime = '/usr/bin/time'
 $Counts = if ($Counts) {
     @($Counts -split ',' | ForEach-Object {
         $value = 0
@@ -72,7 +68,6 @@ $Counts = if ($Counts) {
         $value
     })
 } else { @($Count) }
-New-Item -ItemType Directory -Force -Path $outDir | Out-Null
 
 function Get-ProcessTreeHwm {
     # Records the VmHWM (KiB) of $RootId and its descendants (found through /proc/<pid>/task/*/children).
@@ -149,19 +144,6 @@ function Get-ParquetRowCount {
     return [long](($json | Out-String | ConvertFrom-Json)[0].n)
 }
 
-function Get-ItemsFile {
-    param([int] $N)
-    $path = Join-Path $outDir "items-$N.ndjson"
-    if (Test-Path -LiteralPath $path) { return $path }
-    if (-not (Test-Path -LiteralPath $generator)) { throw "generator not found: $generator" }
-    Write-Host "generating $N items -> $path"
-    $partial = "$path.partial"
-    & python3 $generator $N $partial
-    if ($LASTEXITCODE -ne 0) { throw "gen_items.py failed with exit code $LASTEXITCODE" }
-    Move-Item -LiteralPath $partial -Destination $path -Force
-    return $path
-}
-
 function Get-FileLength([string] $Path) {
     # Length of the file itself, also when $Path is a symbolic link to it.
     $stream = [IO.File]::OpenRead($Path)
@@ -195,9 +177,6 @@ foreach ($n in $Counts) {
         $relTarget = [IO.Path]::GetRelativePath($repo, $target)
         $command = switch ($t) {
             'ours' {
-                if (-not (Test-Path -LiteralPath $module)) {
-                    Write-Warning "ours: $module not found; build first: dotnet pwsh ./build.ps1 -Task Build"
-                }
                 $script = "`$ErrorActionPreference = 'Stop'; Import-Module ./out/StacPkg/StacPkg.psd1; " +
                     "Import-StacItem -Path '$relItems' | Export-StacItem -Path '$relTarget'"
                 @('dotnet', 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $script)

@@ -55,26 +55,17 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$repo = Split-Path -Parent $PSScriptRoot
-$outDir = Join-Path $repo 'bench/out'
-$module = Join-Path $repo 'out/StacPkg/StacPkg.psd1'
-if (-not (Test-Path -LiteralPath $module)) {
-    throw "the module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first"
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 if (-not (Get-Command curl -ErrorAction SilentlyContinue)) {
     throw 'curl is not on PATH'
 }
 . (Join-Path $repo 'tests/Pester/TestServers.ps1')
-$null = New-Item -ItemType Directory -Force -Path $outDir
 $work = Join-Path $outDir 'lock'
 if (Test-Path -LiteralPath $work) {
     Remove-Item -LiteralPath $work -Recurse -Force
 }
 $null = New-Item -ItemType Directory -Path $work
 
-# The PowerShell running this script, as a command line (the dotnet tool runs as 'dotnet pwsh.dll').
-$exe = [Environment]::ProcessPath
-$pwshPrefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 
 function Measure-Child([string] $Script) {
     $watch = [Diagnostics.Stopwatch]::StartNew()

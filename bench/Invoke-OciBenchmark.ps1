@@ -45,19 +45,9 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$repo = Split-Path -Parent $PSScriptRoot
-$outDir = Join-Path $repo 'bench/out'
-$module = Join-Path $repo 'out/StacPkg/StacPkg.psd1'
-if (-not (Test-Path -LiteralPath $module)) {
-    throw "the module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first"
-}
-$gnuTime = '/usr/bin/time'
-$null = New-Item -ItemType Directory -Force -Path $outDir
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 . (Join-Path $repo 'tests/Pester/TestServers.ps1')
 
-# The PowerShell running this script, as a command line (the dotnet tool runs as 'dotnet pwsh.dll').
-$exe = [Environment]::ProcessPath
-$pwshPrefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 
 # One child process under GNU time: wall seconds and peak RSS (MiB; null without GNU time).
 function Measure-Process([string] $Name, [string[]] $Argv) {

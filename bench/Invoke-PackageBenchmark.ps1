@@ -36,29 +36,8 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$repo = Split-Path -Parent $PSScriptRoot
-$outDir = Join-Path $repo 'bench/out'
-$module = Join-Path $repo 'out/StacPkg/StacPkg.psd1'
-if (-not (Test-Path -LiteralPath $module)) {
-    throw "the module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first"
-}
-$gnuTime = '/usr/bin/time'
-$generator = [IO.Path]::GetFullPath((Join-Path $repo '../shared/bench/gen_items.py'))
-$null = New-Item -ItemType Directory -Force -Path $outDir
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
-# The PowerShell running this script, as a command line (the dotnet tool runs as 'dotnet pwsh.dll').
-$exe = [Environment]::ProcessPath
-$pwshPrefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-
-function Get-ItemsFile([int] $N) {
-    $path = Join-Path $outDir "items-$N.ndjson"
-    if (Test-Path -LiteralPath $path) { return $path }
-    Write-Host "generating $N items -> $path"
-    & python3 $generator $N "$path.partial"
-    if ($LASTEXITCODE -ne 0) { throw "gen_items.py failed with exit code $LASTEXITCODE" }
-    Move-Item -LiteralPath "$path.partial" -Destination $path -Force
-    $path
-}
 
 # One child pwsh running $Script: wall seconds and peak RSS (MiB; null without GNU time).
 function Measure-Child([string] $Name, [string] $Script) {

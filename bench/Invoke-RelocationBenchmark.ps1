@@ -67,17 +67,11 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$repo = Split-Path -Parent $PSScriptRoot
-$outDir = Join-Path $repo 'bench/out'
-$module = Join-Path $repo 'out/StacPkg/StacPkg.psd1'
-if (-not (Test-Path -LiteralPath $module)) {
-    throw "the module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first"
-}
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 $rclone = (Get-Command rclone -ErrorAction SilentlyContinue)?.Source
 if (-not $rclone) {
     throw 'rclone is not on PATH (apt-get install rclone)'
 }
-$gnuTime = '/usr/bin/time'
 if (-not (Test-Path -LiteralPath $gnuTime)) {
     throw "GNU time is needed for peak RSS: $gnuTime not found (apt-get install time)"
 }
@@ -91,9 +85,6 @@ $null = New-Item -ItemType Directory -Path $work
 # The source files are kept between benchmark runs: writing 1 GiB of random bytes takes a while.
 $sourceRoot = Join-Path $outDir 'relocation-src'
 
-# The PowerShell running this script, as a command line (the dotnet tool runs as 'dotnet pwsh.dll').
-$exe = [Environment]::ProcessPath
-$pwshPrefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 
 # name -> file names and sizes; written once, reused while the marker says the set is complete.
 function Initialize-Dataset([string] $Name) {

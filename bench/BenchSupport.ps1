@@ -1,0 +1,28 @@
+# Dot-sourced by every bench/Invoke-*Benchmark.ps1: where things are, the built module (required),
+# how to start a child pwsh, and the generated Items files.
+
+$script:repo = Split-Path -Parent $PSScriptRoot
+$script:outDir = Join-Path $repo 'bench/out'
+$script:module = Join-Path $repo 'out/StacPkg/StacPkg.psd1'
+$script:gnuTime = '/usr/bin/time'
+$script:generator = [IO.Path]::GetFullPath((Join-Path $repo '../shared/bench/gen_items.py'))
+if (-not (Test-Path -LiteralPath $module)) {
+    throw "the module is not built: run 'dotnet pwsh ./build.ps1 -Task Build' first"
+}
+$null = New-Item -ItemType Directory -Force -Path $outDir
+
+# The PowerShell running this script, as a command line (the dotnet tool runs as 'dotnet pwsh.dll').
+$script:exe = [Environment]::ProcessPath
+$script:pwshPrefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+
+# bench/out/items-<N>.ndjson, generated once by ../shared/bench/gen_items.py.
+function Get-ItemsFile([int] $N) {
+    $path = Join-Path $outDir "items-$N.ndjson"
+    if (Test-Path -LiteralPath $path) { return $path }
+    if (-not (Test-Path -LiteralPath $generator)) { throw "generator not found: $generator" }
+    Write-Host "generating $N items -> $path"
+    & python3 $generator $N "$path.partial"
+    if ($LASTEXITCODE -ne 0) { throw "gen_items.py failed with exit code $LASTEXITCODE" }
+    Move-Item -LiteralPath "$path.partial" -Destination $path -Force
+    $path
+}
