@@ -49,23 +49,6 @@ $ProgressPreference = 'SilentlyContinue'
 . (Join-Path $repo 'tests/Pester/TestServers.ps1')
 
 
-# One child process under GNU time: wall seconds and peak RSS (MiB; null without GNU time).
-function Measure-Process([string] $Name, [string[]] $Argv) {
-    $timeFile = Join-Path $outDir "oci-$Name.time"
-    Remove-Item -LiteralPath $timeFile -ErrorAction Ignore
-    $useTime = Test-Path -LiteralPath $gnuTime
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $output = if ($useTime) { & $gnuTime -v -o $timeFile @Argv 2>&1 } else { & $Argv[0] @($Argv | Select-Object -Skip 1) 2>&1 }
-    $watch.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "$Name failed ($LASTEXITCODE): $($output -join "`n")" }
-    $peak = $null
-    if ($useTime) {
-        $m = Select-String -LiteralPath $timeFile -Pattern 'Maximum resident set size \(kbytes\): (\d+)'
-        if ($m) { $peak = [long]$m.Matches[0].Groups[1].Value / 1024 }
-    }
-    [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = $peak; Output = $output }
-}
-
 # A child pwsh: wall and peak RSS of the process, and Inner, the seconds of $Script alone (after
 # start-up and module import, which vary by seconds on a loaded machine).
 function Measure-Pwsh([string] $Name, [string] $Script) {

@@ -41,20 +41,7 @@ $ProgressPreference = 'SilentlyContinue'
 
 # One child pwsh running $Script: wall seconds and peak RSS (MiB; null without GNU time).
 function Measure-Child([string] $Name, [string] $Script) {
-    $timeFile = Join-Path $outDir "package-$Name.time"
-    Remove-Item -LiteralPath $timeFile -ErrorAction Ignore
-    $useTime = Test-Path -LiteralPath $gnuTime
-    $argv = @($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-Command', $Script)
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $output = if ($useTime) { & $gnuTime -v -o $timeFile @argv 2>&1 } else { & $argv[0] @($argv | Select-Object -Skip 1) 2>&1 }
-    $watch.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "$Name failed ($LASTEXITCODE): $($output -join "`n")" }
-    $peak = $null
-    if ($useTime) {
-        $m = Select-String -LiteralPath $timeFile -Pattern 'Maximum resident set size \(kbytes\): (\d+)'
-        if ($m) { $peak = [long]$m.Matches[0].Groups[1].Value / 1024 }
-    }
-    [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = $peak; Output = $output }
+    Measure-Process -Name "package-$Name" -Argv (@($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-Command', $Script))
 }
 
 $startup = Measure-Child 'startup' "Import-Module '$module'"
