@@ -20,30 +20,13 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
 
     private BlobContainerClient Container(string name) => new BlobServiceClient(server.ConnectionString).GetBlobContainerClient(name);
 
-    private static byte[] RandomBytes(int count, int seed)
-    {
-        var bytes = new byte[count];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        await using (stream)
-        {
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy);
-            return copy.ToArray();
-        }
-    }
-
     [SkippableFact]
     public async Task Write_then_head_gives_the_stored_facts_and_bytes_read_back_are_identical()
     {
         server.RequireRunning();
         var container = await server.CreateContainerAsync();
         var store = Store();
-        var data = RandomBytes(5_000, 1);
+        var data = TestBytes.Random(5_000, 1);
         var location = At(container, "dir/small.bin");
 
         var written = await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
@@ -58,7 +41,7 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         Assert.Equal(TimeSpan.Zero, head.LastModified!.Value.Offset);
         Assert.Equal(raw.Value.LastModified, head.LastModified);
         Assert.InRange(head.LastModified.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
-        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
     }
 
     [SkippableFact]
@@ -70,7 +53,7 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         var location = At(container, "empty");
         var facts = await store.WriteAsync(location, new MemoryStream(), 0, CancellationToken.None);
         Assert.Equal(0, facts.SizeBytes);
-        Assert.Empty(await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Empty(await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
     }
 
     [SkippableTheory]
@@ -81,13 +64,13 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         server.RequireRunning();
         var container = await server.CreateContainerAsync();
         var store = Store(threshold: 64 * KiB, blockSize: 100 * KiB);
-        var data = RandomBytes(1_000 * KiB + 17, 2);
+        var data = TestBytes.Random(1_000 * KiB + 17, 2);
         var location = At(container, "big/blob.bin");
 
         var facts = await store.WriteAsync(location, new ForwardOnlyStream(data), lengthKnown ? data.Length : null, CancellationToken.None);
 
         Assert.Equal(data.Length, facts.SizeBytes);
-        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
         var blocks = (await Container(container).GetBlockBlobClient("big/blob.bin").GetBlockListAsync(BlockListTypes.All)).Value;
         Assert.Equal(11, blocks.CommittedBlocks.Count()); // 10 × 100 KiB + 17 bytes
         Assert.Empty(blocks.UncommittedBlocks);
@@ -99,14 +82,14 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         server.RequireRunning();
         var container = await server.CreateContainerAsync();
         var store = Store();
-        var data = RandomBytes(10_000, 4);
+        var data = TestBytes.Random(10_000, 4);
         var location = At(container, "ranged");
         await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
 
-        Assert.Equal(data[100..150], await ReadAllAsync(await store.OpenReadAsync(location, 100, 50, CancellationToken.None)));
-        Assert.Equal(data[9_000..], await ReadAllAsync(await store.OpenReadAsync(location, 9_000, null, CancellationToken.None)));
-        Assert.Equal(data[..1], await ReadAllAsync(await store.OpenReadAsync(location, 0, 1, CancellationToken.None)));
-        Assert.Empty(await ReadAllAsync(await store.OpenReadAsync(location, 10, 0, CancellationToken.None)));
+        Assert.Equal(data[100..150], await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 100, 50, CancellationToken.None)));
+        Assert.Equal(data[9_000..], await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 9_000, null, CancellationToken.None)));
+        Assert.Equal(data[..1], await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, 1, CancellationToken.None)));
+        Assert.Empty(await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 10, 0, CancellationToken.None)));
     }
 
     [SkippableFact]
@@ -146,7 +129,7 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         server.RequireRunning();
         var container = await server.CreateContainerAsync();
         var store = Store(threshold: 64 * KiB, blockSize: 100 * KiB);
-        var data = RandomBytes(1_000 * KiB, 5);
+        var data = TestBytes.Random(1_000 * KiB, 5);
         using var cancel = new CancellationTokenSource();
         // Cancel once a few blocks are staged, as Ctrl+C mid-copy would.
         var content = new ForwardOnlyStream(data, delivered => { if (delivered > 300 * KiB) cancel.Cancel(); });
@@ -169,7 +152,7 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         var location = At(container, "kept.bin");
         var before = await store.WriteAsync(location, new MemoryStream([9, 9, 9]), 3, CancellationToken.None);
 
-        var content = new ForwardOnlyStream(RandomBytes(1_000 * KiB, 6), delivered => { if (delivered > 300 * KiB) throw new IOException("source reset"); });
+        var content = new ForwardOnlyStream(TestBytes.Random(1_000 * KiB, 6), delivered => { if (delivered > 300 * KiB) throw new IOException("source reset"); });
         var error = await Assert.ThrowsAsync<StoreException>(() => store.WriteAsync(location, content, null, CancellationToken.None));
 
         Assert.Equal(StoreErrorKind.Transient, error.Kind);
@@ -207,7 +190,7 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
     {
         server.RequireRunning();
         var container = await server.CreateContainerAsync();
-        var wrongKey = Convert.ToBase64String(RandomBytes(64, 7));
+        var wrongKey = Convert.ToBase64String(TestBytes.Random(64, 7));
         var stores = new[]
         {
             new AzureBlobStore(server.AccountEndpoint, new StoreOptions { AzureConnectionString = server.ConnectionString.Replace(AzuriteServer.AccountKey, wrongKey) }),
@@ -250,13 +233,13 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         server.RequireRunning();
         var container = await server.CreateContainerAsync();
         var store = Store();
-        var data = RandomBytes(1_000, key.Length);
+        var data = TestBytes.Random(1_000, key.Length);
         var location = At(container, key);
 
         await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
 
         Assert.Equal(data.Length, (await store.HeadAsync(location, CancellationToken.None))?.SizeBytes);
-        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
         var listed = new List<string>();
         await foreach (var blob in Container(container).GetBlobsAsync()) listed.Add(blob.Name);
         Assert.Equal(key, Assert.Single(listed));

@@ -13,18 +13,11 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
 
     private static AssetLocation Parse(string href) => AssetLocation.Parse(href, null, out _);
 
-    private static byte[] Bytes(int count, int seed)
-    {
-        var bytes = new byte[count];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
     [SkippableFact]
     public async Task HeadFactsAreWhatNginxSends()
     {
         nginx.RequireAvailable();
-        var path = nginx.WriteFile("facts/scene.tif", Bytes(12345, 1));
+        var path = nginx.WriteFile("facts/scene.tif", TestBytes.Random(12345, 1));
         var mtime = new DateTime(2023, 3, 4, 5, 6, 7, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(path, mtime);
 
@@ -52,7 +45,7 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
     public async Task SpecialKeysReachTheirFiles(string file, string urlPath)
     {
         nginx.RequireAvailable();
-        nginx.WriteFile(file, Bytes(77, 2));
+        nginx.WriteFile(file, TestBytes.Random(77, 2));
 
         var location = Parse(nginx.Url(urlPath));
         var facts = await _store.HeadAsync(location, None);
@@ -65,7 +58,7 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
     public async Task RangedAndFullReads()
     {
         nginx.RequireAvailable();
-        var content = Bytes(100_000, 3);
+        var content = TestBytes.Random(100_000, 3);
         nginx.WriteFile("read/blob.bin", content);
         var location = Parse(nginx.Url("read/blob.bin"));
 
@@ -94,7 +87,7 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
     public async Task RedirectsAreFollowed()
     {
         nginx.RequireAvailable();
-        var content = Bytes(4321, 4);
+        var content = TestBytes.Random(4321, 4);
         nginx.WriteFile("moved/target.json", content);
 
         var direct = await _store.HeadAsync(Parse(nginx.Url("moved/target.json")), None);
@@ -110,7 +103,7 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
     public async Task WhenHeadIsRefusedOneByteOfAGetGivesTheFacts()
     {
         nginx.RequireAvailable();
-        nginx.WriteFile("nh/data.bin", Bytes(5000, 5));
+        nginx.WriteFile("nh/data.bin", TestBytes.Random(5000, 5));
         nginx.WriteFile("nh/empty.bin", []);
 
         var direct = await _store.HeadAsync(Parse(nginx.Url("nh/data.bin")), None);
@@ -126,7 +119,7 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
     public async Task ManyParallelHeadsShareThePool()
     {
         nginx.RequireAvailable();
-        for (var i = 0; i < 200; i++) nginx.WriteFile($"many/{i}.bin", Bytes(i, i));
+        for (var i = 0; i < 200; i++) nginx.WriteFile($"many/{i}.bin", TestBytes.Random(i, i));
 
         var facts = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => _store.HeadAsync(Parse(nginx.Url($"many/{i}.bin")), None)));
 
@@ -238,9 +231,6 @@ public sealed class HttpStoreTests(NginxServer nginx) : IClassFixture<NginxServe
 
     private async Task<byte[]> ReadAll(AssetLocation location, long offset, long? length)
     {
-        await using var stream = await _store.OpenReadAsync(location, offset, length, None);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
+        return await TestBytes.ReadAllAsync(await _store.OpenReadAsync(location, offset, length, None));
     }
 }

@@ -16,30 +16,13 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
 
     private static AssetLocation At(string bucket, string key) => new("s3", bucket, null, key);
 
-    private static byte[] RandomBytes(int count, int seed)
-    {
-        var bytes = new byte[count];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        await using (stream)
-        {
-            using var copy = new MemoryStream();
-            await stream.CopyToAsync(copy);
-            return copy.ToArray();
-        }
-    }
-
     [SkippableFact]
     public async Task Write_then_head_gives_the_stored_facts_and_bytes_read_back_are_identical()
     {
         server.RequireRunning();
         var bucket = await server.CreateBucketAsync();
         using var store = Store();
-        var data = RandomBytes(5_000, 1);
+        var data = TestBytes.Random(5_000, 1);
         var location = At(bucket, "dir/small.bin");
 
         var written = await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
@@ -55,7 +38,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         Assert.Equal(TimeSpan.Zero, head.LastModified!.Value.Offset);
         Assert.Equal(new DateTimeOffset(raw.LastModified!.Value.ToUniversalTime()), head.LastModified);
         Assert.InRange(head.LastModified.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5));
-        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
     }
 
     [SkippableFact]
@@ -67,7 +50,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         var location = At(bucket, "empty");
         var facts = await store.WriteAsync(location, new MemoryStream(), 0, CancellationToken.None);
         Assert.Equal(0, facts.SizeBytes);
-        Assert.Empty(await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Empty(await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
     }
 
     [SkippableTheory]
@@ -78,7 +61,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         server.RequireRunning();
         var bucket = await server.CreateBucketAsync();
         using var store = Store(threshold: 5 * MiB, partSize: 5 * MiB);
-        var data = RandomBytes(12 * MiB, 2);
+        var data = TestBytes.Random(12 * MiB, 2);
         var location = At(bucket, "big/object.bin");
         // Once the second part is being read, the first must already sit in a pending multipart upload.
         var pendingMidway = -1;
@@ -89,7 +72,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         Assert.Equal(1, pendingMidway);
         Assert.Equal(data.Length, facts.SizeBytes);
         Assert.NotNull(facts.ETag); // s3rver gives the whole object's MD5 here, where S3 gives "…-3"
-        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
         using var client = server.CreateClient();
         Assert.Empty((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
     }
@@ -100,7 +83,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         server.RequireRunning();
         var bucket = await server.CreateBucketAsync();
         using var store = Store(threshold: 5 * MiB, partSize: 5 * MiB);
-        var data = RandomBytes(300_000, 3);
+        var data = TestBytes.Random(300_000, 3);
         var facts = await store.WriteAsync(At(bucket, "streamed"), new ForwardOnlyStream(data), null, CancellationToken.None);
         Assert.Equal(data.Length, facts.SizeBytes);
         Assert.DoesNotContain("-", facts.ETag);
@@ -112,15 +95,15 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         server.RequireRunning();
         var bucket = await server.CreateBucketAsync();
         using var store = Store();
-        var data = RandomBytes(10_000, 4);
+        var data = TestBytes.Random(10_000, 4);
         var location = At(bucket, "ranged");
         await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
 
-        Assert.Equal(data[100..150], await ReadAllAsync(await store.OpenReadAsync(location, 100, 50, CancellationToken.None)));
-        Assert.Equal(data[9_000..], await ReadAllAsync(await store.OpenReadAsync(location, 9_000, null, CancellationToken.None)));
+        Assert.Equal(data[100..150], await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 100, 50, CancellationToken.None)));
+        Assert.Equal(data[9_000..], await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 9_000, null, CancellationToken.None)));
         // (Not offset 0 with length 1: s3rver 3.7 reads "bytes=0-0" as the whole object.)
-        Assert.Equal(data[1..2], await ReadAllAsync(await store.OpenReadAsync(location, 1, 1, CancellationToken.None)));
-        Assert.Empty(await ReadAllAsync(await store.OpenReadAsync(location, 10, 0, CancellationToken.None)));
+        Assert.Equal(data[1..2], await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 1, 1, CancellationToken.None)));
+        Assert.Empty(await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 10, 0, CancellationToken.None)));
     }
 
     [SkippableFact]
@@ -150,7 +133,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         server.RequireRunning();
         var bucket = await server.CreateBucketAsync();
         using var store = Store(threshold: 5 * MiB, partSize: 5 * MiB);
-        var data = RandomBytes(12 * MiB, 5);
+        var data = TestBytes.Random(12 * MiB, 5);
         using var cancel = new CancellationTokenSource();
         // Cancel once the first part is on its way, as Ctrl+C mid-copy would.
         var content = new ForwardOnlyStream(data, delivered => { if (delivered > 6 * MiB) cancel.Cancel(); });
@@ -234,13 +217,13 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
         server.RequireRunning();
         var bucket = await server.CreateBucketAsync();
         using var store = Store();
-        var data = RandomBytes(1_000, key.Length);
+        var data = TestBytes.Random(1_000, key.Length);
         var location = At(bucket, key);
 
         await store.WriteAsync(location, new MemoryStream(data), data.Length, CancellationToken.None);
 
         Assert.Equal(data.Length, (await store.HeadAsync(location, CancellationToken.None))?.SizeBytes);
-        Assert.Equal(data, await ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
+        Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
         using var client = server.CreateClient();
         var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
         Assert.Equal(key, Assert.Single(listed.S3Objects).Key);

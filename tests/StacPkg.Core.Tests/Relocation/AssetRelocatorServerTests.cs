@@ -49,7 +49,7 @@ public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, ICla
         var rows = new List<AssetLockEntry>();
         for (var i = 0; i < Sizes.Length; i++)
         {
-            var content = RelocationFixture.Bytes(Sizes[i], i);
+            var content = TestBytes.Random(Sizes[i], i);
             var path = _fixture.WriteSource($"f{i}.bin", content);
             rows.Add(await _fixture.LockAsync(new AssetLocation("file", null, null, path), $"item{i}", "data", content));
         }
@@ -80,7 +80,7 @@ public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, ICla
         var rows = new List<AssetLockEntry>();
         for (var i = 0; i < Sizes.Length; i++)
         {
-            var content = RelocationFixture.Bytes(Sizes[i], 10 + i);
+            var content = TestBytes.Random(Sizes[i], 10 + i);
             _nginx.WriteFile($"relocate/h{i}.tif", content);
             rows.Add(await _fixture.LockAsync(AssetLocation.Parse(_nginx.Url($"relocate/h{i}.tif"), null, out _), $"item{i}", "visual", content));
         }
@@ -95,7 +95,7 @@ public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, ICla
         var rows = new List<AssetLockEntry>();
         for (var i = 0; i < 3; i++)
         {
-            var content = RelocationFixture.Bytes(1000 + i, 20 + i);
+            var content = TestBytes.Random(1000 + i, 20 + i);
             _nginx.WriteFile($"one-get/g{i}.bin", content);
             rows.Add(await _fixture.LockAsync(AssetLocation.Parse(_nginx.Url($"one-get/g{i}.bin"), null, out _), $"item{i}", "data", content));
         }
@@ -141,7 +141,7 @@ public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, ICla
         var rows = new List<AssetLockEntry>();
         for (var i = 0; i < Sizes.Length; i++)
         {
-            var content = RelocationFixture.Bytes(Sizes[i], 20 + i);
+            var content = TestBytes.Random(Sizes[i], 20 + i);
             var location = new AssetLocation("s3", bucket, _s3.EndpointUrl, $"src/s{i}.tif");
             await using (var stream = new MemoryStream(content)) await _fixture.StoreFor(location).WriteAsync(location, stream, content.Length, CancellationToken.None);
             rows.Add(await _fixture.LockAsync(location, $"item{i}", "data", content));

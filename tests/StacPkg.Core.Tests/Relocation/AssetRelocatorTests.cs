@@ -1,3 +1,4 @@
+using StacPkg.Core.Tests.Support;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Relocation;
 using StacPkg.Core.Stores;
@@ -20,7 +21,7 @@ public sealed class AssetRelocatorTests : IDisposable
         var rows = new List<AssetLockEntry>();
         for (var i = 0; i < count; i++)
         {
-            var content = RelocationFixture.Bytes(size + i, i);
+            var content = TestBytes.Random(size + i, i);
             var path = _fixture.WriteSource($"s{i}/asset.tif", content);
             rows.Add(await _fixture.LockAsync(new AssetLocation("file", null, null, path), $"item{i}", "data", content));
         }
@@ -56,7 +57,7 @@ public sealed class AssetRelocatorTests : IDisposable
     public async Task A_source_changed_since_locking_is_refused_and_the_others_copy()
     {
         var rows = await SourcesAsync(3);
-        File.WriteAllBytes(rows[1].Key, RelocationFixture.Bytes(10, 99));
+        File.WriteAllBytes(rows[1].Key, TestBytes.Random(10, 99));
         using var relocator = Relocator();
         var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
         var failed = Assert.Single(results, r => r.Status == AssetRelocationStatus.Failed);
@@ -73,7 +74,7 @@ public sealed class AssetRelocatorTests : IDisposable
         var rows = await SourcesAsync(1);
         var target = Target.TargetFor(rows[0], RelocationLayout.ItemAsset).Key;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.WriteAllBytes(target, RelocationFixture.Bytes(17, 7));
+        File.WriteAllBytes(target, TestBytes.Random(17, 7));
 
         using (var relocator = Relocator())
         {

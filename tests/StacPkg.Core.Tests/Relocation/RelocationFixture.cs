@@ -22,13 +22,6 @@ internal sealed class RelocationFixture : IDisposable
 
     public IObjectStore StoreFor(AssetLocation location) => _stores[location.StoreType];
 
-    public static byte[] Bytes(int count, int seed)
-    {
-        var bytes = new byte[count];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
     /// <summary>Writes a file under the root and returns its path.</summary>
     public string WriteSource(string relative, byte[] content)
     {
