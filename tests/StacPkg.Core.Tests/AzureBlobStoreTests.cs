@@ -214,7 +214,7 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
     [Fact]
     public async Task A_closed_port_is_unreachable()
     {
-        var endpoint = $"http://127.0.0.1:{NodeServerProcess.FreePort()}/{AzuriteServer.AccountName}";
+        var endpoint = $"http://127.0.0.1:{ServerProcesses.FreePort()}/{AzuriteServer.AccountName}";
         var store = new AzureBlobStore(endpoint, new StoreOptions { AzureAccountKey = AzuriteServer.AccountKey }, 1024, 1024, maxRetries: 1);
         var error = await Assert.ThrowsAsync<StoreException>(() => store.HeadAsync(new AssetLocation("az", "container", endpoint, "key"), CancellationToken.None));
         Assert.Contains(error.Kind, new[] { StoreErrorKind.Unreachable, StoreErrorKind.Transient });

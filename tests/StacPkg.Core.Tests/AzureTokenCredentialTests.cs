@@ -28,7 +28,7 @@ public sealed class AzureTokenCredentialTests
     public async Task A_given_token_credential_is_asked_for_a_storage_token()
     {
         var credential = new CountingCredential();
-        var endpoint = $"https://127.0.0.1:{Support.NodeServerProcess.FreePort()}/devstoreaccount1";
+        var endpoint = $"https://127.0.0.1:{Support.ServerProcesses.FreePort()}/devstoreaccount1";
         var store = new AzureBlobStore(endpoint, new StoreOptions { AzureTokenCredential = credential }, 1024, 1024, maxRetries: 0);
 
         var error = await Assert.ThrowsAsync<StoreException>(() =>

@@ -199,7 +199,7 @@ public sealed class S3StoreTests(S3rverServer server) : IClassFixture<S3rverServ
     [Fact]
     public async Task A_closed_port_is_unreachable()
     {
-        using var store = new S3Store($"http://127.0.0.1:{NodeServerProcess.FreePort()}", Options, S3rverServer.Credentials);
+        using var store = new S3Store($"http://127.0.0.1:{ServerProcesses.FreePort()}", Options, S3rverServer.Credentials);
         var error = await Assert.ThrowsAsync<StoreException>(() => store.HeadAsync(At("bucket", "key"), CancellationToken.None));
         Assert.Contains(error.Kind, new[] { StoreErrorKind.Unreachable, StoreErrorKind.Transient });
         Assert.Contains("s3://bucket/key", error.Message);

@@ -30,7 +30,7 @@ public sealed class NginxServer : IDisposable
         }
         try
         {
-            Port = FreePort();
+            Port = ServerProcesses.FreePort();
             var config = Path.Combine(_tempDir, "nginx.conf");
             File.WriteAllText(config, Config());
             var psi = new ProcessStartInfo(NginxPath)
@@ -91,48 +91,7 @@ public sealed class NginxServer : IDisposable
     /// <summary>The URL of <paramref name="path"/> (already percent-encoded as it should go on the wire).</summary>
     public string Url(string path) => $"{BaseUrl}/{path.TrimStart('/')}";
 
-    public void Dispose()
-    {
-        if (_process is not null)
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit(5000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            _process.Dispose();
-        }
-        try
-        {
-            Directory.Delete(_tempDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder must not fail the run.
-        }
-    }
-
-    /// <summary>A port that was free a moment ago (the OS picks it; nothing else is likely to grab it in between).</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+    public void Dispose() => ServerProcesses.Stop(_process, _tempDir);
 
     private string? WaitUntilListening()
     {

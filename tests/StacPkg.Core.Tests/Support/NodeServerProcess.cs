@@ -40,7 +40,7 @@ public sealed class NodeServerProcess : IDisposable
     public static async Task<NodeServerProcess> StartAsync(string name, string script, Func<int, string, IEnumerable<string>> arguments, TimeSpan? timeout = null)
     {
         var node = TestDependency.FindNode() ?? throw new InvalidOperationException("node is not on PATH");
-        var port = FreePort();
+        var port = ServerProcesses.FreePort();
         var data = Directory.CreateTempSubdirectory($"stacpkg-{name}-").FullName;
         var psi = new ProcessStartInfo(node)
         {
@@ -70,27 +70,7 @@ public sealed class NodeServerProcess : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a straggling file handle; the temp folder is cleaned by the OS eventually
-        }
-    }
+    public void Dispose() => ServerProcesses.Stop(_process, DataDirectory);
 
     private async Task WaitForPortAsync(string name, TimeSpan timeout)
     {
@@ -130,19 +110,4 @@ public sealed class NodeServerProcess : IDisposable
 
     private static string ServersPath(string relative) =>
         Path.Combine(DuckDb.RepoRoot, "tests", "servers", relative);
-
-    /// <summary>A port the OS considers free right now (a small race with other processes is accepted).</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }
