@@ -34,32 +34,29 @@ public static class AssetLockMerge
             }
         }
 
-        var missing = new List<AssetLockEntry>();
-        List<AssetLockEntry> merged;
         if (reference is null)
         {
-            merged = rows.Values.Select(r => r.Entry)
-                .OrderBy(e => e.ItemId, StringComparer.Ordinal).ThenBy(e => e.AssetKey, StringComparer.Ordinal).ToList();
+            var sorted = rows.Values.Select(r => r.Entry)
+                .OrderBy(e => e.ItemId, StringComparer.Ordinal).ThenBy(e => e.AssetKey, StringComparer.Ordinal);
+            var count = await AssetLockFile.WriteAsync(destination, sorted, cancellationToken).ConfigureAwait(false);
+            return new AssetLockMergeResult(destination, count, [], [], Written: true);
         }
-        else
-        {
-            merged = new List<AssetLockEntry>(reference.Count);
-            var unmatched = new Dictionary<(string, string), (AssetLockEntry Entry, string File)>(rows);
-            foreach (var expected in reference)
-            {
-                if (unmatched.Remove((expected.ItemId, expected.AssetKey), out var found))
-                {
-                    merged.Add(found.Entry);
-                }
-                else
-                {
-                    missing.Add(expected);
-                }
-            }
-            rows = unmatched;
-        }
-        var unexpected = reference is null ? [] : rows.Values.Select(r => (r.Entry, r.File)).ToList();
 
+        // Each reference row takes its shard row out; what is left over, no reference row asked for.
+        var missing = new List<AssetLockEntry>();
+        var merged = new List<AssetLockEntry>(reference.Count);
+        foreach (var expected in reference)
+        {
+            if (rows.Remove((expected.ItemId, expected.AssetKey), out var found))
+            {
+                merged.Add(found.Entry);
+            }
+            else
+            {
+                missing.Add(expected);
+            }
+        }
+        var unexpected = rows.Values.Select(r => (r.Entry, r.File)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
         {
             return new AssetLockMergeResult(destination, 0, missing, unexpected, Written: false);
