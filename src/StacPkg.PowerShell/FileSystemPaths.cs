@@ -12,7 +12,7 @@ namespace StacPkg.PowerShell;
 internal static class FileSystemPaths
 {
     /// <summary>The existing files a path argument names; writes a non-terminating error for each that names none.</summary>
-    public static List<string> ResolveExisting(PSCmdlet cmdlet, string path, bool literal)
+    public static List<string> ResolveExisting(StacCmdlet cmdlet, string path, bool literal)
     {
         var files = new List<string>();
         ProviderInfo provider;
@@ -50,7 +50,7 @@ internal static class FileSystemPaths
     /// The file a path argument names for writing; it need not exist. A -Path with wildcards must
     /// match exactly one existing item, as for Out-File. Throws a terminating error otherwise.
     /// </summary>
-    public static string ResolveOutput(PSCmdlet cmdlet, string path, bool literal)
+    public static string ResolveOutput(StacCmdlet cmdlet, string path, bool literal)
     {
         ProviderInfo provider;
         string resolved;
@@ -77,7 +77,7 @@ internal static class FileSystemPaths
     }
 
     /// <summary>The existing directories (packages) a path argument names; writes a non-terminating error for each that names none.</summary>
-    public static List<string> ResolveDirectories(PSCmdlet cmdlet, string path, bool literal)
+    public static List<string> ResolveDirectories(StacCmdlet cmdlet, string path, bool literal)
     {
         var directories = new List<string>();
         ProviderInfo provider;
@@ -106,7 +106,7 @@ internal static class FileSystemPaths
     }
 
     /// <summary>The lock files a path argument names: a package directory stands for the lock inside it, so `Import-StacAssetLock ./my.pkg` works.</summary>
-    public static List<string> ResolveLocks(PSCmdlet cmdlet, string path, bool literal)
+    public static List<string> ResolveLocks(StacCmdlet cmdlet, string path, bool literal)
     {
         var provider = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out _, out _);
         if (Directory.Exists(provider))

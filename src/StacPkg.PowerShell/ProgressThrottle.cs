@@ -11,12 +11,12 @@ internal sealed class ProgressThrottle
 {
     private static readonly long Interval = Stopwatch.Frequency / 4;
 
-    private readonly Cmdlet _cmdlet;
+    private readonly StacCmdlet _cmdlet;
     private readonly ProgressRecord _record;
     private long _last = Stopwatch.GetTimestamp();
     private bool _shown;
 
-    public ProgressThrottle(Cmdlet cmdlet, int activityId, string activity)
+    public ProgressThrottle(StacCmdlet cmdlet, int activityId, string activity)
     {
         _cmdlet = cmdlet;
         _record = new ProgressRecord(activityId, activity, "Starting");

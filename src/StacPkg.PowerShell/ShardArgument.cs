@@ -10,7 +10,7 @@ namespace StacPkg.PowerShell;
 internal static class ShardArgument
 {
     /// <summary>The shard this run processes, or null for every row. Incomplete values end the command.</summary>
-    public static AssetShard? Resolve(PSCmdlet cmdlet, int? index, int? count)
+    public static AssetShard? Resolve(StacCmdlet cmdlet, int? index, int? count)
     {
         AssetShard? shard = null;
         try

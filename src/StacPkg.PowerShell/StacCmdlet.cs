@@ -47,6 +47,27 @@ public abstract class StacCmdlet : PSCmdlet, IDisposable
         return asTask.Result;
     }
 
+    // Every record, message and progress line of a StacPkg cmdlet passes through these, so no password,
+    // signature or token in an href, destination, endpoint or reference reaches $Error or a stream
+    // (StacErrors.Redacted). They hide Cmdlet's methods: helpers take a StacCmdlet, never a Cmdlet.
+
+    public new void WriteError(ErrorRecord errorRecord) => base.WriteError(StacErrors.Redacted(errorRecord));
+
+    public new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(StacErrors.Redacted(errorRecord));
+
+    public new void WriteWarning(string text) => base.WriteWarning(StacErrors.Redacted(text));
+
+    public new void WriteVerbose(string text) => base.WriteVerbose(StacErrors.Redacted(text));
+
+    public new void WriteDebug(string text) => base.WriteDebug(StacErrors.Redacted(text));
+
+    public new void WriteProgress(ProgressRecord progressRecord)
+    {
+        progressRecord.Activity = StacErrors.Redacted(progressRecord.Activity);
+        progressRecord.StatusDescription = StacErrors.Redacted(progressRecord.StatusDescription);
+        base.WriteProgress(progressRecord);
+    }
+
     public void Dispose()
     {
         Dispose(disposing: true);

@@ -1,12 +1,55 @@
 using System.Management.Automation;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Stac;
+using StacPkg.Core.Stores;
 
 namespace StacPkg.PowerShell;
 
 /// <summary>The error records StacPkg cmdlets write, so ids and categories stay the same everywhere.</summary>
 internal static class StacErrors
 {
+    /// <summary>
+    /// <paramref name="record"/> with no secret in its message, target (and so its CategoryInfo) or
+    /// details: itself when it has none. A string target is redacted as text, an Item target is
+    /// replaced by a copy without signed hrefs; the exception is replaced by one with the redacted
+    /// message (and no inner exception, whose message could repeat the secret).
+    /// </summary>
+    public static ErrorRecord Redacted(ErrorRecord record)
+    {
+        var exception = record.Exception;
+        var message = SecretText.Redact(exception.Message);
+        var target = record.TargetObject switch
+        {
+            string text => SecretText.Redact(text),
+            StacItem item => SignedHrefs.Remove(item, out _),
+            var other => other,
+        };
+        var details = record.ErrorDetails?.Message is { } shown ? SecretText.Redact(shown) : null;
+        var innerClean = true;
+        for (var inner = exception.InnerException; inner is not null && innerClean; inner = inner.InnerException)
+        {
+            innerClean = ReferenceEquals(SecretText.Redact(inner.Message), inner.Message);
+        }
+        if (ReferenceEquals(message, exception.Message) && innerClean && ReferenceEquals(target, record.TargetObject)
+            && ReferenceEquals(details, record.ErrorDetails?.Message))
+        {
+            return record;
+        }
+        if (!ReferenceEquals(message, exception.Message) || !innerClean)
+        {
+            exception = exception is ArgumentException ? new ArgumentException(message) : new InvalidOperationException(message);
+        }
+        var redacted = new ErrorRecord(exception, record.FullyQualifiedErrorId, record.CategoryInfo.Category, target);
+        if (details is not null)
+        {
+            redacted.ErrorDetails = new ErrorDetails(details) { RecommendedAction = record.ErrorDetails!.RecommendedAction };
+        }
+        return redacted;
+    }
+
+    /// <summary>Text for a stream (warning, verbose, debug, progress) with no secret in it.</summary>
+    public static string Redacted(string text) => SecretText.Redact(text);
+
     /// <summary>An input value that is not a valid STAC Item; the message names the line or item and the reason.</summary>
     public static ErrorRecord InvalidItem(StacFormatException error, object? target) =>
         new(error, "InvalidStacItem", ErrorCategory.InvalidData, target);

@@ -9,7 +9,19 @@ public sealed class AssetLockEntry
     public string AssetKey { get; set; } = "";
     public string StoreType { get; set; } = "";
     public string? StoreContainer { get; set; }
-    public string? StoreEndpointUrl { get; set; }
+    /// <summary>
+    /// The custom endpoint. A value that may carry user info or a query ('@', '?', '#') must pass
+    /// <see cref="StoreEndpoint.Check"/>, so a row never holds a secret; any other text is left for
+    /// the store to judge when it is used.
+    /// </summary>
+    /// <exception cref="FormatException">The value carries credentials or a query.</exception>
+    public string? StoreEndpointUrl
+    {
+        get => _storeEndpointUrl;
+        set => _storeEndpointUrl = value is null || value.IndexOfAny(['@', '?', '#']) < 0 ? value : StoreEndpoint.Check(value);
+    }
+
+    private string? _storeEndpointUrl;
     public string Key { get; set; } = "";
     public long? SizeBytes { get; set; }
     public string? ETag { get; set; }

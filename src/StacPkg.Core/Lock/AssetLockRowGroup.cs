@@ -32,7 +32,19 @@ internal sealed record AssetLockRowGroup(
             return AssetLockReadResult.Fail(new AssetLockException(file, row, $"duplicate asset '{assetKey}' of item '{itemId}' (first at row {first})"));
         }
         // A row without store_type or key still reads: validation reports it as invalid, so the user sees which asset it is.
-        return AssetLockReadResult.Ok(new AssetLockEntry
+        try
+        {
+            return AssetLockReadResult.Ok(Entry(index, itemId, assetKey));
+        }
+        catch (FormatException ex)
+        {
+            // An endpoint carrying credentials or a signature: the row is refused, and the message does not repeat them.
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"store_endpoint_url of item '{itemId}' asset '{assetKey}': {ex.Message}"));
+        }
+    }
+
+    private AssetLockEntry Entry(int index, string itemId, string assetKey) =>
+        new()
         {
             ItemId = itemId,
             AssetKey = assetKey,
@@ -44,6 +56,5 @@ internal sealed record AssetLockRowGroup(
             ETag = ETags?[index],
             LastModified = LastModified?[index],
             FileChecksum = FileChecksums?[index],
-        });
-    }
+        };
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using StacPkg.Core.Stores;
 
 namespace StacPkg.Core.Oci;
 
@@ -35,6 +36,11 @@ public sealed partial record OciReference
     public static OciReference Parse(string text, string? defaultTag = null)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (SecretText.Redact(text) is var shown && !ReferenceEquals(shown, text))
+        {
+            // The message names the reference without them, so they reach no log.
+            throw new FormatException($"'{shown}' carries user credentials or a token; they are never taken from a reference: pass them as a credential or through the Docker config");
+        }
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0)
         {

@@ -21,6 +21,9 @@ public sealed record StacPackageOptions
     /// <summary>A lock to use instead of deriving one from the Items.</summary>
     public IReadOnlyList<AssetLockEntry>? AssetLock { get; init; }
 
+    /// <summary>Keep signing parameters (SAS, presigned URLs, tokens) in the hrefs of items.parquet; by default they are removed.</summary>
+    public bool KeepSignedHrefs { get; init; }
+
     /// <summary>Replace an existing package at the target.</summary>
     public bool Force { get; init; }
 

@@ -22,7 +22,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
     private readonly StacPackageOptions _options;
     private readonly ObjectStores _stores;
     private readonly PackageDirectory _directory;
-    private readonly GeoParquetItemWriter _items;
+    private readonly IStacItemWriter _items;
     private readonly AssetLockBuilder _builder;
     private readonly List<AssetKeyPattern>? _patterns;
     // Lock rows flow through a bounded channel into a task that probes or bundles them and writes the
@@ -48,7 +48,8 @@ public sealed class StacPackageWriter : IAsyncDisposable
         _directory = new PackageDirectory(path, options.Force);
         try
         {
-            _items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName));
+            IStacItemWriter items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName));
+            _items = options.KeepSignedHrefs ? items : new UnsignedItemWriter(items);
         }
         catch
         {

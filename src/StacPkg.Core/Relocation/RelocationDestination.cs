@@ -32,6 +32,7 @@ public sealed record RelocationDestination(string StoreType, string? Container, 
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (string.IsNullOrWhiteSpace(destination)) throw new FormatException("the destination is empty");
+        if (endpointUrl is not null) StoreEndpoint.Check(endpointUrl);
         var shown = AssetLocation.Redact(destination);
         var schemeEnd = destination.IndexOf("://", StringComparison.Ordinal);
         var scheme = schemeEnd > 1 ? destination[..schemeEnd].ToLowerInvariant() : null;

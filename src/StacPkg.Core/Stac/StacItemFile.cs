@@ -27,14 +27,21 @@ public static class StacItemFile
             : ReadJsonAsync(path, gzip, cancellationToken), cancellationToken);
     }
 
-    /// <summary>A writer for .parquet/.geoparquet, .ndjson/.jsonl or .json (a FeatureCollection), chosen by extension.</summary>
+    /// <summary>
+    /// A writer for .parquet/.geoparquet, .ndjson/.jsonl or .json (a FeatureCollection), chosen by
+    /// extension. Signing parameters are taken out of the hrefs unless <paramref name="keepSignedHrefs"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>
-    public static IStacItemWriter CreateWriter(string path) => Classify(path) switch
+    public static IStacItemWriter CreateWriter(string path, bool keepSignedHrefs = false)
     {
-        (StacItemFileKind.Parquet, _) => new GeoParquetItemWriter(path),
-        (StacItemFileKind.Ndjson, _) => new NdjsonItemWriter(path),
-        _ => new FeatureCollectionItemWriter(path),
-    };
+        IStacItemWriter writer = Classify(path) switch
+        {
+            (StacItemFileKind.Parquet, _) => new GeoParquetItemWriter(path),
+            (StacItemFileKind.Ndjson, _) => new NdjsonItemWriter(path),
+            _ => new FeatureCollectionItemWriter(path),
+        };
+        return keepSignedHrefs ? writer : new UnsignedItemWriter(writer);
+    }
 
     /// <summary>The format of <paramref name="path"/> and whether it is gzip-compressed.</summary>
     private static (StacItemFileKind Kind, bool Gzip) Classify(string path)

@@ -21,16 +21,6 @@ public sealed record AssetLocation(string StoreType, string? Container, string? 
         ".blob.core.usgovcloudapi.net",
     ];
 
-    // Query parameters that carry a signature, a credential or a SAS grant (lower case).
-    private static readonly HashSet<string> SignedQueryParameters = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "sig", "se", "sp", "sv", "sr", "st", "skoid", "sktid", "ske", "sks", "skv", "sip", "spr", "ss", "srt",
-        "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-date", "x-amz-expires",
-        "x-goog-signature", "x-goog-credential", "x-goog-date", "x-goog-expires",
-        "signature", "awsaccesskeyid", "googleaccessid", "expires", "key-pair-id", "policy", "token",
-        "access_token", "code",
-    };
-
     /// <summary>
     /// Splits an href into a location. Relative file paths are resolved against
     /// <paramref name="baseDirectory"/> when given, else kept relative. Signed query strings (SAS
@@ -103,25 +93,6 @@ public sealed record AssetLocation(string StoreType, string? Container, string? 
             default:
                 throw new FormatException($"the store type '{StoreType}' is not one of file, http, https, s3, az, gs");
         }
-    }
-
-    /// <summary>Whether <paramref name="href"/> has a query parameter that signs it or grants access (SAS, presigned URL).</summary>
-    public static bool IsSigned(string href)
-    {
-        ArgumentNullException.ThrowIfNull(href);
-        if (SchemeOf(href) is null) return false;
-        var queryStart = href.IndexOf('?');
-        if (queryStart < 0) return false;
-        var query = href[(queryStart + 1)..];
-        var fragment = query.IndexOf('#');
-        if (fragment >= 0) query = query[..fragment];
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var equals = pair.IndexOf('=');
-            var name = Uri.UnescapeDataString(equals >= 0 ? pair[..equals] : pair);
-            if (SignedQueryParameters.Contains(name)) return true;
-        }
-        return false;
     }
 
     /// <summary>

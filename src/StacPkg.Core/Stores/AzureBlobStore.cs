@@ -230,9 +230,14 @@ public sealed class AzureBlobStore : IObjectStore
         Uri? endpoint = null;
         if (FirstNonEmpty(accountEndpoint) is { } given)
         {
-            if (!Uri.TryCreate(given, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
-                throw new StoreException(StoreErrorKind.Permanent, $"Azure account endpoint '{RedactedEndpoint(given)}' is not an http(s) URL");
-            endpoint = new Uri(Normalize(endpoint));
+            try
+            {
+                endpoint = new Uri(Normalize(new Uri(StoreEndpoint.Check(given))));
+            }
+            catch (FormatException e)
+            {
+                throw new StoreException(StoreErrorKind.Permanent, $"Azure account {e.Message}", e);
+            }
         }
 
         if (connectionString is not null)
@@ -309,12 +314,6 @@ public sealed class AzureBlobStore : IObjectStore
     /// <summary>Scheme, host, port and path without a trailing slash, query or user info.</summary>
     private static string Normalize(Uri uri) =>
         uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
-
-    private static string RedactedEndpoint(string endpoint)
-    {
-        var cut = endpoint.IndexOfAny(['?', '#']);
-        return cut < 0 ? endpoint : endpoint[..cut];
-    }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }

@@ -53,8 +53,15 @@ public sealed class S3Store : IObjectStore, IDisposable
         var config = new AmazonS3Config();
         if (endpoint is not null)
         {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                throw new StoreException(StoreErrorKind.Permanent, $"S3 endpoint '{Redact(endpoint)}' is not an http(s) URL");
+            try
+            {
+                StoreEndpoint.Check(endpoint);
+            }
+            catch (FormatException e)
+            {
+                throw new StoreException(StoreErrorKind.Permanent, $"S3 {e.Message}", e);
+            }
+            var uri = new Uri(endpoint);
             config.ServiceURL = uri.GetLeftPart(UriPartial.Path);
             config.ForcePathStyle = true; // S3-compatible servers rarely resolve bucket subdomains
             config.AuthenticationRegion = region ?? DefaultCustomRegion;
@@ -294,13 +301,7 @@ public sealed class S3Store : IObjectStore, IDisposable
     }
 
     private string Describe(string bucket, string key) =>
-        Endpoint is null ? $"s3://{bucket}/{key}" : $"s3://{bucket}/{key} (endpoint {Redact(Endpoint)})";
-
-    /// <summary>An endpoint without user info or query, so no secret reaches a message.</summary>
-    private static string Redact(string endpoint) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-            ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
-            : "(invalid URL)";
+        Endpoint is null ? $"s3://{bucket}/{key}" : $"s3://{bucket}/{key} (endpoint {Endpoint})";
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }

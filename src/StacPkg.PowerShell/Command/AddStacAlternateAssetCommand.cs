@@ -9,7 +9,7 @@ namespace StacPkg.PowerShell.Command;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "StacAlternateAsset")]
 [OutputType(typeof(StacItem))]
-public sealed class AddStacAlternateAssetCommand : PSCmdlet
+public sealed class AddStacAlternateAssetCommand : StacCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public StacItem[] InputObject { get; set; } = [];

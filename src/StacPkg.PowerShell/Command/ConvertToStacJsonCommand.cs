@@ -9,7 +9,7 @@ namespace StacPkg.PowerShell.Command;
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "StacJson")]
 [OutputType(typeof(string))]
-public sealed class ConvertToStacJsonCommand : PSCmdlet
+public sealed class ConvertToStacJsonCommand : StacCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public StacItem[] InputObject { get; set; } = [];

@@ -36,6 +36,10 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Keeps signing parameters (SAS, presigned URLs, tokens) in the hrefs written; by default they are removed with one warning.</summary>
+    [Parameter]
+    public SwitchParameter KeepSignedHref { get; set; }
+
     protected override void BeginProcessing()
     {
         var literal = ParameterSetName == LiteralPathSet;
@@ -47,7 +51,7 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            _writer = StacItemFile.CreateWriter(_target);
+            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

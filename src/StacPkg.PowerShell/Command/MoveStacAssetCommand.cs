@@ -45,6 +45,7 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
 
     /// <summary>S3-compatible endpoint for an s3:// destination and for s3 rows that name none.</summary>
     [Parameter]
+    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     /// <summary>Only rows whose href starts with this relocate; the others pass through unchanged.</summary>

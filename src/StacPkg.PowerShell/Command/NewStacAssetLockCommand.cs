@@ -49,6 +49,7 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
 
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
+    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     /// <summary>

@@ -63,8 +63,13 @@ public sealed class NewStacPackageCommand : StacCmdlet
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = AssetValidationOptions.DefaultThrottleLimit;
 
+    /// <summary>Keeps signing parameters (SAS, presigned URLs, tokens) in the hrefs of items.parquet; by default they are removed with one warning.</summary>
+    [Parameter]
+    public SwitchParameter KeepSignedHref { get; set; }
+
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
+    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     protected override void BeginProcessing()
@@ -85,6 +90,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             AssetLock = AssetLock is null ? null : AssetLockArgument.Read(this, AssetLock),
             Force = Force,
             ThrottleLimit = ThrottleLimit,
+            KeepSignedHrefs = KeepSignedHref,
         };
         // PowerShell's location, not the process's: relative hrefs are read from where the user is.
         _stores = new ObjectStores(new StoreOptions { S3EndpointUrl = EndpointUrl, BaseDirectory = location });

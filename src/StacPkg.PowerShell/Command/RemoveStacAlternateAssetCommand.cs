@@ -10,7 +10,7 @@ namespace StacPkg.PowerShell.Command;
 /// <remarks>Only the Item copies emitted change; nothing is deleted from any store, so there is no -WhatIf.</remarks>
 [Cmdlet(VerbsCommon.Remove, "StacAlternateAsset")]
 [OutputType(typeof(StacItem))]
-public sealed class RemoveStacAlternateAssetCommand : PSCmdlet
+public sealed class RemoveStacAlternateAssetCommand : StacCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public StacItem[] InputObject { get; set; } = [];

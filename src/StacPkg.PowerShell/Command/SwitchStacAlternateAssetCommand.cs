@@ -9,7 +9,7 @@ namespace StacPkg.PowerShell.Command;
 /// </summary>
 [Cmdlet(VerbsCommon.Switch, "StacAlternateAsset")]
 [OutputType(typeof(StacItem))]
-public sealed class SwitchStacAlternateAssetCommand : PSCmdlet
+public sealed class SwitchStacAlternateAssetCommand : StacCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public StacItem[] InputObject { get; set; } = [];

@@ -43,6 +43,7 @@ public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
 
     /// <summary>S3-compatible endpoint for s3 rows that name none.</summary>
     [Parameter]
+    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     /// <summary>Returns one bool, $true when every row is valid, instead of a result per row.</summary>

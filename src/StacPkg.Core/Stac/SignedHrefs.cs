@@ -1,0 +1,70 @@
+using StacPkg.Core.Enrichment;
+using StacPkg.Core.Json;
+using StacPkg.Core.Stores;
+
+namespace StacPkg.Core.Stac;
+
+/// <summary>
+/// Items without the signing parameters (<see cref="SigningParameters"/>) of their asset, alternate
+/// (Alternate Assets extension) and link hrefs, so that a file or a record never carries a SAS or a
+/// presigned URL. Only hrefs with a '?' are looked at, so an Item without signed hrefs costs one scan.
+/// </summary>
+public static class SignedHrefs
+{
+    /// <summary>
+    /// <paramref name="item"/> itself when none of its hrefs is signed, else a copy with the signing
+    /// parameters removed (the caller's Item is never changed). <paramref name="removed"/> counts the hrefs changed.
+    /// </summary>
+    public static StacItem Remove(StacItem item, out int removed)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        removed = 0;
+        if (!AnySigned(item)) return item;
+        var copy = StacItemCopy.Clone(item);
+        foreach (var asset in copy.Assets.Values)
+        {
+            asset.Href = Unsigned(asset.Href, ref removed);
+            foreach (var alternate in Alternates(asset))
+            {
+                if (alternate.Get("href") is string href) alternate["href"] = Unsigned(href, ref removed);
+            }
+        }
+        foreach (var link in copy.Links)
+        {
+            link.Href = Unsigned(link.Href, ref removed);
+        }
+        return copy;
+    }
+
+    private static bool AnySigned(StacItem item)
+    {
+        foreach (var asset in item.Assets.Values)
+        {
+            if (IsSigned(asset.Href)) return true;
+            foreach (var alternate in Alternates(asset))
+            {
+                if (alternate.Get("href") is string href && IsSigned(href)) return true;
+            }
+        }
+        foreach (var link in item.Links)
+        {
+            if (IsSigned(link.Href)) return true;
+        }
+        return false;
+    }
+
+    private static bool IsSigned(string href) =>
+        href.Contains('?') && !ReferenceEquals(SigningParameters.Remove(href, out _), href);
+
+    private static string Unsigned(string href, ref int removed)
+    {
+        var kept = href.Contains('?') ? SigningParameters.Remove(href, out _) : href;
+        if (!ReferenceEquals(kept, href)) removed++;
+        return kept;
+    }
+
+    private static IEnumerable<JsonMap> Alternates(StacAsset asset) =>
+        asset.AdditionalFields.Get(AlternateAssets.AlternateField) is JsonMap alternates
+            ? alternates.Values.OfType<JsonMap>()
+            : [];
+}
