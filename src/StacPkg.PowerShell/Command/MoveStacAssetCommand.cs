@@ -45,7 +45,6 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
 
     /// <summary>S3-compatible endpoint for an s3:// destination and for s3 rows that name none.</summary>
     [Parameter]
-    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     /// <summary>Only rows whose href starts with this relocate; the others pass through unchanged.</summary>
@@ -83,6 +82,7 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
 
     protected override void BeginProcessing()
     {
+        EndpointUrlArgument.Check(this, EndpointUrl);
         _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
         var baseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         var storeOptions = new StoreOptions

@@ -49,7 +49,6 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
 
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
-    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     /// <summary>
@@ -62,6 +61,7 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
 
     protected override void BeginProcessing()
     {
+        EndpointUrlArgument.Check(this, EndpointUrl);
         var baseDirectory = BaseDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BaseDirectory);
         _builder = new AssetLockBuilder(new AssetLockBuildOptions
         {

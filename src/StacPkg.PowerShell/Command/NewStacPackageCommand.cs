@@ -69,11 +69,11 @@ public sealed class NewStacPackageCommand : StacCmdlet
 
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
-    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     protected override void BeginProcessing()
     {
+        EndpointUrlArgument.Check(this, EndpointUrl);
         _target = FileSystemPaths.ResolveOutput(this, Path, literal: true);
         // One decision for the whole package; declined, the input is consumed and ignored.
         if (!ShouldProcess(_target, "Create STAC package"))

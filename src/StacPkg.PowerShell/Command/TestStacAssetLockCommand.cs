@@ -43,7 +43,6 @@ public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
 
     /// <summary>S3-compatible endpoint for s3 rows that name none.</summary>
     [Parameter]
-    [EndpointUrl]
     public string? EndpointUrl { get; set; }
 
     /// <summary>Returns one bool, $true when every row is valid, instead of a result per row.</summary>
@@ -52,6 +51,7 @@ public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
 
     protected override void BeginProcessing()
     {
+        EndpointUrlArgument.Check(this, EndpointUrl);
         _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
         _stores = new ObjectStores(new StoreOptions
         {
