@@ -190,6 +190,7 @@ Import-StacItem '$s3Item' | New-StacPackage '$out/s3.pkg' -EndpointUrl `$withUse
 
     It 'refuses each one before anything is copied or written, saying why' {
         Skip-WithoutServer $s3 's3rver'
+        $run.Output | Should -Match 'InvalidEndpointUrl'
         $run.Output | Should -Match 'carries user credentials or a query'
         $run.Output | Should -Match "the destination 's3://dst/moved' has a query"
         Get-TestS3Listing -Server $s3 -Bucket dst | Should -BeNullOrEmpty
@@ -234,12 +235,12 @@ TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock'
     It 'refuses the rows, naming them, and shows no secret anywhere' {
         if ($duckdbExit -eq 3) { Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)' }
         $duckdbExit | Should -Be 0
-        $run.Output | Should -Match "store_endpoint_url of item 'user-info' asset 'data'"
-        $run.Output | Should -Match "store_endpoint_url of item 'query' asset 'data'"
-        $run.Output | Should -Match "store_endpoint_url of item 'not-a-url' asset 'data'"
         Find-Planted ((Get-WrittenText $out) -join "`n") $planted | Should -BeNullOrEmpty
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
+        $run.Output | Should -Match "store_endpoint_url of item 'user-info' asset 'data'"
+        $run.Output | Should -Match "store_endpoint_url of item 'query' asset 'data'"
+        $run.Output | Should -Match "store_endpoint_url of item 'not-a-url' asset 'data'"
     }
 }
 
@@ -257,9 +258,9 @@ Save-StacPackage -Path '$root/pulled' -Reference `$url -PlainHttp
     AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
 
     It 'refuses them before any request, without repeating the password' {
-        @([regex]::Matches($run.Output, 'carries user credentials or a token')).Count | Should -Be 2
-        $run.Output | Should -Match 'InvalidOciReference'
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
+        @([regex]::Matches($run.Output, 'carries user credentials or a token')).Count | Should -Be 2
+        $run.Output | Should -Match 'InvalidOciReference'
     }
 }

@@ -144,7 +144,8 @@ public sealed class StacItemFileTests : IDisposable
     public async Task Ndjson_output_is_one_compact_item_per_line_in_utf8_without_bom()
     {
         var path = Path.Combine(_dir, "items.ndjson");
-        await using (var writer = StacItemFile.CreateWriter(path))
+        // Kept signed hrefs: the format's own writer, not wrapped (SignedHrefsTests covers the wrapper).
+        await using (var writer = StacItemFile.CreateWriter(path, keepSignedHrefs: true))
         {
             Assert.IsType<NdjsonItemWriter>(writer);
             await writer.WriteAsync(Parse(StacJsonStreamTests.Item("é-1")), CancellationToken.None);
@@ -165,7 +166,8 @@ public sealed class StacItemFileTests : IDisposable
     public async Task Empty_feature_collection_is_valid_json()
     {
         var path = Path.Combine(_dir, "none.json");
-        await using (var writer = StacItemFile.CreateWriter(path))
+        // Kept signed hrefs: the format's own writer, not wrapped (SignedHrefsTests covers the wrapper).
+        await using (var writer = StacItemFile.CreateWriter(path, keepSignedHrefs: true))
         {
             Assert.IsType<FeatureCollectionItemWriter>(writer);
             await writer.CompleteAsync(CancellationToken.None);

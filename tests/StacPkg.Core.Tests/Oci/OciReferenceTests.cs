@@ -51,6 +51,18 @@ public sealed class OciReferenceTests
         Assert.Contains(why, error.Message);
     }
 
+    [Theory]
+    [InlineData("USER:SECRET@localhost:5000/stac/pkg:v1")]
+    [InlineData("https://USER:SECRET@localhost:5000/stac/pkg:v1")]
+    [InlineData("localhost:5000/stac/pkg:v1?token=SECRET")]
+    public void Refuses_credentials_in_a_reference_without_repeating_them(string text)
+    {
+        var error = Assert.Throws<FormatException>(() => OciReference.Parse(text));
+
+        Assert.Contains("credentials", error.Message);
+        Assert.DoesNotContain("SECRET", error.Message);
+    }
+
     [Fact]
     public void A_tag_of_129_characters_is_refused()
     {

@@ -1,0 +1,105 @@
+using System.Text;
+using StacPkg.Core.Json;
+using StacPkg.Core.Stac;
+
+namespace StacPkg.Core.Tests;
+
+public sealed class SignedHrefsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("stacpkg-signed-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static StacItem SignedItem(string id) => StacItem.FromJson((JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes("""
+        {"type":"Feature","stac_version":"1.1.0","id":"@ID","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},
+         "links":[{"rel":"via","href":"https://catalog.example/x.json?collection=c&token=TOKENSECRET"},{"rel":"self","href":"https://catalog.example/self.json"}],
+         "assets":{
+           "data":{"href":"https://a.blob.core.windows.net/c/x.tif?sv=2024-01-01&sig=SASSECRET","roles":["data"],
+                   "alternate":{"s3":{"href":"s3://b/x.tif?X-Amz-Credential=CREDSECRET&X-Amz-Signature=AMZSECRET&versionId=v7"},
+                                "plain":{"href":"s3://b/y.tif"}}},
+           "thumb":{"href":"https://example.com/t.png"}}}
+        """.Replace("@ID", id, StringComparison.Ordinal)))!);
+
+    private static StacItem PlainItem(string id) => StacItem.FromJson((JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes(
+        """{"type":"Feature","stac_version":"1.1.0","id":"@ID","geometry":null,"properties":{"datetime":"2024-01-02T00:00:00Z"},"links":[],"assets":{"data":{"href":"https://example.com/x.tif?versionId=2"}}}""".Replace("@ID", id, StringComparison.Ordinal)))!);
+
+    private static readonly string[] Secrets = ["TOKENSECRET", "SASSECRET", "CREDSECRET", "AMZSECRET"];
+
+    [Fact]
+    public void Remove_gives_a_copy_without_signatures_and_leaves_the_item_alone()
+    {
+        var item = SignedItem("a");
+        var before = JsonValueWriter.ToJson(item.ToJson(), indented: false);
+
+        var unsigned = SignedHrefs.Remove(item, out var removed);
+
+        Assert.Equal(3, removed);
+        Assert.NotSame(item, unsigned);
+        Assert.Equal(before, JsonValueWriter.ToJson(item.ToJson(), indented: false));
+        var json = JsonValueWriter.ToJson(unsigned.ToJson(), indented: false);
+        Assert.All(Secrets, s => Assert.DoesNotContain(s, json));
+        Assert.Equal("https://a.blob.core.windows.net/c/x.tif", unsigned.Assets["data"].Href);
+        var alternates = (JsonMap)unsigned.Assets["data"].AdditionalFields["alternate"]!;
+        Assert.Equal("s3://b/x.tif?versionId=v7", ((JsonMap)alternates["s3"]!)["href"]);
+        Assert.Equal("https://catalog.example/x.json?collection=c", unsigned.Links[0].Href);
+    }
+
+    [Fact]
+    public void Remove_returns_the_same_item_when_nothing_is_signed()
+    {
+        var item = PlainItem("p");
+
+        Assert.Same(item, SignedHrefs.Remove(item, out var removed));
+        Assert.Equal(0, removed);
+    }
+
+    [Theory]
+    [InlineData("items.parquet")]
+    [InlineData("items.ndjson")]
+    [InlineData("items.json")]
+    public async Task Item_files_hold_no_signature_and_warn_once_with_the_count(string name)
+    {
+        var path = Path.Combine(_dir, name);
+        List<string> warnings;
+        await using (var writer = StacItemFile.CreateWriter(path))
+        {
+            foreach (var item in new[] { SignedItem("a"), PlainItem("p"), SignedItem("b") })
+            {
+                await writer.WriteAsync(item, CancellationToken.None);
+            }
+            Assert.Empty(writer.Warnings);
+            await writer.CompleteAsync(CancellationToken.None);
+            warnings = [.. writer.Warnings];
+        }
+
+        var warning = Assert.Single(warnings);
+        Assert.Contains("from 6 hrefs in 2 Items", warning);
+        Assert.Contains("-KeepSignedHref", warning);
+        var read = new List<StacItem>();
+        await foreach (var result in StacItemFile.ReadAsync(path, CancellationToken.None)) read.Add(result.Item!);
+        var json = string.Join("\n", read.Select(i => JsonValueWriter.ToJson(i.ToJson(), indented: false)));
+        Assert.All(Secrets, s => Assert.DoesNotContain(s, json));
+        Assert.Contains("versionId=v7", json);
+        Assert.Contains("collection=c", json);
+        if (!name.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            var text = await File.ReadAllTextAsync(path);
+            Assert.All(Secrets, s => Assert.DoesNotContain(s, text));
+        }
+    }
+
+    [Fact]
+    public async Task Signed_hrefs_are_kept_when_asked()
+    {
+        var path = Path.Combine(_dir, "kept.ndjson");
+        await using (var writer = StacItemFile.CreateWriter(path, keepSignedHrefs: true))
+        {
+            await writer.WriteAsync(SignedItem("a"), CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+            Assert.Empty(writer.Warnings);
+        }
+
+        var text = await File.ReadAllTextAsync(path);
+        Assert.All(Secrets, s => Assert.Contains(s, text));
+    }
+}
