@@ -127,6 +127,10 @@ Describe 'Signed hrefs in Item files and packages' {
         # Three exports and two packages: one warning each, counting 3 hrefs in each of 3 Items.
         $warnings.Count | Should -Be 5
         $warnings | ForEach-Object { $_ | Should -Match 'from 9 hrefs in 3 Items; use -KeepSignedHref' }
+        # The lock keeps no query at all: one warning per package too.
+        $lockWarnings = @($run.Output -split "`n" | Where-Object { $_ -match 'removed the query string' })
+        $lockWarnings.Count | Should -Be 2
+        $lockWarnings | ForEach-Object { $_ | Should -Match 'from 3 hrefs of 3 Items in the lock' }
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
     }

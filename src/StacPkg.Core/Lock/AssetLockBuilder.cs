@@ -22,11 +22,30 @@ public sealed class AssetLockBuilder
         _patterns = _options.AssetKeys is { Count: > 0 } keys ? keys.Select(k => new AssetKeyPattern(k)).ToList() : null;
     }
 
+    // Hrefs whose query string was dropped, and the Items they belong to: reported once, as a count.
+    private long _droppedQueries;
+    private long _itemsWithDroppedQueries;
+    private StacItem? _lastItemWithDroppedQuery;
+
     /// <summary>
-    /// Things the user should know that are not errors: a query string (perhaps a signature) dropped
-    /// from an href. They name the item and asset, never the query. Safe to drain from any thread.
+    /// Things the user should know that are not errors (a file:checksum that cannot be locked, a size
+    /// that differs from the store's); never a query string. Safe to drain from any thread.
     /// </summary>
     public ConcurrentQueue<string> Warnings { get; } = new();
+
+    /// <summary>
+    /// Adds one warning saying how many hrefs lost their query string (perhaps a signature) on the way
+    /// into the lock, if any did; the count starts again. Called once, when all Items have been built.
+    /// </summary>
+    public void ReportDroppedQueries()
+    {
+        if (_droppedQueries == 0) return;
+        Warnings.Enqueue(string.Create(CultureInfo.InvariantCulture,
+            $"removed the query string from {_droppedQueries} hrefs of {_itemsWithDroppedQueries} Items in the lock; signed URLs never enter a lock"));
+        _droppedQueries = 0;
+        _itemsWithDroppedQueries = 0;
+        _lastItemWithDroppedQuery = null;
+    }
 
     /// <summary>One result per selected asset of <paramref name="item"/>, in the Item's asset order.</summary>
     public IEnumerable<AssetLockBuildResult> Build(StacItem item)
@@ -37,7 +56,7 @@ public sealed class AssetLockBuilder
             {
                 continue;
             }
-            yield return BuildOne(item.Id, key, asset);
+            yield return BuildOne(item, key, asset);
         }
     }
 
@@ -51,8 +70,9 @@ public sealed class AssetLockBuilder
         return AssetKeyPattern.MatchesAny(_patterns, key);
     }
 
-    private AssetLockBuildResult BuildOne(string itemId, string key, StacAsset asset)
+    private AssetLockBuildResult BuildOne(StacItem item, string key, StacAsset asset)
     {
+        var itemId = item.Id;
         AssetLocation location;
         bool dropped;
         try
@@ -65,7 +85,9 @@ public sealed class AssetLockBuilder
         }
         if (dropped)
         {
-            Warnings.Enqueue($"item '{itemId}' asset '{key}': the href's query string was removed; signed URLs never enter a lock");
+            _droppedQueries++;
+            if (!ReferenceEquals(item, _lastItemWithDroppedQuery)) _itemsWithDroppedQueries++;
+            _lastItemWithDroppedQuery = item;
         }
         var entry = new AssetLockEntry
         {

@@ -74,7 +74,7 @@ public sealed class AssetValidator
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            reasons.Add(ex is StoreException store ? Describe(store) : $"error: {ex.Message}");
+            reasons.Add(ex is StoreException store ? Describe(store) : $"error: {SecretText.Redact(ex.Message)}");
         }
         return new AssetValidationResult(entry, reasons.Count == 0, reasons, observed, checksum, notes);
     }

@@ -114,6 +114,7 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
         {
             _operation!.Complete();
         }
+        _builder!.ReportDroppedQueries();
         WriteWarnings();
         _progress!.Complete();
     }
@@ -140,8 +141,7 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
     private static ErrorRecord OperationFailed(Exception error) =>
         new(error, "AssetLockFailed", ErrorCategory.NotSpecified, null);
 
-    // Core queues its warnings (dropped query strings: the message never holds the query itself);
-    // they are written here, on the pipeline thread.
+    // Core queues its warnings (never holding a query string); they are written here, on the pipeline thread.
     private void WriteWarnings()
     {
         while (_builder!.Warnings.TryDequeue(out var warning))

@@ -35,13 +35,19 @@ public class AssetLockBuilderTests
     }
 
     [Fact]
-    public void A_dropped_query_is_a_warning_naming_the_asset_never_the_query()
+    public void Dropped_queries_are_counted_in_one_warning_that_never_shows_a_query()
     {
         var builder = new AssetLockBuilder();
         var visual = builder.Build(Item()).First();
         Assert.Equal(("https", "https://example.com", "a/visual.tif"), (visual.Entry!.StoreType, visual.Entry.StoreContainer, visual.Entry.Key));
+        _ = builder.Build(Item()).ToList();
+        _ = builder.Build(Item()).ToList();
+        Assert.Empty(builder.Warnings);
+
+        builder.ReportDroppedQueries();
+
         var warning = Assert.Single(builder.Warnings);
-        Assert.Contains("item 'it' asset 'visual'", warning);
+        Assert.Contains("from 3 hrefs of 3 Items", warning);
         Assert.DoesNotContain("secret123", warning);
         Assert.DoesNotContain("Signature", warning);
     }
