@@ -12,10 +12,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestServers.ps1')
     Import-Module $ModulePath -Force
 
-    function New-TempDirectory([string] $Name) {
-        (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
-    }
-
     # Runs $Script in a child pwsh with every stream on; returns what it showed (all streams merged)
     # and its $Error as JSON.
     function Invoke-Observed([string] $Script) {

@@ -69,3 +69,8 @@ function Get-NuGetPackagesFolder {
 
 # build.ps1 -Task Package (and -Task Test) writes the gallery package beside the module.
 $script:PackageDirectory = Join-Path (Split-Path -Parent $ModulePath) 'package'
+
+# A new, empty folder in the temp directory; the caller removes it.
+function New-TempDirectory([string] $Name) {
+    (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
+}
