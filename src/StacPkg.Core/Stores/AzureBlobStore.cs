@@ -236,7 +236,7 @@ public sealed class AzureBlobStore : IObjectStore
             }
             catch (FormatException e)
             {
-                throw new StoreException(StoreErrorKind.Permanent, $"Azure account {e.Message}", e);
+                throw new StoreException(StoreErrorKind.Permanent, $"Azure account: {e.Message}", e);
             }
         }
 

@@ -59,7 +59,7 @@ public sealed class S3Store : IObjectStore, IDisposable
             }
             catch (FormatException e)
             {
-                throw new StoreException(StoreErrorKind.Permanent, $"S3 {e.Message}", e);
+                throw new StoreException(StoreErrorKind.Permanent, $"S3: {e.Message}", e);
             }
             var uri = new Uri(endpoint);
             config.ServiceURL = uri.GetLeftPart(UriPartial.Path);
