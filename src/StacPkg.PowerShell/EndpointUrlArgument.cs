@@ -22,7 +22,8 @@ internal static class EndpointUrlArgument
         }
         catch (FormatException ex)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message, "EndpointUrl"), "InvalidEndpointUrl", ErrorCategory.InvalidArgument, endpoint));
+            // The parameter is the target: the value itself may hold the secret in a form no redaction knows.
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message, "EndpointUrl"), "InvalidEndpointUrl", ErrorCategory.InvalidArgument, "EndpointUrl"));
         }
     }
 }

@@ -169,6 +169,7 @@ Describe 'Endpoint URLs and destinations with credentials or signatures' {
 `$env:AWS_ACCESS_KEY_ID = 'S3RVER'; `$env:AWS_SECRET_ACCESS_KEY = 'S3RVER'; `$env:AWS_REGION = 'us-east-1'
 `$withUser = 'http://S3RVER:PLANTEDPASS111@127.0.0.1:$port'
 `$withQuery = 'http://127.0.0.1:$port/?X-Amz-Signature=PLANTEDEPSIG222'
+`$noScheme = 'S3RVER:PLANTEDPASS111@127.0.0.1:$port'
 `$s3Destination = 's3://dst/moved?X-Amz-Signature=PLANTEDDESTSIG333'
 `$azureDestination = 'https://account.blob.core.windows.net/c/moved?sv=2024-01-01&sig=PLANTEDDESTSIG333'
 `$lock = @(Import-StacItem '$fileItem' | New-StacAssetLock)
@@ -179,6 +180,7 @@ Describe 'Endpoint URLs and destinations with credentials or signatures' {
 `$moved | Format-List * | Out-String -Width 4096
 `$moved | Export-StacAssetLock '$out/moved.lock.parquet'
 `$lock | Test-StacAssetLock -EndpointUrl `$withUser | Format-List * | Out-String -Width 4096
+`$lock | Test-StacAssetLock -EndpointUrl `$noScheme | Format-List * | Out-String -Width 4096
 Import-StacItem '$s3Item' | New-StacAssetLock -EndpointUrl `$withQuery | Format-List * | Out-String -Width 4096
 Import-StacItem '$s3Item' | New-StacPackage '$out/s3.pkg' -EndpointUrl `$withUser
 "@

@@ -11,6 +11,7 @@ public sealed class SecretTextTests
     [InlineData("'user:SECRET@localhost:5000/stac/pkg:v1' is not a reference", "'localhost:5000/stac/pkg:v1' is not a reference")]
     [InlineData("(s3://b/x?X-Amz-Signature=SECRET&versionId=3:String)", "(s3://b/x?X-Amz-Signature=***&versionId=3:String)")]
     [InlineData("/local/file?token=SECRET", "/local/file?token=***")]
+    [InlineData("'user:SECRET@registry' is not an OCI reference", "'registry' is not an OCI reference")]
     public void Redact_hides_user_info_and_signing_values(string text, string expected)
     {
         Assert.Equal(expected, SecretText.Redact(text));

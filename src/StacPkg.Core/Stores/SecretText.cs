@@ -35,8 +35,8 @@ public static partial class SecretText
     [GeneratedRegex(@"(?<=[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#@'""<>]+@")]
     private static partial Regex UrlUserInfo();
 
-    /// <summary>"user:password@" before a host followed by a port or a path, as in an OCI reference without a scheme.</summary>
-    [GeneratedRegex(@"(?<![\w.~%+\-:/@])[\w.~%+\-]+:[^\s/?#@'""<>\\]+@(?=[A-Za-z0-9.\-]+[:/])")]
+    /// <summary>"user:password@" before a host, as in an OCI reference or an endpoint without a scheme.</summary>
+    [GeneratedRegex(@"(?<![\w.~%+\-:/@])[\w.~%+\-]+:[^\s/?#@'""<>\\]+@(?=[A-Za-z0-9.\-\[\]]+(?:[:/'""\s)]|$))")]
     private static partial Regex ReferenceUserInfo();
 
     /// <summary>One "name=value" of a query.</summary>

@@ -55,6 +55,7 @@ public sealed class OciReferenceTests
     [InlineData("USER:SECRET@localhost:5000/stac/pkg:v1")]
     [InlineData("https://USER:SECRET@localhost:5000/stac/pkg:v1")]
     [InlineData("localhost:5000/stac/pkg:v1?token=SECRET")]
+    [InlineData("USER:SECRET@registry")]
     public void Refuses_credentials_in_a_reference_without_repeating_them(string text)
     {
         var error = Assert.Throws<FormatException>(() => OciReference.Parse(text));
