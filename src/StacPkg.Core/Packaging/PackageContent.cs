@@ -92,4 +92,7 @@ internal sealed class PackageContent
 
     /// <summary>The package-relative form of a lock row's file key when it names a path inside the package; else null.</summary>
     public string? Relative(string key) => PackagePaths.Resolve(Root, key) is null ? null : key.Replace('\\', '/');
+
+    /// <summary>The package file a lock row names (a file row inside the package), which the package defines when it has no manifest; else null.</summary>
+    public string? FileOf(Lock.AssetLockEntry entry) => entry.StoreType == "file" ? Relative(entry.Key) : null;
 }

@@ -52,7 +52,9 @@ public sealed class PackageManifest
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static IEnumerable<PackageFileDigest> Distinct(IEnumerable<PackageFileDigest> files)
+    /// <summary>The files sorted by path, each path once.</summary>
+    /// <exception cref="StacPackageException">Two different files for one path.</exception>
+    internal static IEnumerable<PackageFileDigest> Distinct(IEnumerable<PackageFileDigest> files)
     {
         PackageFileDigest? previous = null;
         foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))

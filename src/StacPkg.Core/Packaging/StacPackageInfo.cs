@@ -81,7 +81,7 @@ public sealed class StacPackageInfo
                 assets++;
                 keys.Add(entry.AssetKey);
                 bytes += entry.SizeBytes ?? 0;
-                if (entry.StoreType == "file" && content.Relative(entry.Key) is { } relative)
+                if (content.FileOf(entry) is { } relative)
                 {
                     lockPaths.Add(relative);
                 }

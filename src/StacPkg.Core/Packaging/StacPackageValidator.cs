@@ -134,7 +134,7 @@ public static class StacPackageValidator
                     yield return Result(LockRowCheck, StacPackageLayout.LockFileName, StacPackageCheckStatus.Failed, row.Error!.Message);
                     continue;
                 }
-                if (entry.StoreType == "file" && content.Relative(entry.Key) is { } relative)
+                if (content.FileOf(entry) is { } relative)
                 {
                     lockPaths.Add(relative);
                 }

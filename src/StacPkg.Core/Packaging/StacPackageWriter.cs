@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
@@ -12,9 +11,10 @@ namespace StacPkg.Core.Packaging;
 
 /// <summary>
 /// Builds a package directory: items.parquet, assets.lock.parquet, optionally bundled asset bytes and
-/// extra files, and last the <see cref="PackageManifest"/> of them all. Everything is written into a hidden directory beside the target and moved into place
-/// by <see cref="CompleteAsync"/>; disposing without completing leaves the target untouched. The
-/// same Items in the same order give byte-identical tables.
+/// extra files, and last the <see cref="PackageManifest"/> of them all. Everything is written into a
+/// hidden directory beside the target and moved into place by <see cref="CompleteAsync"/>; disposing
+/// without completing leaves the target untouched. The same Items in the same order give
+/// byte-identical tables and manifest.
 /// </summary>
 public sealed class StacPackageWriter : IAsyncDisposable
 {
@@ -224,14 +224,15 @@ public sealed class StacPackageWriter : IAsyncDisposable
     /// </summary>
     private async Task<List<PackageFileDigest>> WriteManifestAsync(IEnumerable<string> included, CancellationToken cancellationToken)
     {
-        var files = new List<PackageFileDigest>(_bundled);
+        var hashed = new List<PackageFileDigest>(_bundled);
         foreach (var name in included.Prepend(StacPackageLayout.LockFileName).Prepend(StacPackageLayout.ItemsFileName))
         {
-            files.Add(await PackageFileDigest.ComputeAsync(name, System.IO.Path.Combine(_directory.TempPath, name), cancellationToken).ConfigureAwait(false));
+            hashed.Add(await PackageFileDigest.ComputeAsync(name, System.IO.Path.Combine(_directory.TempPath, name), cancellationToken).ConfigureAwait(false));
         }
+        var files = PackageManifest.Distinct(hashed).ToList();
         var manifest = PackageManifest.Serialize(files);
         await File.WriteAllBytesAsync(System.IO.Path.Combine(_directory.TempPath, PackageManifest.FileName), manifest, cancellationToken).ConfigureAwait(false);
-        files.Add(new PackageFileDigest(PackageManifest.FileName, manifest.Length, Convert.ToHexString(SHA256.HashData(manifest)).ToLowerInvariant()));
+        files.Add(PackageFileDigest.Of(PackageManifest.FileName, manifest));
         return files;
     }
 
