@@ -201,7 +201,7 @@ Describe 'Enriched Items round trip and package' {
     It 'relocate the assets to a local folder (Move-StacAsset), enrich with the new lock as alternate, package: works end to end' {
         $local = Join-Path $TestDrive 'e2e-local'
         $items = @(New-LocalItems -Folder $src)
-        $localLock = @($lock | Move-StacAsset -Destination $local -ErrorAction Stop)
+        $localLock = @($lock | Move-StacAsset -Destination $local -SourceRoot $src -ErrorAction Stop)
         $localLock.Count | Should -Be 4
 
         $pkg = Join-Path $TestDrive 'e2e.pkg'
