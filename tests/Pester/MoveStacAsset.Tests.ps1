@@ -384,12 +384,20 @@ Describe 'Move-StacAsset reads local files only inside an allowed root' {
             $fromEvil = @(Import-StacAssetLock -LiteralPath $evil | Move-StacAsset -Destination (Join-Path $base 'from-evil') -ErrorVariable refused -ErrorAction SilentlyContinue)
         }
         finally { Pop-Location }
-        # Even 'good.bin', fine from the current location, is no file of the package: it resolves inside evil.pkg and is missing there.
+        # Even 'good.bin', fine from the current location for a lock of your own, is refused: the current
+        # location is no root for a package's rows. The bundled row resolves inside evil.pkg (missing there).
         $fromEvil.Count | Should -Be 0
-        # 'link.bin' resolves inside evil.pkg too (missing there); the others leave it or are hidden.
-        Assert-Refused @($refused | Where-Object FullyQualifiedErrorId -Like 'LocalPathOutsideRoot*') @('env', 'fileuri', 'passwd', 'up')
-        @($refused | Where-Object { $_.TargetObject.AssetKey -eq 'good' }).Count | Should -Be 1
+        Assert-Refused @($refused | Where-Object FullyQualifiedErrorId -Like 'LocalPathOutsideRoot*') @('env', 'fileuri', 'good', 'link', 'passwd', 'up')
+        @($refused | Where-Object FullyQualifiedErrorId -Like 'AssetRelocationFailed*').TargetObject.AssetKey | Should -Be @('data')
         Test-Path -LiteralPath (Join-Path $base 'from-evil/foreign') | Should -BeFalse
+
+        # Naming the current location lets the package's rows read what lies inside it, and no more.
+        Push-Location -LiteralPath $foreign.Here
+        try {
+            $named = @(Import-StacAssetLock -LiteralPath $evil | Move-StacAsset -Destination (Join-Path $base 'from-evil-named') -SourceRoot . -ErrorAction SilentlyContinue)
+        }
+        finally { Pop-Location }
+        $named.AssetKey | Should -Be @('good')
     }
 }
 

@@ -109,15 +109,18 @@ public sealed class LocalPathPolicyTests : IDisposable
     }
 
     [Fact]
-    public void Package_rows_resolve_against_their_package_and_may_read_only_inside_it()
+    public void Package_rows_read_inside_their_package_or_a_named_root_only()
     {
         var package = Directory.CreateDirectory(Path.Combine(_outside, "ref.pkg")).FullName;
+        // A bundled row is a path inside the package, wherever the current location is.
         Assert.Equal(Path.Combine(package, "assets", "i1", "data.tif"), Policy().Resolve(Row("assets/i1/data.tif", package)).Key);
-        // The current location is no root for a package's rows: only the package (and named roots) are.
+        // The current location is no root for a package's rows: the package made its choice, not the user.
+        Assert.Throws<LocalPathRefusedException>(() => Policy().Resolve(Row("data.tif", package)));
         Assert.Throws<LocalPathRefusedException>(() => Policy().Resolve(Row(Path.Combine(_root, "data.tif"), package)));
-        Assert.Throws<LocalPathRefusedException>(() => Policy().Resolve(Row("../secret.txt", package)));
+        Assert.Throws<LocalPathRefusedException>(() => Policy().Resolve(Row("assets/../../secret.txt", package)));
         Assert.Throws<LocalPathRefusedException>(() => Policy().Resolve(Row("/etc/passwd", package)));
-        Assert.Equal(Path.Combine(_root, "data.tif"), new LocalPathPolicy(_dir, [_root]).Resolve(Row(Path.Combine(_root, "data.tif"), package)).Key);
+        // An Item's own relative href resolves against the current location, readable once its folder is named.
+        Assert.Equal(Path.Combine(_root, "data.tif"), new LocalPathPolicy(_root, [_root]).Resolve(Row("data.tif", package)).Key);
     }
 
     [Fact]

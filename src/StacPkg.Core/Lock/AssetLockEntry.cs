@@ -21,9 +21,9 @@ public sealed class AssetLockEntry
     public string? FileChecksum { get; set; }
 
     /// <summary>
-    /// The package folder this row was read from, or null. Its relative file keys mean paths inside
-    /// that package, not the current directory, and its file rows may be read only inside it
-    /// (<see cref="LocalPathPolicy"/>). Not a lock column: it says where the row came from.
+    /// The package folder this row was read from, or null. A bundled row's key (<c>assets/…</c>) is a
+    /// path inside that package, and a package's file rows may be read only inside it or inside a
+    /// folder the user names (<see cref="LocalPathPolicy"/>). Not a lock column: it says where the row came from.
     /// </summary>
     public string? PackageRoot { get; set; }
 

@@ -85,7 +85,7 @@ public static class AssetLockFile
     /// package directory. Unknown columns are ignored, file_checksum (and the other fact columns) may
     /// be absent, and columns may come in any order. A row without item_id or asset_key, or repeating
     /// an earlier pair, is a per-row error; the other rows still read. The rows of a package's lock
-    /// carry the package folder (<see cref="AssetLockEntry.PackageRoot"/>): their relative keys are
+    /// carry the package folder (<see cref="AssetLockEntry.PackageRoot"/>): its bundled rows' keys are
     /// paths inside it.
     /// </summary>
     /// <exception cref="AssetLockException">The file is not readable Parquet, or not an asset lock; the message names it.</exception>

@@ -10,10 +10,12 @@ namespace StacPkg.Core.Stores;
 /// relative key) is hidden (starts with '.'): package asset names never do, secrets often do.
 /// </summary>
 /// <remarks>
-/// Rows read from a package (<see cref="AssetLockEntry.PackageRoot"/>) resolve relative keys against
-/// the package folder, and that folder is their root, plus any root the caller named explicitly;
-/// other rows resolve against <see cref="BaseDirectory"/> and their roots are the named ones, by
-/// default the base directory. <see cref="AllowAnyPath"/> lifts the rule, not the resolution.
+/// Rows read from a package (<see cref="AssetLockEntry.PackageRoot"/>) came from whoever made the
+/// package: their roots are the package folder and the roots the caller named, never the default.
+/// Their bundled rows (<c>assets/…</c>) resolve against the package folder; any other relative key is
+/// an Item's own relative href and, like the keys of rows not from a package, resolves against
+/// <see cref="BaseDirectory"/>. Rows not from a package have the named roots, by default the base
+/// directory. <see cref="AllowAnyPath"/> lifts the rule, not the resolution.
 /// </remarks>
 public sealed class LocalPathPolicy
 {
@@ -28,8 +30,8 @@ public sealed class LocalPathPolicy
     private readonly List<string> _namedRoots;
     private readonly List<string> _defaultRoots;
 
-    /// <param name="baseDirectory">Where relative keys of rows not from a package resolve (the user's location).</param>
-    /// <param name="sourceRoots">Folders whose files may be read; null or empty: <paramref name="baseDirectory"/> alone.</param>
+    /// <param name="baseDirectory">Where relative keys resolve, but for a package's bundled rows (the user's location).</param>
+    /// <param name="sourceRoots">Folders whose files may be read; null or empty: <paramref name="baseDirectory"/> alone, and for a package's rows their package alone.</param>
     /// <param name="allowAnyPath">Read any local file (relative keys still resolve as above).</param>
     public LocalPathPolicy(string baseDirectory, IEnumerable<string>? sourceRoots = null, bool allowAnyPath = false)
     {
@@ -63,7 +65,7 @@ public sealed class LocalPathPolicy
         var owner = $"item '{entry.ItemId}' asset '{entry.AssetKey}'";
         try
         {
-            return location with { Key = ResolveKey(entry.Key, entry.PackageRoot, owner) };
+            return location with { Key = ResolveKey(entry, owner) };
         }
         catch (ArgumentException ex)
         {
@@ -72,16 +74,18 @@ public sealed class LocalPathPolicy
         }
     }
 
-    private string ResolveKey(string key, string? packageRoot, string owner)
+    private string ResolveKey(AssetLockEntry entry, string owner)
     {
-        var baseDirectory = packageRoot is null ? BaseDirectory : Path.GetFullPath(packageRoot);
+        var key = entry.Key;
+        var package = entry.PackageRoot is { } packageRoot ? Path.GetFullPath(packageRoot) : null;
+        var baseDirectory = package is not null && Packaging.StacPackageValidator.IsBundled(entry) ? package : BaseDirectory;
         var full = Path.GetFullPath(key, baseDirectory);
         var real = RealPath(full, key, owner);
         if (AllowAnyPath)
         {
             return real;
         }
-        var roots = packageRoot is null ? _defaultRoots : [RealPath(baseDirectory), .. _namedRoots];
+        var roots = package is null ? _defaultRoots : [RealPath(package), .. _namedRoots];
         var root = roots.FirstOrDefault(r => IsInside(r, real))
             ?? throw new LocalPathRefusedException(key,
                 $"{owner}: the local file '{key}' is outside the allowed roots ({string.Join(", ", roots)}){(string.Equals(full, real, PathComparison) ? "" : $" (it resolves to '{real}' through a symbolic link)")}; name its folder with -SourceRoot, or use -AllowAnyLocalPath");

@@ -63,11 +63,11 @@ public sealed class AssetRelocatorTests : IDisposable
     [Fact]
     public async Task Rows_of_a_package_read_inside_it_and_their_copies_belong_to_no_package()
     {
-        var rows = await SourcesAsync(1);
-        var package = Path.GetDirectoryName(Path.GetDirectoryName(rows[0].Key))!;
-        var row = rows[0].Clone();
-        row.Key = Path.GetRelativePath(package, rows[0].Key);
-        row.PackageRoot = package;
+        var content = TestBytes.Random(2 * KiB, 5);
+        var path = _fixture.WriteSource("assets/item0/data.tif", content);
+        var row = await _fixture.LockAsync(new AssetLocation("file", null, null, path), "item0", "data", content);
+        row.Key = "assets/item0/data.tif";
+        row.PackageRoot = Path.Combine(_fixture.Root, "source");
         using var relocator = Relocator(new AssetRelocationOptions { LocalSources = new LocalPathPolicy(Path.Combine(_fixture.Root, "elsewhere")) });
         var result = await relocator.RelocateOneAsync(row, CancellationToken.None);
         Assert.Equal(AssetRelocationStatus.Copied, result.Status);
