@@ -86,9 +86,14 @@ public sealed class LocalPathPolicy
             return real;
         }
         var roots = package is null ? _defaultRoots : [RealPath(package), .. _namedRoots];
-        var root = roots.FirstOrDefault(r => IsInside(r, real))
-            ?? throw new LocalPathRefusedException(key,
-                $"{owner}: the local file '{key}' is outside the allowed roots ({string.Join(", ", roots)}){(string.Equals(full, real, PathComparison) ? "" : $" (it resolves to '{real}' through a symbolic link)")}; name its folder with -SourceRoot, or use -AllowAnyLocalPath");
+        var root = roots.FirstOrDefault(r => IsInside(r, real));
+        if (root is null)
+        {
+            // Naming the link's target tells the user why a path that looks inside is not.
+            var through = string.Equals(full, real, PathComparison) ? "" : $" (it resolves to '{real}' through a symbolic link)";
+            throw new LocalPathRefusedException(key,
+                $"{owner}: the local file '{key}' is outside the allowed roots ({string.Join(", ", roots)}){through}; name its folder with -SourceRoot, or use -AllowAnyLocalPath");
+        }
         var below = real.Length > root.Length ? real[root.Length..] : "";
         if (HasHiddenSegment(below) || (!Path.IsPathRooted(key) && HasHiddenSegment(key)))
         {
@@ -134,7 +139,7 @@ public sealed class LocalPathPolicy
                 continue;
             }
             var next = Path.Join(current, segment);
-            var target = (Directory.Exists(next) ? (FileSystemInfo)new DirectoryInfo(next) : new FileInfo(next)).LinkTarget;
+            var target = LinkTarget(next);
             if (target is null)
             {
                 current = next;
@@ -156,5 +161,18 @@ public sealed class LocalPathPolicy
             }
         }
         return current;
+    }
+
+    // A path that cannot be examined (no permission) is taken as it is: opening it fails the same way.
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return (Directory.Exists(path) ? (FileSystemInfo)new DirectoryInfo(path) : new FileInfo(path)).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
