@@ -259,8 +259,9 @@ function Invoke-Demo {
     $readme = Join-Path $work 'README.md'
     Set-Content -LiteralPath $readme -Value '# Demo package'
     $bundled = Join-Path $work 'bundled.pkg'
-    $local | ConvertFrom-StacJson | New-StacPackage -Path $bundled -IncludeAssets -Include $readme | Out-Null
-    Write-Host "  New-StacPackage -IncludeAssets -Include README.md bundled.pkg"
+    # The asset files are in the temp folder, not the current location: bundling may read them only when named.
+    $local | ConvertFrom-StacJson | New-StacPackage -Path $bundled -IncludeAssets -SourceRoot $assetDir -Include $readme | Out-Null
+    Write-Host "  New-StacPackage -IncludeAssets -SourceRoot local-assets -Include README.md bundled.pkg"
     Get-StacPackage -Path $bundled -AsMarkdown | Write-Host
     (Get-StacPackage -Path $bundled).Files | Format-Table Path, Size, Sha256 | Out-String -Width 160 | Write-Host
     $before = @(Test-StacPackage -Path $bundled)

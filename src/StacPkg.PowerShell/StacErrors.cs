@@ -69,6 +69,10 @@ internal static class StacErrors
         return new ErrorRecord(new InvalidOperationException(message), id, category, (object?)result.Entry ?? $"{result.ItemId}/{result.AssetKey}");
     }
 
+    /// <summary>A lock row whose local file was not read: outside the allowed roots (-SourceRoot) or hidden; the row is the target.</summary>
+    public static ErrorRecord LocalPathRefused(string message, AssetLockEntry entry) =>
+        new(new UnauthorizedAccessException(message), "LocalPathOutsideRoot", ErrorCategory.PermissionDenied, entry);
+
     /// <summary>A package that could not be written or read as a whole; the target is its path.</summary>
     public static ErrorRecord PackageFailed(Exception error, string id, string path) =>
         new(error, id, error is StacPkg.Core.Packaging.StacPackageException ? ErrorCategory.InvalidData : ErrorCategory.WriteError, path);
@@ -111,4 +115,11 @@ internal static class StacErrors
     /// </summary>
     public static ErrorRecord EnrichmentTargetMissing(StacPkg.Core.Enrichment.StacEnrichmentException error, StacItem item) =>
         new(error, item.Assets.ContainsKey(error.AssetKey) ? "AlternateAssetNotFound" : "StacAssetNotFound", ErrorCategory.ObjectNotFound, item);
+
+    /// <summary>
+    /// A switch refused because the old primary href would replace an existing alternate; the
+    /// target is the Item, which is not emitted.
+    /// </summary>
+    public static ErrorRecord AlternateNameTaken(StacPkg.Core.Enrichment.AlternateNameTakenException error, StacItem item) =>
+        new(error, "AlternateNameTaken", ErrorCategory.ResourceExists, item);
 }

@@ -48,7 +48,7 @@ BeforeAll {
             } | ConvertTo-Json -Depth 10 -Compress
         }
         $path = $Target
-        $items | ConvertFrom-StacJson | New-StacPackage -Path $path -IncludeAssets -Include (Join-Path $src 'README.md'), (Join-Path $src 'LICENSE.txt') | Out-Null
+        $items | ConvertFrom-StacJson | New-StacPackage -Path $path -IncludeAssets -SourceRoot $src -Include (Join-Path $src 'README.md'), (Join-Path $src 'LICENSE.txt') | Out-Null
         $path
     }
 
@@ -235,7 +235,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
             links = @(); assets = @{ data = @{ href = $src } }
         } | ConvertTo-Json -Depth 5 -Compress
         $big = Join-Path $dir 'big.pkg'
-        $json | ConvertFrom-StacJson | New-StacPackage -Path $big -IncludeAssets | Out-Null
+        $json | ConvertFrom-StacJson | New-StacPackage -Path $big -IncludeAssets -SourceRoot $dir | Out-Null
         Remove-Item -LiteralPath $src
         $bigReference = "$($registry.Host)/stac/big:v1"
         Publish-StacPackage -Path $big -Reference $bigReference -PlainHttp | Out-Null
@@ -306,7 +306,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
                 links = @(); assets = @{ data = @{ href = $file } } } | ConvertTo-Json -Depth 5 -Compress
         }
         $many = Join-Path $dir 'many.pkg'
-        $lines | ConvertFrom-StacJson | New-StacPackage -Path $many -IncludeAssets -ThrottleLimit 16 | Out-Null
+        $lines | ConvertFrom-StacJson | New-StacPackage -Path $many -IncludeAssets -SourceRoot $src -ThrottleLimit 16 | Out-Null
         $pushed = Publish-StacPackage -Path $many -Reference "$($registry.Host)/stac/many:v1" -PlainHttp
         $pushed.Layers | Should -Be 4
         $response = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/stac/many/manifests/v1" -Headers @{ Accept = 'application/vnd.oci.image.manifest.v1+json' }

@@ -147,17 +147,17 @@ Describe 'Atomic builds' {
 
     It 'an unreachable asset with -IncludeAssets leaves no package and no temp folder' {
         $bad = New-TestItem -Id 'bad' -Assets ([ordered]@{ visual = "http://127.0.0.1:$(Get-FreeTcpPort)/gone.tif" })
-        { $good, $bad | New-StacPackage -Path (Join-Path $dir 'new') -IncludeAssets -ErrorAction Stop } |
+        { $good, $bad | New-StacPackage -Path (Join-Path $dir 'new') -IncludeAssets -SourceRoot $source -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*item 'bad' asset 'visual'*"
         Get-Entries $dir | Should -BeNullOrEmpty
     }
 
     It 'a failed -Force rebuild leaves the previous package byte-identical' {
         $pkg = Join-Path $dir 'kept'
-        $good | New-StacPackage -Path $pkg -IncludeAssets | Out-Null
+        $good | New-StacPackage -Path $pkg -IncludeAssets -SourceRoot $source | Out-Null
         $before = Get-Snapshot $pkg
         $bad = New-TestItem -Id 'bad' -Assets ([ordered]@{ visual = "http://127.0.0.1:$(Get-FreeTcpPort)/gone.tif" })
-        { $bad | New-StacPackage -Path $pkg -IncludeAssets -Force -ErrorAction Stop } | Should -Throw
+        { $bad | New-StacPackage -Path $pkg -IncludeAssets -SourceRoot $source -Force -ErrorAction Stop } | Should -Throw
         Get-Snapshot $pkg | Should -Be $before
         Get-Entries $dir | Should -Be @('kept')
         { $good | New-StacPackage -Path $pkg -NoProbe -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-Force*'
@@ -278,7 +278,7 @@ Describe 'Bad input' {
         $before = Get-Entries $dir
         $sourceBefore = Get-Snapshot $source
         $item = New-TestItem -Id '../evil' -Assets ([ordered]@{ '../../x' = (Join-Path $source 'x.png') })
-        $info = $item | New-StacPackage -Path (Join-Path $dir 'evil') -IncludeAssets
+        $info = $item | New-StacPackage -Path (Join-Path $dir 'evil') -IncludeAssets -SourceRoot $source
         $info.Files.Path | Should -Contain 'assets/___evil/___.._x.png'
         Get-Entries $dir | Should -Be (@($before) + 'evil' | Sort-Object)
         Get-Snapshot $source | Should -Be $sourceBefore
@@ -289,6 +289,71 @@ Describe 'Bad input' {
         $broken = Join-Path $dir 'truncated'
         (Invoke-ChildPwsh "Import-Module '$ModulePath'; Test-StacPackage -Path '$broken' > `$null").ExitCode | Should -Not -Be 0
         (Invoke-ChildPwsh "Import-Module '$ModulePath'; Test-StacPackage -Path '$mine' > `$null").ExitCode | Should -Be 0
+    }
+}
+
+Describe 'Bundling: every asset its own name, local files only from allowed roots' {
+    BeforeAll {
+        $script:dir = New-TempDirectory 'bundle'
+        $script:source = New-TempDirectory 'bundle-src'
+    }
+    AfterAll { Remove-Item -LiteralPath $dir, $source -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'ids <Ids> (alike once sanitised, or on case- or normalisation-insensitive file systems) get separate files and the package checks clean' -ForEach @(
+        @{ Ids = @('field/1', 'field_1') }, @{ Ids = @('field\1', 'field_1') }, @{ Ids = @('Field', 'field') },
+        @{ Ids = @("caf$([char]0xe9)", "cafe$([char]0x301)") }
+    ) {
+        $case = (New-Item -ItemType Directory -Path (Join-Path $source ([guid]::NewGuid().ToString('N')))).FullName
+        $pkg = Join-Path $dir ([guid]::NewGuid().ToString('N'))
+        Push-Location -LiteralPath $case
+        try {
+            $items = for ($i = 0; $i -lt $Ids.Count; $i++) {
+                [IO.File]::WriteAllText((Join-Path $case "$i.bin"), "bytes of $($Ids[$i])")
+                New-TestItem -Id $Ids[$i] -Assets ([ordered]@{ data = "$i.bin" })
+            }
+            $null = $items | New-StacPackage -Path $pkg -IncludeAssets
+        }
+        finally { Pop-Location }
+        Test-StacPackage -Path $pkg | Where-Object Status -EQ 'Failed' | Should -BeNullOrEmpty
+        $rows = @(Import-StacAssetLock -LiteralPath $pkg)
+        $rows.ItemId | Should -Be $Ids
+        @($rows.Key | ForEach-Object { $_.Normalize([Text.NormalizationForm]::FormC).ToUpperInvariant() } | Sort-Object -Unique).Count | Should -Be $Ids.Count
+        foreach ($row in $rows) { [IO.File]::ReadAllText((Join-Path $pkg $row.Key)) | Should -Be "bytes of $($row.ItemId)" }
+    }
+
+    It 'an Item whose asset href is /etc/passwd (or a hidden file) is refused: no package, the error names the item and asset' {
+        [IO.File]::WriteAllText((Join-Path $source 'good.bin'), 'good bytes')
+        [IO.File]::WriteAllText((Join-Path $source '.env'), 'TOKEN=hidden')
+        $pkg = Join-Path $dir 'thief'
+        $before = Get-Entries $dir
+        Push-Location -LiteralPath $source
+        try {
+            $items = @(
+                New-TestItem -Id 'fine' -Assets ([ordered]@{ data = 'good.bin' })
+                New-TestItem -Id 'thief' -Assets ([ordered]@{ env = '.env'; passwd = '/etc/passwd'; uri = 'file:///etc/passwd' })
+            )
+            { $items | New-StacPackage -Path $pkg -IncludeAssets -ErrorAction Stop } |
+                Should -Throw -ExpectedMessage "*3 asset(s) failed*item 'thief' asset 'env': the local file '.env' is hidden*item 'thief' asset 'passwd': the local file '/etc/passwd' is outside the allowed roots*item 'thief' asset 'uri'*"
+            Get-Entries $dir | Should -Be $before
+            # The user who means it says so.
+            $info = $items | New-StacPackage -Path $pkg -IncludeAssets -AllowAnyLocalPath
+        }
+        finally { Pop-Location }
+        $info.AssetCount | Should -Be 4
+        [IO.File]::ReadAllText((Join-Path $pkg 'assets/thief/passwd')) | Should -Be ([IO.File]::ReadAllText('/etc/passwd'))
+    }
+
+    It '-SourceRoot names the folders files may be bundled from' {
+        $elsewhere = (New-Item -ItemType Directory -Path (Join-Path $source 'elsewhere')).FullName
+        [IO.File]::WriteAllText((Join-Path $elsewhere 'a.bin'), 'a bytes')
+        $item = New-TestItem -Id 'a' -Assets ([ordered]@{ data = (Join-Path $elsewhere 'a.bin') })
+        Push-Location -LiteralPath $dir
+        try {
+            { $item | New-StacPackage -Path (Join-Path $dir 'unnamed') -IncludeAssets -ErrorAction Stop } | Should -Throw -ExpectedMessage '*outside the allowed roots*'
+            $info = $item | New-StacPackage -Path (Join-Path $dir 'named') -IncludeAssets -SourceRoot $elsewhere
+        }
+        finally { Pop-Location }
+        $info.AssetCount | Should -Be 1
     }
 }
 

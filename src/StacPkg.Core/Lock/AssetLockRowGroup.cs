@@ -15,7 +15,7 @@ internal sealed record AssetLockRowGroup(
     string?[]? FileChecksums)
 {
     /// <summary>Row <paramref name="index"/> of this group as an entry, or the error that makes it unusable.</summary>
-    public AssetLockReadResult Result(string file, int index, long row, AssetRowKeys seen)
+    public AssetLockReadResult Result(string file, int index, long row, AssetRowKeys seen, string? packageRoot)
     {
         var itemId = ItemIds[index];
         var assetKey = AssetKeys[index];
@@ -44,6 +44,7 @@ internal sealed record AssetLockRowGroup(
             ETag = ETags?[index],
             LastModified = LastModified?[index],
             FileChecksum = FileChecksums?[index],
+            PackageRoot = packageRoot,
         });
     }
 }

@@ -126,7 +126,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
             var entries = _lockInput.Reader.ReadAllAsync(cancellationToken);
             if (_options.IncludeAssets)
             {
-                entries = Succeeded(BoundedParallel.SelectInOrderAsync(entries, BundleAsync, _options.ThrottleLimit, cancellationToken));
+                entries = Succeeded(BoundedParallel.SelectInOrderAsync(Named(entries), BundleAsync, _options.ThrottleLimit, cancellationToken));
             }
             else if (_options.Probe && _options.AssetLock is null)
             {
@@ -249,16 +249,27 @@ public sealed class StacPackageWriter : IAsyncDisposable
             $"the package '{Path}' was not written: {_errors.Count} asset(s) failed: {shown}{more}"));
     }
 
-    /// <summary>Copies one asset into the package, hashing while copying, and returns its package-relative row.</summary>
-    private async Task<AssetLockBuildResult> BundleAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    /// <summary>Each row with its bundled name, assigned in row order before the copies run in parallel, so the package does not depend on timing.</summary>
+    private static async IAsyncEnumerable<(AssetLockEntry Entry, string Relative)> Named(IAsyncEnumerable<AssetLockEntry> entries)
     {
-        var relative = PackagePaths.AssetPath(entry.ItemId, entry.AssetKey, entry.Key);
+        var names = new BundledAssetNames();
+        await foreach (var entry in entries.ConfigureAwait(false))
+        {
+            yield return (entry, names.Assign(entry.ItemId, entry.AssetKey, entry.Key));
+        }
+    }
+
+    /// <summary>Copies one asset into the package, hashing while copying, and returns its package-relative row.</summary>
+    private async Task<AssetLockBuildResult> BundleAsync((AssetLockEntry Entry, string Relative) named, CancellationToken cancellationToken)
+    {
+        var (entry, relative) = named;
         var full = PackagePaths.Resolve(_directory.TempPath, relative)
             ?? throw new StacPackageException($"item '{entry.ItemId}' asset '{entry.AssetKey}': no safe name inside the package");
         try
         {
+            // Checked before anything is created: a refused row leaves no trace in the package.
+            var location = _options.LocalSources.Resolve(entry);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-            var location = entry.Location;
             var store = _stores.For(location);
             var (checksum, length) = await Retry.RunAsync(ct => CopyAsync(store, location, full, ct), _options.Retry, cancellationToken).ConfigureAwait(false);
             var bundled = new AssetLockEntry
@@ -281,6 +292,11 @@ public sealed class StacPackageWriter : IAsyncDisposable
         catch (StoreException ex)
         {
             return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null, $"item '{entry.ItemId}' asset '{entry.AssetKey}': {AssetValidator.Describe(ex)}");
+        }
+        catch (Exception ex) when (ex is LocalPathRefusedException or FormatException)
+        {
+            // The message already names the item and the asset.
+            return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null, ex.Message);
         }
     }
 
