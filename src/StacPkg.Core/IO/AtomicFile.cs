@@ -12,8 +12,7 @@ public sealed class AtomicFile : IDisposable
     public AtomicFile(string targetPath)
     {
         TargetPath = FullPathInExistingFolder(targetPath);
-        var directory = Path.GetDirectoryName(TargetPath)!;
-        TempPath = Path.Combine(directory, $".{Path.GetFileName(TargetPath)}.{Guid.NewGuid():N}.tmp");
+        TempPath = ScratchFiles.NewName(TargetPath, "tmp");
         Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
     }
 

@@ -9,6 +9,7 @@ namespace StacPkg.Core.Packaging;
 internal sealed class PackageDirectory
 {
     private readonly bool _replace;
+    private readonly FileStream _lock;
     private bool _committed;
 
     public PackageDirectory(string target, bool replace)
@@ -35,8 +36,19 @@ internal sealed class PackageDirectory
                 throw new StacPackageException($"'{Target}' is a folder that is not a package; it is not replaced");
             }
         }
-        TempPath = Path.Combine(parent, $".{Path.GetFileName(Target)}.{Guid.NewGuid():N}.tmp");
-        Directory.CreateDirectory(TempPath);
+        ScratchFiles.RemoveStaleBeside(Target);
+        TempPath = ScratchFiles.NewName(Target, "tmp");
+        // Held until the folder is committed or abandoned: it tells the next run that this one is alive.
+        _lock = new FileStream(ScratchFiles.Sibling(TempPath, "lock"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        try
+        {
+            Directory.CreateDirectory(TempPath);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
 
     public string Target { get; }
@@ -62,7 +74,7 @@ internal sealed class PackageDirectory
         {
             throw new StacPackageException($"'{Target}' appeared while the package was built; it is left as it is; use -Force to replace a package");
         }
-        var aside = Path.Combine(Path.GetDirectoryName(Target)!, $".{Path.GetFileName(Target)}.{Guid.NewGuid():N}.old");
+        var aside = ScratchFiles.NewName(Target, "old");
         if (!TryMoveAside(aside))
         {
             // It went away between the two renames: the name is free again, unless someone is quicker.
@@ -105,13 +117,14 @@ internal sealed class PackageDirectory
         Directory.Exists(path) && !File.Exists(path)
         && (StacPackageLayout.IsPackage(path) || !Directory.EnumerateFileSystemEntries(path).Any());
 
-    /// <summary>Without a commit, removes the temporary directory.</summary>
+    /// <summary>Without a commit, removes the temporary directory; either way lets go of the run's lock.</summary>
     public void Abandon()
     {
         if (!_committed)
         {
             TryDelete(TempPath);
         }
+        _lock.Dispose();
     }
 
     private static void TryDelete(string path)
