@@ -56,6 +56,12 @@ internal static class TerminationSignal
             if (Running.Count == 0)
             {
                 Idle.Set();
+                // Outside a StacPkg pipeline the signals keep their usual meaning, untouched.
+                foreach (var registration in _registrations ?? [])
+                {
+                    registration.Dispose();
+                }
+                _registrations = null;
             }
         }
     }
