@@ -73,6 +73,11 @@ internal static class StacErrors
     public static ErrorRecord PackageFailed(Exception error, string id, string path) =>
         new(error, id, error is StacPkg.Core.Packaging.StacPackageException ? ErrorCategory.InvalidData : ErrorCategory.WriteError, path);
 
+    /// <summary>A file of a package that is missing or differs from the package's manifest; the target is the file's full path.</summary>
+    public static ErrorRecord PackageFileMismatch(string package, StacPkg.Core.Packaging.StacPackageEntry mismatch) =>
+        new(new InvalidDataException($"Package '{package}': '{mismatch.Path}' does not match the manifest: {mismatch.Message}"),
+            "PackageFileMismatch", ErrorCategory.InvalidData, System.IO.Path.Combine(package, mismatch.Path));
+
     /// <summary>A package check that failed, with the check result as target.</summary>
     public static ErrorRecord PackageCheckFailed(StacPkg.Core.Packaging.StacPackageCheckResult result) =>
         new(new InvalidDataException($"Package '{result.Package}': {result.Message}"),
@@ -80,6 +85,8 @@ internal static class StacErrors
             {
                 StacPkg.Core.Packaging.StacPackageValidator.PackageCheck => "NotAPackage",
                 StacPkg.Core.Packaging.StacPackageValidator.LockRowCheck => "PackageAssetInvalid",
+                StacPkg.Core.Packaging.StacPackageValidator.ManifestCheck => "PackageFileMismatch",
+                StacPkg.Core.Packaging.StacPackageValidator.UndefinedContentCheck => "PackageHasUndefinedContent",
                 _ => "PackageTableInvalid",
             },
             ErrorCategory.InvalidData, result);

@@ -120,14 +120,14 @@ Describe 'A package of every fixture' {
         $json.AssetCount | Should -Be $get.AssetCount
         $json.KnownAssetBytes | Should -Be $get.KnownAssetBytes
         $json.Collections | Should -Be $get.Collections
-        $json.Files.Path | Should -Be @('assets.lock.parquet', 'items.parquet')
+        $json.Files.Path | Should -Be @('assets.lock.parquet', 'items.parquet', 'stacpkg.manifest.json')
         $json.Files[1].Sha256 | Should -Be (Get-Sha256 (Join-Path $pkg 'items.parquet')).ToLowerInvariant()
     }
 
     It 'has a readable default view' {
         $text = Get-StacPackage -Path $pkg | Out-String
         $text | Should -Match 'ItemCount\s*:\s*\d+'
-        $text | Should -Match 'Files\s*:\s*2 '
+        $text | Should -Match 'Files\s*:\s*3 '
     }
 }
 
@@ -256,8 +256,9 @@ Describe 'Bad input' {
         $bytes = [IO.File]::ReadAllBytes($file)
         [IO.File]::WriteAllBytes($file, $bytes[0..($bytes.Length / 2)])
         Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
-        $errs | Should -HaveCount 1
-        "$($errs[0])" | Should -BeLike '*items.parquet*'
+        # The table check, and the manifest check naming the same file.
+        $errs | Should -HaveCount 2
+        $errs | ForEach-Object { "$_" | Should -BeLike '*items.parquet*' }
         Get-StacPackage -Path $pkg -ErrorVariable gerrs -ErrorAction SilentlyContinue | Out-Null
         "$($gerrs[0])" | Should -BeLike '*items.parquet*'
     }
@@ -267,8 +268,9 @@ Describe 'Bad input' {
         Copy-Item -LiteralPath $mine -Destination $pkg -Recurse
         Copy-Item -LiteralPath (Join-Path $other 'assets.lock.parquet') -Destination $pkg -Force
         $results = Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs | Should -HaveCount 1
-        "$($errs[0])" | Should -BeLike "*no item 'o1' with asset 'visual'*"
+        $errs | Should -HaveCount 2
+        ($errs | Where-Object FullyQualifiedErrorId -Like 'PackageFileMismatch,*').TargetObject.Target | Should -Be 'assets.lock.parquet'
+        "$($errs | Where-Object FullyQualifiedErrorId -Like 'PackageAssetInvalid,*')" | Should -BeLike "*no item 'o1' with asset 'visual'*"
         ($results | Where-Object Status -eq 'Warning').Target | Should -Be 'm1/visual'
     }
 
@@ -338,11 +340,101 @@ Describe 'Bundled assets from nginx' {
         $bytes = [IO.File]::ReadAllBytes($file)
         $bytes[500] = $bytes[500] -bxor 0xFF
         [IO.File]::WriteAllBytes($file, $bytes)
+        # Once against the lock row, once against the manifest: both name that file, and only it.
         $failed = @(Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue | Where-Object Status -eq 'Failed')
+        $failed | Should -HaveCount 2
+        $failed.File | Should -Be @('assets/i1/data.tif', 'assets/i1/data.tif')
+        $failed.Check | Should -Be @('manifest', 'lock-row')
+        ($failed | Where-Object Check -eq 'lock-row').Target | Should -Be 'i1/data'
+        $errs | Should -HaveCount 2
+        "$($errs | Where-Object FullyQualifiedErrorId -Like 'PackageAssetInvalid,*')" | Should -BeLike '*assets/i1/data.tif*checksum*'
+        "$($errs | Where-Object FullyQualifiedErrorId -Like 'PackageFileMismatch,*')" | Should -BeLike '*assets/i1/data.tif*sha256*'
+    }
+}
+
+Describe 'Links and files a package does not define (issue 11: the package is what it defines)' {
+    BeforeAll {
+        $script:dir = New-TempDirectory 'foreign'
+        # The issue's reference package, built as a user would from the repository root.
+        Push-Location $RepoRoot
+        try {
+            Import-StacItem ./samples/local/items.ndjson | New-StacPackage (Join-Path $dir 'ref.pkg') -IncludeAssets | Out-Null
+        }
+        finally {
+            Pop-Location
+        }
+        $script:ref = Join-Path $dir 'ref.pkg'
+        $script:secret = Join-Path $dir 'secret.txt'
+        Set-Content -LiteralPath $secret -Value 'root:x:0:0:planted-secret'
+    }
+    AfterAll { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'Test-StacPackage fails each link and foreign file by name, and Get-StacPackage lists none of them and ends despite a loop' {
+        $pkg = Join-Path $dir 'a.pkg'
+        Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'passwd.txt') -Target '/etc/passwd'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'ssl-link') -Target '/etc/ssl'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'assets/loop') -Target $pkg
+        Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
+        $null = New-Item -ItemType Directory -Path (Join-Path $pkg '.git')
+        Set-Content -LiteralPath (Join-Path $pkg '.git/config') -Value '[remote "origin"]'
+        # A bundled asset swapped for a link to a file with the very same bytes: still refused, never read.
+        $asset = Join-Path $pkg 'assets/field-1/data.csv'
+        Move-Item -LiteralPath $asset -Destination (Join-Path $dir 'data.csv')
+        $null = New-Item -ItemType SymbolicLink -Path $asset -Target (Join-Path $dir 'data.csv')
+        $expected = @('.env', '.git/config', 'assets/field-1/data.csv', 'assets/loop', 'passwd.txt', 'ssl-link')
+
+        $results = Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue
+        $undefined = @($results | Where-Object Check -eq 'undefined-content')
+        $undefined.Target | Should -Be $expected
+        $undefined.Status | Sort-Object -Unique | Should -Be 'Failed'
+        ($undefined | Where-Object Target -eq 'passwd.txt').Message | Should -BeLike "*link to '/etc/passwd'*"
+        ($results | Where-Object { $_.Check -eq 'lock-row' -and $_.File -eq 'assets/field-1/data.csv' }).Status | Should -Be 'Failed'
+        ($errs | Where-Object FullyQualifiedErrorId -Like 'PackageHasUndefinedContent,*') | Should -HaveCount 6
+        (Invoke-ChildPwsh "Import-Module '$ModulePath'; Test-StacPackage -Path '$pkg' > `$null").ExitCode | Should -Not -Be 0
+
+        $info = Get-StacPackage -Path $pkg -WarningVariable warnings -ErrorVariable gerrs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $info.Files.Path | Should -Be @('assets.lock.parquet', 'assets/field-1/notes.txt', 'assets/field-2/data.csv', 'assets/field-2/notes.txt', 'items.parquet', 'stacpkg.manifest.json')
+        $info.UndefinedEntries.Path | Should -Be $expected
+        $warnings | Should -HaveCount 6
+        "$warnings" | Should -BeLike '*passwd.txt*'
+        $gerrs | Should -HaveCount 1
+        $gerrs[0].FullyQualifiedErrorId | Should -BeLike 'PackageFileMismatch,*'
+        "$($gerrs[0])" | Should -BeLike '*assets/field-1/data.csv*'
+    }
+
+    It 'a package from before the manifest: a warning, and only files outside its tables, lock rows and visible top level fail' {
+        $pkg = Join-Path $dir 'old.pkg'
+        Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
+        Remove-Item -LiteralPath (Join-Path $pkg 'stacpkg.manifest.json')
+        Set-Content -LiteralPath (Join-Path $pkg 'README.md') -Value '# old'
+        Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
+        $results = Test-StacPackage -Path $pkg -ErrorAction SilentlyContinue
+        ($results | Where-Object Check -eq 'manifest').Status | Should -Be 'Warning'
+        ($results | Where-Object Status -eq 'Failed').Target | Should -Be '.env'
+    }
+
+    It 'a flipped byte that leaves items.parquet readable fails the manifest check' {
+        $pkg = Join-Path $dir 'flipped.pkg'
+        Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
+        $file = Join-Path $pkg 'items.parquet'
+        $original = [IO.File]::ReadAllBytes($file)
+        $json = { Import-StacItem -Path $file -ErrorAction Stop | ConvertTo-StacJson -Compress | Out-String }
+        $before = & $json
+        $changed = $false
+        for ($i = 4; $i -lt $original.Length - 8 -and -not $changed; $i++) {
+            $bytes = $original.Clone()
+            $bytes[$i] = $bytes[$i] -bxor 1
+            [IO.File]::WriteAllBytes($file, $bytes)
+            try { $changed = (& $json) -ne $before } catch { $changed = $false }
+        }
+        $changed | Should -BeTrue -Because 'some single-bit flip keeps the table readable with other values'
+        $results = Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue
+        ($results | Where-Object Check -eq 'items-table').Status | Should -Be 'Passed'
+        $failed = @($results | Where-Object Status -eq 'Failed')
         $failed | Should -HaveCount 1
-        $failed[0].File | Should -Be 'assets/i1/data.tif'
-        $failed[0].Target | Should -Be 'i1/data'
-        $errs | Should -HaveCount 1
-        "$($errs[0])" | Should -BeLike '*assets/i1/data.tif*checksum*'
+        $failed[0].Check | Should -Be 'manifest'
+        $failed[0].Target | Should -Be 'items.parquet'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PackageFileMismatch,*'
     }
 }

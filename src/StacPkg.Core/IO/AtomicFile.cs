@@ -40,9 +40,20 @@ public sealed class AtomicFile : IDisposable
     {
         await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         Stream.Flush(flushToDisk: true);
-        await Stream.DisposeAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        File.Move(TempPath, TargetPath, overwrite: true);
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows renames no file that is open without FileShare.Delete.
+            await Stream.DisposeAsync().ConfigureAwait(false);
+            File.Move(TempPath, TargetPath, overwrite: true);
+        }
+        else
+        {
+            // Renamed while still open, so its lock is held to the end: a closed temp file looks left
+            // behind to another run cleaning the folder (ScratchFiles).
+            File.Move(TempPath, TargetPath, overwrite: true);
+            await Stream.DisposeAsync().ConfigureAwait(false);
+        }
         _committed = true;
     }
 

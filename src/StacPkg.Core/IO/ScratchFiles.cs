@@ -19,9 +19,15 @@ internal static partial class ScratchFiles
     public static string Sibling(string scratch, string kind) =>
         Path.ChangeExtension(scratch, kind);
 
+    /// <summary>
+    /// A live run's file is unlocked for an instant after it is created (open, then flock) and file
+    /// times are coarse: only entries this much older than the run are candidates.
+    /// </summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
     /// <summary>Before a run writes <paramref name="target"/>: removes what killed runs left beside it (see <see cref="RemoveStale"/>).</summary>
     public static IReadOnlyList<string> RemoveStaleBeside(string target) =>
-        Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder ? RemoveStale(folder, DateTime.UtcNow) : [];
+        Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder ? RemoveStale(folder, DateTime.UtcNow - Settle) : [];
 
     /// <summary>
     /// Removes from <paramref name="folder"/> the scratch entries of runs that are over: every entry

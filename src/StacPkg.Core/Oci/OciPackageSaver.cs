@@ -6,7 +6,8 @@ namespace StacPkg.Core.Oci;
 /// <summary>
 /// Pulls a package artifact into a directory: the manifest must have the stacpkg artifactType and
 /// only safe, distinct titles; every layer is downloaded with its size and digest checked; zip
-/// layers are unpacked with the same path checks. Everything lands in a hidden folder beside the
+/// layers are unpacked with the same path checks, and every file must match the package's
+/// <see cref="PackageManifest"/> when it has one. Everything lands in a hidden folder beside the
 /// target that is moved into place only when the whole package is there.
 /// </summary>
 public static class OciPackageSaver
@@ -52,6 +53,11 @@ public static class OciPackageSaver
                 await ZipLayer.ExtractAsync(path, directory.TempPath, layer.Title!, written, lockedFiles, cancellationToken).ConfigureAwait(false);
                 File.Delete(path);
             }
+            if (await PackageManifest.VerifyAsync(directory.TempPath, cancellationToken).ConfigureAwait(false) is { Count: > 0 } mismatches)
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact,
+                    $"{reference}: the pulled files do not match the package's {PackageManifest.FileName}: {StacPackageEntry.Summarize(mismatches)}");
+            }
             if (!StacPackageLayout.IsPackage(directory.TempPath))
             {
                 throw new OciException(OciErrorKind.InvalidArtifact,
@@ -90,7 +96,7 @@ public static class OciPackageSaver
         }
         try
         {
-            return await ZipLayer.LockedFilesAsync(lockPath, cancellationToken).ConfigureAwait(false);
+            return await ZipLayer.LockedFilesAsync(package, cancellationToken).ConfigureAwait(false);
         }
         catch (AssetLockException ex)
         {

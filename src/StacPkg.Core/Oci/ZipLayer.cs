@@ -42,18 +42,18 @@ public static class ZipLayer
     private const int CopyBufferSize = 1 << 16;
 
     /// <summary>
-    /// The bundled files a lock names (its package-relative file rows), with the size each row declares:
-    /// the only files a zip layer may hold, and at most that big.
+    /// The bundled files the lock of <paramref name="package"/> names (its file rows inside the package),
+    /// with the size each row declares: the only files a zip layer may hold, and at most that big.
     /// </summary>
     /// <exception cref="AssetLockException">The lock does not read.</exception>
-    public static async Task<IReadOnlyDictionary<string, long?>> LockedFilesAsync(string lockPath, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, long?>> LockedFilesAsync(string package, CancellationToken cancellationToken)
     {
         var files = new Dictionary<string, long?>(StringComparer.Ordinal);
-        await foreach (var row in AssetLockFile.ReadAsync(lockPath, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in AssetLockFile.ReadAsync(Path.Combine(package, StacPackageLayout.LockFileName), cancellationToken).ConfigureAwait(false))
         {
-            if (row.Entry is { StoreType: "file" } entry && !Path.IsPathRooted(entry.Key))
+            if (row.Entry is { } entry && PackageContent.FileOf(package, entry) is { } relative)
             {
-                files[entry.Key] = entry.SizeBytes;
+                files[relative] = entry.SizeBytes;
             }
         }
         return files;

@@ -64,8 +64,8 @@ public sealed class StacPackageWriterTests : IDisposable
         Assert.Equal((2L, 3L, 1234L), (info.ItemCount, info.AssetCount, info.KnownAssetBytes));
         Assert.Equal(["col1", "col2"], info.Collections);
         Assert.Equal(["thumbnail", "visual"], info.AssetKeys);
-        Assert.Equal([StacPackageLayout.LockFileName, StacPackageLayout.ItemsFileName], info.Files.Select(f => f.Path));
-        Assert.All(info.Files, f => Assert.Equal("application/vnd.apache.parquet", f.MediaType));
+        Assert.Equal([StacPackageLayout.LockFileName, StacPackageLayout.ItemsFileName, PackageManifest.FileName], info.Files.Select(f => f.Path));
+        Assert.Equal(["application/vnd.apache.parquet", "application/vnd.apache.parquet", PackageManifest.MediaType], info.Files.Select(f => f.MediaType));
         Assert.Equal(
             $"# stacpkg Inspect\n- Package: {path}\n- Items: 2\n- Collections: col1, col2\n- Assets: 3\n- Asset keys: thumbnail, visual\n- Known asset bytes: 1234\n",
             info.ToMarkdown());
@@ -112,7 +112,7 @@ public sealed class StacPackageWriterTests : IDisposable
         var info = await BuildAsync(path, items, new StacPackageOptions { IncludeAssets = true, Include = [Path.Combine(_dir, "README.md")] });
 
         Assert.Equal(
-            ["README.md", "assets.lock.parquet", "assets/___up/___.._x.png", "assets/a/visual.tif", "items.parquet"],
+            ["README.md", "assets.lock.parquet", "assets/___up/___.._x.png", "assets/a/visual.tif", "items.parquet", PackageManifest.FileName],
             info.Files.Select(f => f.Path));
         var rows = new List<AssetLockEntry>();
         await foreach (var row in AssetLockFile.ReadAsync(path, default))
