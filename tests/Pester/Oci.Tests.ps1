@@ -421,6 +421,33 @@ Describe 'Save-StacPackage refuses what is not the package' {
         Test-Path -LiteralPath (Join-Path $parent 'evil.txt') | Should -BeFalse
         Test-Path -LiteralPath (Join-Path $work 'evil.txt') | Should -BeFalse
     }
+
+    It 'a zip layer that expands beyond the sizes its lock declares (a zip bomb): refused early, nothing written' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
+        $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
+        $row = Import-StacAssetLock $package | Where-Object StoreType -eq 'file' | Sort-Object SizeBytes | Select-Object -First 1
+        # 200 MB of zeros under a bundled asset's name deflate to a layer of a few hundred KB.
+        $zipPath = Join-Path $work 'bomb.zip'
+        $zip = [IO.Compression.ZipFile]::Open($zipPath, 'Create')
+        try {
+            $stream = $zip.CreateEntry($row.Key, [IO.Compression.CompressionLevel]::Optimal).Open()
+            $block = [byte[]]::new(1MB)
+            foreach ($i in 1..200) { $stream.Write($block, 0, $block.Length) }
+            $stream.Dispose()
+        }
+        finally {
+            $zip.Dispose()
+        }
+        (Get-Item -LiteralPath $zipPath).Length | Should -BeLessThan 1MB
+        $zipLayer = New-RawLayer 'application/vnd.stacpkg.files.v1+zip' 'assets.0000.zip' ([IO.File]::ReadAllBytes($zipPath))
+        Send-RawManifest $registry 'stac/raw' 'zip-bomb' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $zipLayer))
+        $parent = New-TempDirectory 'oci-zip-bomb'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:zip-bomb" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $failure.Exception.Message | Should -BeLike "*zip entry '$($row.Key)' expands beyond $($row.SizeBytes) bytes, the size its lock row declares*"
+    }
 }
 
 Describe 'Publish-StacPackage sends only what the package defines (issue 11)' {

@@ -37,6 +37,7 @@ public static class AssetLockFile
     /// <inheritdoc cref="WriteAsync(string, IEnumerable{AssetLockEntry}, CancellationToken)"/>
     public static async Task<long> WriteAsync(string path, IAsyncEnumerable<AssetLockEntry> entries, CancellationToken cancellationToken)
     {
+        ScratchFiles.RemoveStaleBeside(path);
         using var target = new AtomicFile(path);
         var seen = new AssetRowKeys();
         var buffer = new AssetLockWriter(RowGroupRows);

@@ -91,8 +91,14 @@ internal sealed class PackageContent
             .ToList();
 
     /// <summary>The package-relative form of a lock row's file key when it names a path inside the package; else null.</summary>
-    public string? Relative(string key) => PackagePaths.Resolve(Root, key) is null ? null : key.Replace('\\', '/');
+    public string? Relative(string key) => Relative(Root, key);
+
+    private static string? Relative(string root, string key) => PackagePaths.Resolve(root, key) is null ? null : key.Replace('\\', '/');
 
     /// <summary>The package file a lock row names (a file row inside the package), which the package defines when it has no manifest; else null.</summary>
-    public string? FileOf(Lock.AssetLockEntry entry) => entry.StoreType == "file" ? Relative(entry.Key) : null;
+    public string? FileOf(Lock.AssetLockEntry entry) => FileOf(Root, entry);
+
+    /// <inheritdoc cref="FileOf(Lock.AssetLockEntry)"/>
+    /// <remarks>For a package folder that is not scanned (one being pulled).</remarks>
+    public static string? FileOf(string root, Lock.AssetLockEntry entry) => entry.StoreType == "file" ? Relative(root, entry.Key) : null;
 }

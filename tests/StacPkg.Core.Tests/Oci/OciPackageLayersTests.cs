@@ -119,18 +119,19 @@ public sealed class OciPackageLayersTests : IDisposable
         var zip = layers.Single(l => l.Descriptor.MediaType == OciMediaTypes.FilesZip);
         var target = Directory.CreateDirectory(Path.Combine(_dir, "extracted")).FullName;
 
-        await ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string>(), CancellationToken.None);
+        var locked = await ZipLayer.LockedFilesAsync(package, CancellationToken.None);
+        await ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string>(), locked, CancellationToken.None);
 
         Assert.Equal(File.ReadAllBytes(Path.Combine(package, "assets/item-001/data.tif")), File.ReadAllBytes(Path.Combine(target, "assets/item-001/data.tif")));
 
         var evil = Path.Combine(_dir, "evil.zip");
         using (var archive = ZipFile.Open(evil, ZipArchiveMode.Create))
         {
-            archive.CreateEntry("ok.txt");
+            archive.CreateEntry("assets/item-001/data.tif");
             archive.CreateEntry("../evil.txt");
         }
         var into = Directory.CreateDirectory(Path.Combine(_dir, "evil-target")).FullName;
-        var error = await Assert.ThrowsAsync<OciException>(() => ZipLayer.ExtractAsync(evil, into, "evil.zip", new HashSet<string>(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<OciException>(() => ZipLayer.ExtractAsync(evil, into, "evil.zip", new HashSet<string>(), locked, CancellationToken.None));
         Assert.Equal(OciErrorKind.InvalidArtifact, error.Kind);
         Assert.Contains("'../evil.txt'", error.Message);
         Assert.False(File.Exists(Path.Combine(_dir, "evil.txt")));
@@ -144,8 +145,10 @@ public sealed class OciPackageLayersTests : IDisposable
         var zip = layers.Single(l => l.Descriptor.MediaType == OciMediaTypes.FilesZip);
         var target = Directory.CreateDirectory(Path.Combine(_dir, "dup-target")).FullName;
 
+        var locked = await ZipLayer.LockedFilesAsync(package, CancellationToken.None);
+
         var error = await Assert.ThrowsAsync<OciException>(() =>
-            ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string> { "assets/item-000/data.tif" }, CancellationToken.None));
+            ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string> { "assets/item-000/data.tif" }, locked, CancellationToken.None));
 
         Assert.Contains("another layer already holds", error.Message);
     }
