@@ -259,8 +259,9 @@ function Invoke-Demo {
     $readme = Join-Path $work 'README.md'
     Set-Content -LiteralPath $readme -Value '# Demo package'
     $bundled = Join-Path $work 'bundled.pkg'
-    $local | ConvertFrom-StacJson | New-StacPackage -Path $bundled -IncludeAssets -Include $readme | Out-Null
-    Write-Host "  New-StacPackage -IncludeAssets -Include README.md bundled.pkg"
+    # The asset files are in the temp folder, not the current location: bundling may read them only when named.
+    $local | ConvertFrom-StacJson | New-StacPackage -Path $bundled -IncludeAssets -SourceRoot $assetDir -Include $readme | Out-Null
+    Write-Host "  New-StacPackage -IncludeAssets -SourceRoot local-assets -Include README.md bundled.pkg"
     Get-StacPackage -Path $bundled -AsMarkdown | Write-Host
     (Get-StacPackage -Path $bundled).Files | Format-Table Path, Size, Sha256 | Out-String -Width 160 | Write-Host
     $before = @(Test-StacPackage -Path $bundled)
@@ -270,9 +271,11 @@ function Invoke-Demo {
     [IO.File]::WriteAllText($tampered, 'demo-2 visual bytes, changed after packaging')
     Write-Host "  tampered with assets/demo-2/visual.tif"
     $after = @(Test-StacPackage -Path $bundled -ErrorAction SilentlyContinue | Where-Object Status -eq 'Failed')
-    Write-Host ("  Test-StacPackage bundled.pkg                          -> {0} failed: {1}" -f $after.Count, (@($after.File) -join ', '))
-    $after | Format-Table Status, Target, Message -Wrap | Out-String -Width 160 | Write-Host
-    if ($remoteFailed -ne 0 -or @($before | Where-Object Status -eq 'Failed').Count -ne 0 -or $after.Count -ne 1 -or $after[0].File -ne 'assets/demo-2/visual.tif') {
+    Write-Host ("  Test-StacPackage bundled.pkg                          -> {0} failed: {1}" -f $after.Count, (@($after | ForEach-Object { "$($_.Check) $($_.File)" }) -join ', '))
+    $after | Format-Table Status, Check, Target, Message -Wrap | Out-String -Width 160 | Write-Host
+    # The changed file fails twice: against its lock row and against the package manifest.
+    $expected = 'manifest assets/demo-2/visual.tif,lock-row assets/demo-2/visual.tif'
+    if ($remoteFailed -ne 0 -or @($before | Where-Object Status -eq 'Failed').Count -ne 0 -or (@($after | ForEach-Object { "$($_.Check) $($_.File)" }) -join ',') -ne $expected) {
         throw 'demo: the package checks did not come out as expected'
     }
     Remove-Item -LiteralPath $work -Recurse -Force

@@ -83,7 +83,7 @@ function Get-TestPackage {
     }
     $ndjson = Join-Path $outDir 'oci-bench-items.ndjson'
     Set-Content -LiteralPath $ndjson -Value $items
-    $null = Measure-Pwsh 'package' "Import-StacItem -Path '$ndjson' | New-StacPackage -Path '$pkg' -IncludeAssets | Out-Null"
+    $null = Measure-Pwsh 'package' "Import-StacItem -Path '$ndjson' | New-StacPackage -Path '$pkg' -IncludeAssets -SourceRoot '$src' | Out-Null"
     Remove-Item -LiteralPath $src -Recurse -Force
     $null = New-Item -ItemType File -Path $marker
     $pkg

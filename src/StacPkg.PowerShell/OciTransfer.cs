@@ -126,6 +126,8 @@ internal static class OciTransfer
             OciException { Kind: OciErrorKind.InvalidArtifact } => ("OciInvalidArtifact", ErrorCategory.InvalidData),
             OciException => ("OciProtocolError", ErrorCategory.ProtocolError),
             StoreException => ("OciConnectionFailed", ErrorCategory.ConnectionError),
+            StacPackageContentException { Corrupt: true } => ("PackageFileMismatch", ErrorCategory.InvalidData),
+            StacPackageContentException => ("PackageHasUndefinedContent", ErrorCategory.SecurityError),
             StacPackageException => (packageErrorId, ErrorCategory.InvalidData),
             _ => (packageErrorId, ErrorCategory.WriteError),
         };

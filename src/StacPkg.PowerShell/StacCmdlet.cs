@@ -4,12 +4,19 @@ namespace StacPkg.PowerShell;
 
 /// <summary>
 /// What every StacPkg cmdlet shares: one cancellation source per pipeline run, cancelled by Ctrl+C
-/// (StopProcessing) and handed to every Core call, and blocking waits on Core's async APIs. The
+/// (StopProcessing) or by SIGTERM/SIGHUP (<see cref="TerminationSignal"/>) and handed to every Core call, and blocking waits on Core's async APIs. The
 /// waits run on the pipeline thread, so Write* after them is always on the pipeline thread.
 /// </summary>
 public abstract class StacCmdlet : PSCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopping;
+    private readonly IDisposable _termination;
+
+    protected StacCmdlet()
+    {
+        _stopping = new CancellationTokenSource();
+        _termination = TerminationSignal.Watch(_stopping);
+    }
 
     protected internal CancellationToken CancellationToken => _stopping.Token;
 
@@ -79,6 +86,8 @@ public abstract class StacCmdlet : PSCmdlet, IDisposable
     {
         if (disposing)
         {
+            // Derived cmdlets have cleaned up by now (they call this last): a pending termination may proceed.
+            _termination.Dispose();
             _stopping.Dispose();
         }
     }

@@ -112,9 +112,18 @@ internal static class StacErrors
         return new ErrorRecord(new InvalidOperationException(message), id, category, (object?)result.Entry ?? $"{result.ItemId}/{result.AssetKey}");
     }
 
+    /// <summary>A lock row whose local file was not read: outside the allowed roots (-SourceRoot) or hidden; the row is the target.</summary>
+    public static ErrorRecord LocalPathRefused(string message, AssetLockEntry entry) =>
+        new(new UnauthorizedAccessException(message), "LocalPathOutsideRoot", ErrorCategory.PermissionDenied, entry);
+
     /// <summary>A package that could not be written or read as a whole; the target is its path.</summary>
     public static ErrorRecord PackageFailed(Exception error, string id, string path) =>
         new(error, id, error is StacPkg.Core.Packaging.StacPackageException ? ErrorCategory.InvalidData : ErrorCategory.WriteError, path);
+
+    /// <summary>A file of a package that is missing or differs from the package's manifest; the target is the file's full path.</summary>
+    public static ErrorRecord PackageFileMismatch(string package, StacPkg.Core.Packaging.StacPackageEntry mismatch) =>
+        new(new InvalidDataException($"Package '{package}': '{mismatch.Path}' does not match the manifest: {mismatch.Message}"),
+            "PackageFileMismatch", ErrorCategory.InvalidData, System.IO.Path.Combine(package, mismatch.Path));
 
     /// <summary>A package check that failed, with the check result as target.</summary>
     public static ErrorRecord PackageCheckFailed(StacPkg.Core.Packaging.StacPackageCheckResult result) =>
@@ -123,6 +132,8 @@ internal static class StacErrors
             {
                 StacPkg.Core.Packaging.StacPackageValidator.PackageCheck => "NotAPackage",
                 StacPkg.Core.Packaging.StacPackageValidator.LockRowCheck => "PackageAssetInvalid",
+                StacPkg.Core.Packaging.StacPackageValidator.ManifestCheck => "PackageFileMismatch",
+                StacPkg.Core.Packaging.StacPackageValidator.UndefinedContentCheck => "PackageHasUndefinedContent",
                 _ => "PackageTableInvalid",
             },
             ErrorCategory.InvalidData, result);
@@ -147,4 +158,11 @@ internal static class StacErrors
     /// </summary>
     public static ErrorRecord EnrichmentTargetMissing(StacPkg.Core.Enrichment.StacEnrichmentException error, StacItem item) =>
         new(error, item.Assets.ContainsKey(error.AssetKey) ? "AlternateAssetNotFound" : "StacAssetNotFound", ErrorCategory.ObjectNotFound, item);
+
+    /// <summary>
+    /// A switch refused because the old primary href would replace an existing alternate; the
+    /// target is the Item, which is not emitted.
+    /// </summary>
+    public static ErrorRecord AlternateNameTaken(StacPkg.Core.Enrichment.AlternateNameTakenException error, StacItem item) =>
+        new(error, "AlternateNameTaken", ErrorCategory.ResourceExists, item);
 }

@@ -147,6 +147,23 @@ Describe 'Add-, Switch- and Remove-StacAlternateAsset' {
         @($renamed.Assets['data'].AdditionalFields['alternate'].Keys) | Should -Be @('origin')
     }
 
+    It 'Switch refuses to overwrite an existing alternate named -PreviousName unless -Force' {
+        $both = $item | Add-StacAlternateAsset -AssetKey data -Name az -Href az://c/k | Add-StacAlternateAsset -AssetKey data -Name s3 -Href s3://b/k
+        $out = @($both, $item | Switch-StacAlternateAsset -AssetKey data -Name s3 -PreviousName az -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 2
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'AlternateNameTaken*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $errs[0].Exception.Message | Should -BeLike "*item 'i1' asset 'data'*alternate 'az'*"
+        $errs[1].FullyQualifiedErrorId | Should -BeLike 'AlternateAssetNotFound*'
+        $both.Assets['data'].AdditionalFields['alternate']['az']['href'] | Should -Be 'az://c/k'
+
+        $forced = $both | Switch-StacAlternateAsset -AssetKey data -Name s3 -PreviousName az -Force
+        $forced.Assets['data'].Href | Should -Be 's3://b/k'
+        @($forced.Assets['data'].AdditionalFields['alternate'].Keys) | Should -Be @('az')
+        $forced.Assets['data'].AdditionalFields['alternate']['az']['href'] | Should -Be $item.Assets['data'].Href
+    }
+
     It 'Remove drops the alternate and the extension once nothing uses it' {
         $removed = $item | Add-StacAlternateAsset data local '/x' | Remove-StacAlternateAsset -AssetKey data -Name local
         $removed.Assets['data'].AdditionalFields.ContainsKey('alternate') | Should -BeFalse
@@ -184,7 +201,7 @@ Describe 'Enriched Items round trip and package' {
     It 'relocate the assets to a local folder (Move-StacAsset), enrich with the new lock as alternate, package: works end to end' {
         $local = Join-Path $TestDrive 'e2e-local'
         $items = @(New-LocalItems -Folder $src)
-        $localLock = @($lock | Move-StacAsset -Destination $local -ErrorAction Stop)
+        $localLock = @($lock | Move-StacAsset -Destination $local -SourceRoot $src -ErrorAction Stop)
         $localLock.Count | Should -Be 4
 
         $pkg = Join-Path $TestDrive 'e2e.pkg'

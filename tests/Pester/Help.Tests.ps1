@@ -27,7 +27,7 @@ BeforeAll {
         Examples    = @(`$help.examples.example | ForEach-Object { [pscustomobject]@{ Code = "`$(`$_.code)"; Remarks = (@(`$_.remarks | ForEach-Object Text) -join ' ').Trim() } })
         Inputs      = @(`$help.inputTypes.inputType | ForEach-Object { "`$(`$_.type.name)" })
         Outputs     = @(`$help.returnValues.returnValue | ForEach-Object { "`$(`$_.type.name)" })
-        Syntax      = (Get-Help `$command.Name | Out-String -Width 300)
+        Syntax      = (Get-Help `$command.Name | Out-String -Width 1000)
     }
 }
 'HELP-JSON:' + (ConvertTo-Json -InputObject @(`$facts) -Depth 6 -Compress)

@@ -1,7 +1,8 @@
 # Move-StacAsset as a user runs it, against real servers on loopback (TestServers.ps1): every store
 # pair copies and the new lock validates with -Checksum; a rerun skips; a stop mid-run leaves nothing
 # partial; -WhatIf and -Confirm per row; -Force; Azurite blob URLs; a source changed since locking is
-# refused for that row only; memory limits and byte-size strings.
+# refused for that row only; local files are read only inside an allowed root; memory limits and
+# byte-size strings.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
@@ -66,7 +67,7 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         foreach ($pair in $pairs) {
             $name = "$($pair.From)-$($pair.To)"
             $endpoint = if ($pair.Endpoint) { @{ EndpointUrl = $pair.Endpoint } } else { @{} }
-            $first[$name] = @($locks[$pair.From] | Move-StacAsset -Destination $pair.Destination @endpoint -ChunkSize 5MiB -MemoryLimit 64MB -ThrottleLimit 4 -ErrorVariable moveErrors)
+            $first[$name] = @($locks[$pair.From] | Move-StacAsset -Destination $pair.Destination @endpoint -SourceRoot $root -ChunkSize 5MiB -MemoryLimit 64MB -ThrottleLimit 4 -ErrorVariable moveErrors)
             $firstErrors[$name] = @($moveErrors)
         }
         # Second-resolution Last-Modified: a recopy in the rerun would land in a later second.
@@ -75,7 +76,7 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         foreach ($pair in $pairs) {
             $name = "$($pair.From)-$($pair.To)"
             $endpoint = if ($pair.Endpoint) { @{ EndpointUrl = $pair.Endpoint } } else { @{} }
-            $second[$name] = @($locks[$pair.From] | Move-StacAsset -Destination $pair.Destination @endpoint -ChunkSize 5MiB -MemoryLimit 64MB)
+            $second[$name] = @($locks[$pair.From] | Move-StacAsset -Destination $pair.Destination @endpoint -SourceRoot $root -ChunkSize 5MiB -MemoryLimit 64MB)
         }
     }
 
@@ -249,7 +250,7 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
     It 'an Azurite blob URL (account in the path) is an Azure destination, with the connection string or an account key' {
         Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
         $url = "$($azurite.BlobEndpoint)/dst/url-dest"
-        $new = @($locks.file | Move-StacAsset -Destination $url -ChunkSize 5MiB -MemoryLimit 64MB -ErrorVariable moveErrors)
+        $new = @($locks.file | Move-StacAsset -Destination $url -SourceRoot $root -ChunkSize 5MiB -MemoryLimit 64MB -ErrorVariable moveErrors)
         $moveErrors.Count | Should -Be 0
         $new.Count | Should -Be 3
         foreach ($row in $new) {
@@ -269,7 +270,7 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         # With an account key and no connection string, the emulator account in the path still names the store.
         Set-TestEnvironment @{ AZURE_STORAGE_CONNECTION_STRING = $null; AZURE_STORAGE_KEY = $AzuriteKey }
         try {
-            $again = Invoke-CountedMove -Lock $locks.file -Parameters @{ Destination = "$url/" }
+            $again = Invoke-CountedMove -Lock $locks.file -Parameters @{ Destination = "$url/"; SourceRoot = $root }
             $again.Errors.Count | Should -Be 0
             $again.Skipped | Should -Be 3
         }
@@ -278,6 +279,21 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         }
         # An http URL that names no Azure account is refused, not guessed (it could be an S3 endpoint).
         { $locks.file | Move-StacAsset -Destination "$($nginx.BaseUrl)/bucket/prefix" -WhatIf } | Should -Throw '*is not a folder, s3://bucket/prefix*'
+    }
+
+    It 'a foreign lock relocated to S3 uploads nothing from outside the allowed root' {
+        Skip-WithoutServer $nginx 'nginx'; Skip-WithoutServer $s3 's3rver'; Skip-WithoutServer $azurite 'Azurite'
+        $foreign = New-ForeignLock -Base (Join-Path $root 'foreign')
+        Push-Location -LiteralPath $foreign.Here
+        try {
+            $new = @(Import-StacAssetLock -LiteralPath $foreign.Lock |
+                    Move-StacAsset -Destination 's3://dst/foreign-lock' -EndpointUrl $s3.EndpointUrl -ChunkSize 5MiB -MemoryLimit 64MB -ErrorVariable refused -ErrorAction SilentlyContinue)
+        }
+        finally { Pop-Location }
+        $new.AssetKey | Should -Be @('good')
+        @($refused.TargetObject.AssetKey | Sort-Object) | Should -Be $foreign.Refused
+        $refused | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'LocalPathOutsideRoot*' }
+        @(Get-TestS3Listing -Server $s3 -Bucket dst -Prefix 'foreign-lock/').Key | Should -Be @('foreign-lock/foreign/good.bin')
     }
 
     It 'refuses a source changed since locking for that row while the others copy, and pwsh -c exits non-zero' {
@@ -290,15 +306,98 @@ Describe 'Move-StacAsset across file, http (nginx), s3 (s3rver) and az (Azurite)
         $lock | Export-StacAssetLock -Path $lockPath
         [IO.File]::WriteAllBytes((Join-Path $dir 'b.bin'), [Text.Encoding]::ASCII.GetBytes('content b, edited'))
         $target = Join-Path $root 'changed-dst'
-        $new = @($lock | Move-StacAsset -Destination $target -ErrorVariable moveErrors -ErrorAction SilentlyContinue)
+        $new = @($lock | Move-StacAsset -Destination $target -SourceRoot $dir -ErrorVariable moveErrors -ErrorAction SilentlyContinue)
         ($new.AssetKey | Sort-Object) | Should -Be @('a', 'c')
         $moveErrors.Count | Should -Be 1
         $moveErrors[0].TargetObject.AssetKey | Should -Be 'b'
         $moveErrors[0].FullyQualifiedErrorId | Should -BeLike 'AssetRelocationFailed*'
         Test-Path -LiteralPath (Join-Path $target 'changed/b.bin') | Should -BeFalse
 
-        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Import-StacAssetLock -LiteralPath '$lockPath' | Move-StacAsset -Destination '$(Join-Path $root 'changed-child')' | Out-Null"
+        $child = Invoke-ChildPwsh "Import-Module '$ModulePath'; Import-StacAssetLock -LiteralPath '$lockPath' | Move-StacAsset -Destination '$(Join-Path $root 'changed-child')' -SourceRoot '$dir' | Out-Null"
         $child.ExitCode | Should -Not -Be 0
+    }
+}
+
+Describe 'Move-StacAsset reads local files only inside an allowed root' {
+    BeforeAll {
+        $script:base = New-TempDirectory 'move-roots'
+        $script:foreign = New-ForeignLock -Base $base
+        # Every refused row is an error naming its item, asset and key; nothing of it is read.
+        function Assert-Refused($Errors, [string[]] $AssetKeys) {
+            @($Errors.TargetObject.AssetKey | Sort-Object) | Should -Be $AssetKeys
+            foreach ($e in $Errors) {
+                $e.FullyQualifiedErrorId | Should -BeLike 'LocalPathOutsideRoot*'
+                $e.CategoryInfo.Category | Should -Be 'PermissionDenied'
+                $e.Exception.Message | Should -BeLike "*item 'foreign' asset '$($e.TargetObject.AssetKey)'*'$($e.TargetObject.Key)'*"
+            }
+        }
+    }
+    AfterAll { Remove-Item -LiteralPath $base -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'refuses per row an absolute path elsewhere, a key climbing out, a symlink out and a hidden file; the good row copies' {
+        $target = Join-Path $base 'out'
+        Push-Location -LiteralPath $foreign.Here
+        try {
+            $new = @(Import-StacAssetLock -LiteralPath $foreign.Lock | Move-StacAsset -Destination $target -ErrorVariable refused -ErrorAction SilentlyContinue)
+        }
+        finally { Pop-Location }
+        $new.AssetKey | Should -Be @('good')
+        Assert-Refused $refused $foreign.Refused
+        @(Get-ChildItem -LiteralPath $target -Recurse -File | ForEach-Object Name) | Should -Be @('good.bin')
+        [IO.File]::ReadAllText((Join-Path $target 'foreign/good.bin')) | Should -Be 'good bytes'
+    }
+
+    It '-SourceRoot names the folders that may be read; -AllowAnyLocalPath reads anything' {
+        Push-Location -LiteralPath $foreign.Here
+        try {
+            $rooted = @(Import-StacAssetLock -LiteralPath $foreign.Lock |
+                    Move-StacAsset -Destination (Join-Path $base 'rooted') -SourceRoot ../.. -ErrorVariable refused -ErrorAction SilentlyContinue)
+            $any = @(Import-StacAssetLock -LiteralPath $foreign.Lock | Move-StacAsset -Destination (Join-Path $base 'any') -AllowAnyLocalPath)
+        }
+        finally { Pop-Location }
+        # The secret is inside the named root, by its key and through the link; a hidden name never is.
+        @($rooted.AssetKey | Sort-Object) | Should -Be @('good', 'link', 'up')
+        Assert-Refused $refused @('env', 'fileuri', 'passwd')
+        $any.Count | Should -Be 6
+        [IO.File]::ReadAllText((Join-Path $base 'any/foreign/up.txt')) | Should -Be 'secret outside the root'
+        [IO.File]::ReadAllText((Join-Path $base 'any/foreign/passwd')) | Should -Be ([IO.File]::ReadAllText('/etc/passwd'))
+    }
+
+    It 'the rows of a package read inside the package, wherever the current location is, and nowhere else' {
+        $pkg = Join-Path $base 'ref.pkg'
+        Push-Location -LiteralPath $foreign.Here
+        try { $null = New-TestItem -Id 'pkg-item' -Assets @{ data = 'good.bin' } | New-StacPackage -Path $pkg -IncludeAssets }
+        finally { Pop-Location }
+        $copied = @(Import-StacAssetLock -LiteralPath $pkg | Move-StacAsset -Destination (Join-Path $base 'from-pkg'))
+        $copied.Count | Should -Be 1
+        [IO.File]::ReadAllText($copied[0].Key) | Should -Be 'good bytes'
+        $copied[0].PackageRoot | Should -BeNullOrEmpty
+
+        # A package whose lock names a file outside it (as a pulled package could) gets that row refused.
+        $evil = Join-Path $base 'evil.pkg'
+        $null = New-Item -ItemType Directory -Path $evil
+        Copy-Item -LiteralPath (Join-Path $pkg 'items.parquet') -Destination $evil
+        $rows = @(Import-StacAssetLock -LiteralPath $foreign.Lock)
+        @(Import-StacAssetLock -LiteralPath $pkg) + $rows | Export-StacAssetLock -Path (Join-Path $evil 'assets.lock.parquet')
+        Push-Location -LiteralPath $foreign.Here
+        try {
+            $fromEvil = @(Import-StacAssetLock -LiteralPath $evil | Move-StacAsset -Destination (Join-Path $base 'from-evil') -ErrorVariable refused -ErrorAction SilentlyContinue)
+        }
+        finally { Pop-Location }
+        # Even 'good.bin', fine from the current location for a lock of your own, is refused: the current
+        # location is no root for a package's rows. The bundled row resolves inside evil.pkg (missing there).
+        $fromEvil.Count | Should -Be 0
+        Assert-Refused @($refused | Where-Object FullyQualifiedErrorId -Like 'LocalPathOutsideRoot*') @('env', 'fileuri', 'good', 'link', 'passwd', 'up')
+        @($refused | Where-Object FullyQualifiedErrorId -Like 'AssetRelocationFailed*').TargetObject.AssetKey | Should -Be @('data')
+        Test-Path -LiteralPath (Join-Path $base 'from-evil/foreign') | Should -BeFalse
+
+        # Naming the current location lets the package's rows read what lies inside it, and no more.
+        Push-Location -LiteralPath $foreign.Here
+        try {
+            $named = @(Import-StacAssetLock -LiteralPath $evil | Move-StacAsset -Destination (Join-Path $base 'from-evil-named') -SourceRoot . -ErrorAction SilentlyContinue)
+        }
+        finally { Pop-Location }
+        $named.AssetKey | Should -Be @('good')
     }
 }
 
@@ -322,11 +421,11 @@ Describe 'Move-StacAsset byte sizes and memory limits' {
         # The memory-limit error quotes both sizes in bytes: a chunk one byte above the limit shows the parsed value.
         { $lock | Move-StacAsset -Destination (Join-Path $dir 'never') -MemoryLimit $Text -ChunkSize ($Bytes + 1) -WhatIf } |
             Should -Throw "*memory limit ($Bytes bytes)*"
-        @($lock | Move-StacAsset -Destination (Join-Path $dir 'never') -MemoryLimit $Text -ChunkSize 1KB -WhatIf).Count | Should -Be 1
+        @($lock | Move-StacAsset -Destination (Join-Path $dir 'never') -SourceRoot $dir -MemoryLimit $Text -ChunkSize 1KB -WhatIf).Count | Should -Be 1
     }
 
     It 'raises a -ChunkSize below the S3 minimum part size to 5 MiB, with a warning' {
-        $planned = @($lock | Move-StacAsset -Destination 's3://bucket/prefix' -EndpointUrl 'http://127.0.0.1:9' -ChunkSize 1MB -MemoryLimit 8MB -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue)
+        $planned = @($lock | Move-StacAsset -Destination 's3://bucket/prefix' -EndpointUrl 'http://127.0.0.1:9' -SourceRoot $dir -ChunkSize 1MB -MemoryLimit 8MB -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue)
         $planned.Count | Should -Be 1
         $planned[0].Href | Should -Be 's3://bucket/prefix/sizes/a.bin'
         "$warnings" | Should -BeLike '*5 MiB*'

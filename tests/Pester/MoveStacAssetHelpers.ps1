@@ -25,6 +25,22 @@ function New-TempDirectory([string] $Name) {
     (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
 }
 
+# A lock as someone else could hand it over, in -Base: besides one good row ('good.bin', relative to
+# the folder 'work/here' a test runs from), rows that name /etc/passwd, a file:// URI of it, a key that
+# climbs out ('../../secret.txt'), a hidden file ('.env') and a symlink to the secret outside.
+function New-ForeignLock([string] $Base) {
+    $here = (New-Item -ItemType Directory -Path (Join-Path $Base 'work/here')).FullName
+    [IO.File]::WriteAllText((Join-Path $Base 'secret.txt'), 'secret outside the root')
+    [IO.File]::WriteAllText((Join-Path $here 'good.bin'), 'good bytes')
+    [IO.File]::WriteAllText((Join-Path $here '.env'), 'TOKEN=hidden')
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $here 'link.bin') -Target (Join-Path $Base 'secret.txt')
+    $lockPath = Join-Path $Base 'foreign.lock.parquet'
+    New-TestItem -Id 'foreign' -Assets ([ordered]@{
+            good = 'good.bin'; passwd = '/etc/passwd'; fileuri = 'file:///etc/passwd'; up = '../../secret.txt'; env = '.env'; link = 'link.bin'
+        }) | New-StacAssetLock -NoProbe | Export-StacAssetLock -Path $lockPath
+    @{ Here = $here; Lock = $lockPath; Refused = @('env', 'fileuri', 'link', 'passwd', 'up') }
+}
+
 $script:SavedEnvironment = @{}
 function Set-TestEnvironment([hashtable] $Values) {
     foreach ($name in $Values.Keys) {

@@ -61,7 +61,7 @@ Describe 'Move-StacAsset with a 1 GiB object and -MemoryLimit 64MB' {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModulePath'
 `$watch = [Diagnostics.Stopwatch]::StartNew()
-Import-StacAssetLock -LiteralPath '$lockPath' | Move-StacAsset -Destination '$Destination' -MemoryLimit 64MB | Export-StacAssetLock -Path '$newLock'
+Import-StacAssetLock -LiteralPath '$lockPath' | Move-StacAsset -Destination '$Destination' -SourceRoot '$root' -MemoryLimit 64MB | Export-StacAssetLock -Path '$newLock'
 'SECONDS ' + `$watch.Elapsed.TotalSeconds.ToString('0.0', [Globalization.CultureInfo]::InvariantCulture)
 (Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM:*' })
 "@

@@ -48,7 +48,7 @@ BeforeAll {
             } | ConvertTo-Json -Depth 10 -Compress
         }
         $path = $Target
-        $items | ConvertFrom-StacJson | New-StacPackage -Path $path -IncludeAssets -Include (Join-Path $src 'README.md'), (Join-Path $src 'LICENSE.txt') | Out-Null
+        $items | ConvertFrom-StacJson | New-StacPackage -Path $path -IncludeAssets -SourceRoot $src -Include (Join-Path $src 'README.md'), (Join-Path $src 'LICENSE.txt') | Out-Null
         $path
     }
 
@@ -123,9 +123,9 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
         $pushed.Digest | Should -Match '^sha256:[a-f0-9]{64}$'
         $pushed.ArtifactType | Should -Be 'application/vnd.stacpkg.package.v1+json'
         $pushed.MediaType | Should -Be 'application/vnd.oci.image.manifest.v1+json'
-        # items, lock, three assets, README, LICENSE; plus the empty config blob.
-        $pushed.Layers | Should -Be 7
-        $pushed.BlobsUploaded | Should -Be 8
+        # items, lock, three assets, README, LICENSE, the package manifest; plus the empty config blob.
+        $pushed.Layers | Should -Be 8
+        $pushed.BlobsUploaded | Should -Be 9
         $pushed.BlobsPresent | Should -Be 0
         # The 3 MiB asset went up in 1 MiB PATCH chunks.
         @(Get-RegistryRequests $registry 'stac/round-trip' | Where-Object { $_ -like 'PATCH *' }).Count | Should -Be 4
@@ -133,7 +133,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
         $target = Join-Path $work 'pulled'
         $pulled = Save-StacPackage -Reference $reference -Path $target -PlainHttp
         $pulled.Digest | Should -Be $pushed.Digest
-        $pulled.BlobsDownloaded | Should -Be 7
+        $pulled.BlobsDownloaded | Should -Be 8
         $pulled.Path | Should -Be $target
         Get-Snapshot $target | Should -Be (Get-Snapshot $package)
         $checks = @(Test-StacPackage -Path $target)
@@ -153,7 +153,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
         $manifest.config.size | Should -Be 2
         $manifest.Contains('annotations') | Should -BeFalse -Because 'no created annotation unless the user gives one'
         $titles = @($manifest.layers | ForEach-Object { $_.annotations['org.opencontainers.image.title'] })
-        $titles | Should -Be @('LICENSE.txt', 'README.md', 'assets.lock.parquet', 'assets/scene-1/data.tif', 'assets/scene-1/thumbnail.png', 'assets/scene-2/data.tif', 'items.parquet')
+        $titles | Should -Be @('LICENSE.txt', 'README.md', 'assets.lock.parquet', 'assets/scene-1/data.tif', 'assets/scene-1/thumbnail.png', 'assets/scene-2/data.tif', 'items.parquet', 'stacpkg.manifest.json')
         $types = @{}
         foreach ($layer in $manifest.layers) { $types[$layer.annotations['org.opencontainers.image.title']] = $layer.mediaType }
         $types['items.parquet'] | Should -Be 'application/vnd.stacpkg.items.v1.parquet'
@@ -161,6 +161,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
         $types['assets/scene-1/data.tif'] | Should -Be 'application/vnd.stacpkg.asset.v1'
         $types['README.md'] | Should -Be 'text/markdown'
         $types['LICENSE.txt'] | Should -Be 'text/plain'
+        $types['stacpkg.manifest.json'] | Should -Be 'application/vnd.stacpkg.manifest.v1+json'
         foreach ($layer in $manifest.layers) {
             $file = Join-Path $package $layer.annotations['org.opencontainers.image.title']
             $layer.digest | Should -Be "sha256:$((Get-Sha256 $file).ToLowerInvariant())"
@@ -174,7 +175,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
         $before = @(Get-RegistryRequests $registry 'stac/round-trip' | Where-Object { $_ -match '^(PUT|PATCH|POST) /v2/stac/round-trip/blobs/' }).Count
         $again = Publish-StacPackage -Path $package -Reference $reference -PlainHttp
         $again.BlobsUploaded | Should -Be 0
-        $again.BlobsPresent | Should -Be 8
+        $again.BlobsPresent | Should -Be 9
         $again.BytesTransferred | Should -Be 0
         $again.Digest | Should -Be $first.Digest
         @(Get-RegistryRequests $registry 'stac/round-trip' | Where-Object { $_ -match '^(PUT|PATCH|POST) /v2/stac/round-trip/blobs/' }).Count | Should -Be $before -Because 'the registry saw no upload'
@@ -195,9 +196,9 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
     It 'mounts every blob from another repository with -MountFrom instead of uploading it' {
         Skip-WithoutServer $registry 'docker-registry'
         $mounted = Publish-StacPackage -Path $package -Reference "$($registry.Host)/stac/mounted:v1" -MountFrom 'stac/round-trip' -PlainHttp
-        $mounted.BlobsMounted | Should -Be 8
+        $mounted.BlobsMounted | Should -Be 9
         $mounted.BlobsUploaded | Should -Be 0
-        @(Get-RegistryRequests $registry 'stac/mounted' | Where-Object { $_ -like 'POST *mount=*' }).Count | Should -Be 8
+        @(Get-RegistryRequests $registry 'stac/mounted' | Where-Object { $_ -like 'POST *mount=*' }).Count | Should -Be 9
         $target = Join-Path $work 'mounted'
         Save-StacPackage -Reference "$($registry.Host)/stac/mounted:v1" -Path $target -PlainHttp | Out-Null
         Get-Snapshot $target | Should -Be (Get-Snapshot $package)
@@ -234,7 +235,7 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
             links = @(); assets = @{ data = @{ href = $src } }
         } | ConvertTo-Json -Depth 5 -Compress
         $big = Join-Path $dir 'big.pkg'
-        $json | ConvertFrom-StacJson | New-StacPackage -Path $big -IncludeAssets | Out-Null
+        $json | ConvertFrom-StacJson | New-StacPackage -Path $big -IncludeAssets -SourceRoot $dir | Out-Null
         Remove-Item -LiteralPath $src
         $bigReference = "$($registry.Host)/stac/big:v1"
         Publish-StacPackage -Path $big -Reference $bigReference -PlainHttp | Out-Null
@@ -305,12 +306,12 @@ Describe 'Publish-StacPackage and Save-StacPackage against the Distribution regi
                 links = @(); assets = @{ data = @{ href = $file } } } | ConvertTo-Json -Depth 5 -Compress
         }
         $many = Join-Path $dir 'many.pkg'
-        $lines | ConvertFrom-StacJson | New-StacPackage -Path $many -IncludeAssets -ThrottleLimit 16 | Out-Null
+        $lines | ConvertFrom-StacJson | New-StacPackage -Path $many -IncludeAssets -SourceRoot $src -ThrottleLimit 16 | Out-Null
         $pushed = Publish-StacPackage -Path $many -Reference "$($registry.Host)/stac/many:v1" -PlainHttp
-        $pushed.Layers | Should -Be 3
+        $pushed.Layers | Should -Be 4
         $response = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/stac/many/manifests/v1" -Headers @{ Accept = 'application/vnd.oci.image.manifest.v1+json' }
         $layers = ([Text.Encoding]::UTF8.GetString($response.Content) | ConvertFrom-Json).layers
-        @($layers.mediaType) | Should -Be @('application/vnd.stacpkg.files.v1+zip', 'application/vnd.stacpkg.asset-lock.v1.parquet', 'application/vnd.stacpkg.items.v1.parquet')
+        @($layers.mediaType) | Should -Be @('application/vnd.stacpkg.files.v1+zip', 'application/vnd.stacpkg.asset-lock.v1.parquet', 'application/vnd.stacpkg.items.v1.parquet', 'application/vnd.stacpkg.manifest.v1+json')
         $target = Join-Path $dir 'pulled'
         Save-StacPackage -Reference "$($registry.Host)/stac/many:v1" -Path $target -PlainHttp | Out-Null
         Get-Snapshot $target | Should -Be (Get-Snapshot $many)
@@ -420,6 +421,108 @@ Describe 'Save-StacPackage refuses what is not the package' {
         Test-Path -LiteralPath (Join-Path $parent 'evil.txt') | Should -BeFalse
         Test-Path -LiteralPath (Join-Path $work 'evil.txt') | Should -BeFalse
     }
+
+    It 'a zip layer that expands beyond the sizes its lock declares (a zip bomb): refused early, nothing written' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
+        $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
+        $row = Import-StacAssetLock $package | Where-Object StoreType -eq 'file' | Sort-Object SizeBytes | Select-Object -First 1
+        # 200 MB of zeros under a bundled asset's name deflate to a layer of a few hundred KB.
+        $zipPath = Join-Path $work 'bomb.zip'
+        $zip = [IO.Compression.ZipFile]::Open($zipPath, 'Create')
+        try {
+            $stream = $zip.CreateEntry($row.Key, [IO.Compression.CompressionLevel]::Optimal).Open()
+            $block = [byte[]]::new(1MB)
+            foreach ($i in 1..200) { $stream.Write($block, 0, $block.Length) }
+            $stream.Dispose()
+        }
+        finally {
+            $zip.Dispose()
+        }
+        (Get-Item -LiteralPath $zipPath).Length | Should -BeLessThan 1MB
+        $zipLayer = New-RawLayer 'application/vnd.stacpkg.files.v1+zip' 'assets.0000.zip' ([IO.File]::ReadAllBytes($zipPath))
+        Send-RawManifest $registry 'stac/raw' 'zip-bomb' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $zipLayer))
+        $parent = New-TempDirectory 'oci-zip-bomb'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:zip-bomb" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $failure.Exception.Message | Should -BeLike "*zip entry '$($row.Key)' expands beyond $($row.SizeBytes) bytes, the size its lock row declares*"
+    }
+}
+
+Describe 'Publish-StacPackage sends only what the package defines (issue 11)' {
+    BeforeAll {
+        # The package with links out of it, a link loop and foreign files dropped into its folder.
+        function New-ForeignPackage([string] $Name) {
+            $pkg = Join-Path (New-TempDirectory "oci-$Name") 'a.pkg'
+            Copy-Item -LiteralPath $package -Destination $pkg -Recurse
+            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'passwd.txt') -Target '/etc/passwd'
+            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'ssl-link') -Target '/etc/ssl'
+            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'assets/loop') -Target $pkg
+            Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
+            $null = New-Item -ItemType Directory -Path (Join-Path $pkg '.git')
+            Set-Content -LiteralPath (Join-Path $pkg '.git/config') -Value '[remote "origin"]'
+            $pkg
+        }
+
+        function Get-LayerTitles([string] $Repository) {
+            $response = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/$Repository/manifests/v1" -Headers @{ Accept = 'application/vnd.oci.image.manifest.v1+json' }
+            @(([Text.Encoding]::UTF8.GetString($response.Content) | ConvertFrom-Json).layers | ForEach-Object { $_.annotations.'org.opencontainers.image.title' })
+        }
+    }
+
+    It 'refuses a package holding links or foreign files, naming them, and pushes nothing' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $pkg = New-ForeignPackage 'refuse'
+        $failure = { Publish-StacPackage -Path $pkg -Reference "$($registry.Host)/stac/foreign-refused:v1" -PlainHttp } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PackageHasUndefinedContent,*'
+        foreach ($name in 'passwd.txt', 'ssl-link', '.env', '.git/config', 'assets/loop') { $failure.Exception.Message | Should -BeLike "*'$name'*" }
+        $failure.Exception.Message | Should -BeLike '*-SkipUndefinedContent*'
+        @(Get-RegistryRequests $registry 'stac/foreign-refused').Count | Should -Be 0 -Because 'nothing is sent before the check'
+        (Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/stac/foreign-refused/manifests/v1" -SkipHttpErrorCheck).StatusCode | Should -Be 404
+    }
+
+    It 'with -SkipUndefinedContent pushes only the defined files and warns naming what it left out' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $pkg = New-ForeignPackage 'skip'
+        $pushed = Publish-StacPackage -Path $pkg -Reference "$($registry.Host)/stac/foreign-skipped:v1" -PlainHttp -SkipUndefinedContent -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -HaveCount 1
+        foreach ($name in 'passwd.txt', 'ssl-link', '.env', '.git/config', 'assets/loop') { "$warnings" | Should -BeLike "*'$name'*" }
+        $pushed.Skipped.Path | Should -Be @('.env', '.git/config', 'assets/loop', 'passwd.txt', 'ssl-link')
+        Get-LayerTitles 'stac/foreign-skipped' | Should -Be @('LICENSE.txt', 'README.md', 'assets.lock.parquet', 'assets/scene-1/data.tif', 'assets/scene-1/thumbnail.png', 'assets/scene-2/data.tif', 'items.parquet', 'stacpkg.manifest.json')
+        $pushed.Digest | Should -Be (Publish-StacPackage -Path $package -Reference "$($registry.Host)/stac/foreign-clean:v1" -PlainHttp).Digest -Because 'what went up is exactly the clean package'
+        $passwd = "sha256:$((Get-Sha256 '/etc/passwd').ToLowerInvariant())"
+        (Invoke-WebRequest -Method Head -Uri "$($registry.BaseUrl)/v2/stac/foreign-skipped/blobs/$passwd" -SkipHttpErrorCheck).StatusCode | Should -Be 404
+    }
+
+    It 'refuses a package whose file differs from its manifest, and pushes nothing' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $pkg = Join-Path (New-TempDirectory 'oci-corrupt') 'c.pkg'
+        Copy-Item -LiteralPath $package -Destination $pkg -Recurse
+        $file = Join-Path $pkg 'assets/scene-2/data.tif'
+        $bytes = [IO.File]::ReadAllBytes($file)
+        $bytes[10] = $bytes[10] -bxor 1
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $failure = { Publish-StacPackage -Path $pkg -Reference "$($registry.Host)/stac/corrupt:v1" -PlainHttp -SkipUndefinedContent } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PackageFileMismatch,*'
+        $failure.Exception.Message | Should -BeLike "*'assets/scene-2/data.tif'*sha256*"
+        @(Get-RegistryRequests $registry 'stac/corrupt').Count | Should -Be 0
+    }
+
+    It 'Save-StacPackage refuses a pulled package whose file differs from its manifest, and writes nothing' {
+        Skip-WithoutServer $registry 'docker-registry'
+        # Every layer's bytes match their OCI digest; README.md (one bit changed) just is not what the package's manifest says.
+        $layers = foreach ($file in Get-ChildItem -LiteralPath $package -Recurse -File) {
+            $name = [IO.Path]::GetRelativePath($package, $file.FullName).Replace('\', '/')
+            $bytes = [IO.File]::ReadAllBytes($file.FullName)
+            if ($name -eq 'README.md') { $bytes[0] = $bytes[0] -bxor 1 }
+            New-RawLayer 'application/octet-stream' $name $bytes
+        }
+        Send-RawManifest $registry 'stac/raw' 'manifest-mismatch' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($layers))
+        $parent = New-TempDirectory 'oci-manifest-mismatch'
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:manifest-mismatch" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $failure.Exception.Message | Should -BeLike "*do not match*stacpkg.manifest.json: 'README.md' (its sha256 is *)"
+    }
 }
 
 Describe 'A registry with htpasswd basic auth over TLS (a CA made by the test)' {
@@ -462,7 +565,7 @@ Describe 'A registry with htpasswd basic auth over TLS (a CA made by the test)' 
 "@
         $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
         $result = ($run.Output | Where-Object { $_ -like 'RESULT *' }).Substring(7) | ConvertFrom-Json
-        $result.Uploaded | Should -Be 8
+        $result.Uploaded | Should -Be 9
         $result.Pulled | Should -Be $result.Pushed
         $result.Failed | Should -Be 0
         Get-Snapshot $target | Should -Be (Get-Snapshot $package)

@@ -120,14 +120,14 @@ Describe 'A package of every fixture' {
         $json.AssetCount | Should -Be $get.AssetCount
         $json.KnownAssetBytes | Should -Be $get.KnownAssetBytes
         $json.Collections | Should -Be $get.Collections
-        $json.Files.Path | Should -Be @('assets.lock.parquet', 'items.parquet')
+        $json.Files.Path | Should -Be @('assets.lock.parquet', 'items.parquet', 'stacpkg.manifest.json')
         $json.Files[1].Sha256 | Should -Be (Get-Sha256 (Join-Path $pkg 'items.parquet')).ToLowerInvariant()
     }
 
     It 'has a readable default view' {
         $text = Get-StacPackage -Path $pkg | Out-String
         $text | Should -Match 'ItemCount\s*:\s*\d+'
-        $text | Should -Match 'Files\s*:\s*2 '
+        $text | Should -Match 'Files\s*:\s*3 '
     }
 }
 
@@ -147,17 +147,17 @@ Describe 'Atomic builds' {
 
     It 'an unreachable asset with -IncludeAssets leaves no package and no temp folder' {
         $bad = New-TestItem -Id 'bad' -Assets ([ordered]@{ visual = "http://127.0.0.1:$(Get-FreeTcpPort)/gone.tif" })
-        { $good, $bad | New-StacPackage -Path (Join-Path $dir 'new') -IncludeAssets -ErrorAction Stop } |
+        { $good, $bad | New-StacPackage -Path (Join-Path $dir 'new') -IncludeAssets -SourceRoot $source -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*item 'bad' asset 'visual'*"
         Get-Entries $dir | Should -BeNullOrEmpty
     }
 
     It 'a failed -Force rebuild leaves the previous package byte-identical' {
         $pkg = Join-Path $dir 'kept'
-        $good | New-StacPackage -Path $pkg -IncludeAssets | Out-Null
+        $good | New-StacPackage -Path $pkg -IncludeAssets -SourceRoot $source | Out-Null
         $before = Get-Snapshot $pkg
         $bad = New-TestItem -Id 'bad' -Assets ([ordered]@{ visual = "http://127.0.0.1:$(Get-FreeTcpPort)/gone.tif" })
-        { $bad | New-StacPackage -Path $pkg -IncludeAssets -Force -ErrorAction Stop } | Should -Throw
+        { $bad | New-StacPackage -Path $pkg -IncludeAssets -SourceRoot $source -Force -ErrorAction Stop } | Should -Throw
         Get-Snapshot $pkg | Should -Be $before
         Get-Entries $dir | Should -Be @('kept')
         { $good | New-StacPackage -Path $pkg -NoProbe -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-Force*'
@@ -256,8 +256,9 @@ Describe 'Bad input' {
         $bytes = [IO.File]::ReadAllBytes($file)
         [IO.File]::WriteAllBytes($file, $bytes[0..($bytes.Length / 2)])
         Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
-        $errs | Should -HaveCount 1
-        "$($errs[0])" | Should -BeLike '*items.parquet*'
+        # The table check, and the manifest check naming the same file.
+        $errs | Should -HaveCount 2
+        $errs | ForEach-Object { "$_" | Should -BeLike '*items.parquet*' }
         Get-StacPackage -Path $pkg -ErrorVariable gerrs -ErrorAction SilentlyContinue | Out-Null
         "$($gerrs[0])" | Should -BeLike '*items.parquet*'
     }
@@ -267,8 +268,9 @@ Describe 'Bad input' {
         Copy-Item -LiteralPath $mine -Destination $pkg -Recurse
         Copy-Item -LiteralPath (Join-Path $other 'assets.lock.parquet') -Destination $pkg -Force
         $results = Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs | Should -HaveCount 1
-        "$($errs[0])" | Should -BeLike "*no item 'o1' with asset 'visual'*"
+        $errs | Should -HaveCount 2
+        ($errs | Where-Object FullyQualifiedErrorId -Like 'PackageFileMismatch,*').TargetObject.Target | Should -Be 'assets.lock.parquet'
+        "$($errs | Where-Object FullyQualifiedErrorId -Like 'PackageAssetInvalid,*')" | Should -BeLike "*no item 'o1' with asset 'visual'*"
         ($results | Where-Object Status -eq 'Warning').Target | Should -Be 'm1/visual'
     }
 
@@ -276,7 +278,7 @@ Describe 'Bad input' {
         $before = Get-Entries $dir
         $sourceBefore = Get-Snapshot $source
         $item = New-TestItem -Id '../evil' -Assets ([ordered]@{ '../../x' = (Join-Path $source 'x.png') })
-        $info = $item | New-StacPackage -Path (Join-Path $dir 'evil') -IncludeAssets
+        $info = $item | New-StacPackage -Path (Join-Path $dir 'evil') -IncludeAssets -SourceRoot $source
         $info.Files.Path | Should -Contain 'assets/___evil/___.._x.png'
         Get-Entries $dir | Should -Be (@($before) + 'evil' | Sort-Object)
         Get-Snapshot $source | Should -Be $sourceBefore
@@ -287,6 +289,71 @@ Describe 'Bad input' {
         $broken = Join-Path $dir 'truncated'
         (Invoke-ChildPwsh "Import-Module '$ModulePath'; Test-StacPackage -Path '$broken' > `$null").ExitCode | Should -Not -Be 0
         (Invoke-ChildPwsh "Import-Module '$ModulePath'; Test-StacPackage -Path '$mine' > `$null").ExitCode | Should -Be 0
+    }
+}
+
+Describe 'Bundling: every asset its own name, local files only from allowed roots' {
+    BeforeAll {
+        $script:dir = New-TempDirectory 'bundle'
+        $script:source = New-TempDirectory 'bundle-src'
+    }
+    AfterAll { Remove-Item -LiteralPath $dir, $source -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'ids <Ids> (alike once sanitised, or on case- or normalisation-insensitive file systems) get separate files and the package checks clean' -ForEach @(
+        @{ Ids = @('field/1', 'field_1') }, @{ Ids = @('field\1', 'field_1') }, @{ Ids = @('Field', 'field') },
+        @{ Ids = @("caf$([char]0xe9)", "cafe$([char]0x301)") }
+    ) {
+        $case = (New-Item -ItemType Directory -Path (Join-Path $source ([guid]::NewGuid().ToString('N')))).FullName
+        $pkg = Join-Path $dir ([guid]::NewGuid().ToString('N'))
+        Push-Location -LiteralPath $case
+        try {
+            $items = for ($i = 0; $i -lt $Ids.Count; $i++) {
+                [IO.File]::WriteAllText((Join-Path $case "$i.bin"), "bytes of $($Ids[$i])")
+                New-TestItem -Id $Ids[$i] -Assets ([ordered]@{ data = "$i.bin" })
+            }
+            $null = $items | New-StacPackage -Path $pkg -IncludeAssets
+        }
+        finally { Pop-Location }
+        Test-StacPackage -Path $pkg | Where-Object Status -EQ 'Failed' | Should -BeNullOrEmpty
+        $rows = @(Import-StacAssetLock -LiteralPath $pkg)
+        $rows.ItemId | Should -Be $Ids
+        @($rows.Key | ForEach-Object { $_.Normalize([Text.NormalizationForm]::FormC).ToUpperInvariant() } | Sort-Object -Unique).Count | Should -Be $Ids.Count
+        foreach ($row in $rows) { [IO.File]::ReadAllText((Join-Path $pkg $row.Key)) | Should -Be "bytes of $($row.ItemId)" }
+    }
+
+    It 'an Item whose asset href is /etc/passwd (or a hidden file) is refused: no package, the error names the item and asset' {
+        [IO.File]::WriteAllText((Join-Path $source 'good.bin'), 'good bytes')
+        [IO.File]::WriteAllText((Join-Path $source '.env'), 'TOKEN=hidden')
+        $pkg = Join-Path $dir 'thief'
+        $before = Get-Entries $dir
+        Push-Location -LiteralPath $source
+        try {
+            $items = @(
+                New-TestItem -Id 'fine' -Assets ([ordered]@{ data = 'good.bin' })
+                New-TestItem -Id 'thief' -Assets ([ordered]@{ env = '.env'; passwd = '/etc/passwd'; uri = 'file:///etc/passwd' })
+            )
+            { $items | New-StacPackage -Path $pkg -IncludeAssets -ErrorAction Stop } |
+                Should -Throw -ExpectedMessage "*3 asset(s) failed*item 'thief' asset 'env': the local file '.env' is hidden*item 'thief' asset 'passwd': the local file '/etc/passwd' is outside the allowed roots*item 'thief' asset 'uri'*"
+            Get-Entries $dir | Should -Be $before
+            # The user who means it says so.
+            $info = $items | New-StacPackage -Path $pkg -IncludeAssets -AllowAnyLocalPath
+        }
+        finally { Pop-Location }
+        $info.AssetCount | Should -Be 4
+        [IO.File]::ReadAllText((Join-Path $pkg 'assets/thief/passwd')) | Should -Be ([IO.File]::ReadAllText('/etc/passwd'))
+    }
+
+    It '-SourceRoot names the folders files may be bundled from' {
+        $elsewhere = (New-Item -ItemType Directory -Path (Join-Path $source 'elsewhere')).FullName
+        [IO.File]::WriteAllText((Join-Path $elsewhere 'a.bin'), 'a bytes')
+        $item = New-TestItem -Id 'a' -Assets ([ordered]@{ data = (Join-Path $elsewhere 'a.bin') })
+        Push-Location -LiteralPath $dir
+        try {
+            { $item | New-StacPackage -Path (Join-Path $dir 'unnamed') -IncludeAssets -ErrorAction Stop } | Should -Throw -ExpectedMessage '*outside the allowed roots*'
+            $info = $item | New-StacPackage -Path (Join-Path $dir 'named') -IncludeAssets -SourceRoot $elsewhere
+        }
+        finally { Pop-Location }
+        $info.AssetCount | Should -Be 1
     }
 }
 
@@ -338,11 +405,101 @@ Describe 'Bundled assets from nginx' {
         $bytes = [IO.File]::ReadAllBytes($file)
         $bytes[500] = $bytes[500] -bxor 0xFF
         [IO.File]::WriteAllBytes($file, $bytes)
+        # Once against the lock row, once against the manifest: both name that file, and only it.
         $failed = @(Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue | Where-Object Status -eq 'Failed')
+        $failed | Should -HaveCount 2
+        $failed.File | Should -Be @('assets/i1/data.tif', 'assets/i1/data.tif')
+        $failed.Check | Should -Be @('manifest', 'lock-row')
+        ($failed | Where-Object Check -eq 'lock-row').Target | Should -Be 'i1/data'
+        $errs | Should -HaveCount 2
+        "$($errs | Where-Object FullyQualifiedErrorId -Like 'PackageAssetInvalid,*')" | Should -BeLike '*assets/i1/data.tif*checksum*'
+        "$($errs | Where-Object FullyQualifiedErrorId -Like 'PackageFileMismatch,*')" | Should -BeLike '*assets/i1/data.tif*sha256*'
+    }
+}
+
+Describe 'Links and files a package does not define (issue 11: the package is what it defines)' {
+    BeforeAll {
+        $script:dir = New-TempDirectory 'foreign'
+        # The issue's reference package, built as a user would from the repository root.
+        Push-Location $RepoRoot
+        try {
+            Import-StacItem ./samples/local/items.ndjson | New-StacPackage (Join-Path $dir 'ref.pkg') -IncludeAssets | Out-Null
+        }
+        finally {
+            Pop-Location
+        }
+        $script:ref = Join-Path $dir 'ref.pkg'
+        $script:secret = Join-Path $dir 'secret.txt'
+        Set-Content -LiteralPath $secret -Value 'root:x:0:0:planted-secret'
+    }
+    AfterAll { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'Test-StacPackage fails each link and foreign file by name, and Get-StacPackage lists none of them and ends despite a loop' {
+        $pkg = Join-Path $dir 'a.pkg'
+        Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'passwd.txt') -Target '/etc/passwd'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'ssl-link') -Target '/etc/ssl'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'assets/loop') -Target $pkg
+        Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
+        $null = New-Item -ItemType Directory -Path (Join-Path $pkg '.git')
+        Set-Content -LiteralPath (Join-Path $pkg '.git/config') -Value '[remote "origin"]'
+        # A bundled asset swapped for a link to a file with the very same bytes: still refused, never read.
+        $asset = Join-Path $pkg 'assets/field-1/data.csv'
+        Move-Item -LiteralPath $asset -Destination (Join-Path $dir 'data.csv')
+        $null = New-Item -ItemType SymbolicLink -Path $asset -Target (Join-Path $dir 'data.csv')
+        $expected = @('.env', '.git/config', 'assets/field-1/data.csv', 'assets/loop', 'passwd.txt', 'ssl-link')
+
+        $results = Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue
+        $undefined = @($results | Where-Object Check -eq 'undefined-content')
+        $undefined.Target | Should -Be $expected
+        $undefined.Status | Sort-Object -Unique | Should -Be 'Failed'
+        ($undefined | Where-Object Target -eq 'passwd.txt').Message | Should -BeLike "*link to '/etc/passwd'*"
+        ($results | Where-Object { $_.Check -eq 'lock-row' -and $_.File -eq 'assets/field-1/data.csv' }).Status | Should -Be 'Failed'
+        ($errs | Where-Object FullyQualifiedErrorId -Like 'PackageHasUndefinedContent,*') | Should -HaveCount 6
+        (Invoke-ChildPwsh "Import-Module '$ModulePath'; Test-StacPackage -Path '$pkg' > `$null").ExitCode | Should -Not -Be 0
+
+        $info = Get-StacPackage -Path $pkg -WarningVariable warnings -ErrorVariable gerrs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $info.Files.Path | Should -Be @('assets.lock.parquet', 'assets/field-1/notes.txt', 'assets/field-2/data.csv', 'assets/field-2/notes.txt', 'items.parquet', 'stacpkg.manifest.json')
+        $info.UndefinedEntries.Path | Should -Be $expected
+        $warnings | Should -HaveCount 6
+        "$warnings" | Should -BeLike '*passwd.txt*'
+        $gerrs | Should -HaveCount 1
+        $gerrs[0].FullyQualifiedErrorId | Should -BeLike 'PackageFileMismatch,*'
+        "$($gerrs[0])" | Should -BeLike '*assets/field-1/data.csv*'
+    }
+
+    It 'a package from before the manifest: a warning, and only files outside its tables, lock rows and visible top level fail' {
+        $pkg = Join-Path $dir 'old.pkg'
+        Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
+        Remove-Item -LiteralPath (Join-Path $pkg 'stacpkg.manifest.json')
+        Set-Content -LiteralPath (Join-Path $pkg 'README.md') -Value '# old'
+        Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
+        $results = Test-StacPackage -Path $pkg -ErrorAction SilentlyContinue
+        ($results | Where-Object Check -eq 'manifest').Status | Should -Be 'Warning'
+        ($results | Where-Object Status -eq 'Failed').Target | Should -Be '.env'
+    }
+
+    It 'a flipped byte that leaves items.parquet readable fails the manifest check' {
+        $pkg = Join-Path $dir 'flipped.pkg'
+        Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
+        $file = Join-Path $pkg 'items.parquet'
+        $original = [IO.File]::ReadAllBytes($file)
+        $json = { Import-StacItem -Path $file -ErrorAction Stop | ConvertTo-StacJson -Compress | Out-String }
+        $before = & $json
+        $changed = $false
+        for ($i = 4; $i -lt $original.Length - 8 -and -not $changed; $i++) {
+            $bytes = $original.Clone()
+            $bytes[$i] = $bytes[$i] -bxor 1
+            [IO.File]::WriteAllBytes($file, $bytes)
+            try { $changed = (& $json) -ne $before } catch { $changed = $false }
+        }
+        $changed | Should -BeTrue -Because 'some single-bit flip keeps the table readable with other values'
+        $results = Test-StacPackage -Path $pkg -ErrorVariable errs -ErrorAction SilentlyContinue
+        ($results | Where-Object Check -eq 'items-table').Status | Should -Be 'Passed'
+        $failed = @($results | Where-Object Status -eq 'Failed')
         $failed | Should -HaveCount 1
-        $failed[0].File | Should -Be 'assets/i1/data.tif'
-        $failed[0].Target | Should -Be 'i1/data'
-        $errs | Should -HaveCount 1
-        "$($errs[0])" | Should -BeLike '*assets/i1/data.tif*checksum*'
+        $failed[0].Check | Should -Be 'manifest'
+        $failed[0].Target | Should -Be 'items.parquet'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PackageFileMismatch,*'
     }
 }

@@ -32,9 +32,12 @@ public static class AlternateAssets
     /// old primary is kept as an alternate under <paramref name="previousName"/>, by default under
     /// <paramref name="name"/> itself (a swap, so switching twice restores the Item). The two
     /// <c>alternate:name</c> values swap with the hrefs; other fields of the alternate stay with it.
+    /// An alternate already named <paramref name="previousName"/> (other than the promoted one) is
+    /// refused, so no location is silently lost, unless <paramref name="replace"/> is set.
     /// </summary>
     /// <exception cref="StacEnrichmentException">The asset or the alternate is missing.</exception>
-    public static StacItem Switch(StacItem item, string assetKey, string name, string? previousName = null)
+    /// <exception cref="AlternateNameTakenException">Another alternate already holds <paramref name="previousName"/>.</exception>
+    public static StacItem Switch(StacItem item, string assetKey, string name, string? previousName = null, bool replace = false)
     {
         previousName ??= name;
         CheckName(previousName);
@@ -48,6 +51,10 @@ public static class AlternateAssets
         if (promoted.Get("href") is not string href)
         {
             throw new StacEnrichmentException(copy.Id, assetKey, $"item '{copy.Id}' asset '{assetKey}': alternate '{name}' has no href");
+        }
+        if (!replace && previousName != name && alternates.ContainsKey(previousName))
+        {
+            throw new AlternateNameTakenException(copy.Id, assetKey, previousName);
         }
         var previous = new JsonMap(promoted) { ["href"] = asset.Href };
         previous.Remove(NameField);

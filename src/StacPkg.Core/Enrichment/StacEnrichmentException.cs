@@ -1,7 +1,7 @@
 namespace StacPkg.Core.Enrichment;
 
 /// <summary>An enrichment step that cannot apply to one Item (a missing asset or alternate); the message names both.</summary>
-public sealed class StacEnrichmentException : Exception
+public class StacEnrichmentException : Exception
 {
     public StacEnrichmentException(string itemId, string assetKey, string message) : base(message)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using StacPkg.Core.IO;
 using StacPkg.Core.Json;
 
 namespace StacPkg.Core.GeoParquet;
@@ -17,7 +18,8 @@ internal sealed class ItemSpool : IDisposable
     public ItemSpool(string targetPath)
     {
         var full = Path.GetFullPath(targetPath);
-        var spoolPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.spool");
+        ScratchFiles.RemoveStaleBeside(full);
+        var spoolPath = ScratchFiles.NewName(full, "spool");
         _file = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         _buffered = new BufferedStream(_file, 1 << 20);
     }

@@ -12,8 +12,7 @@ public sealed class AtomicFile : IDisposable
     public AtomicFile(string targetPath)
     {
         TargetPath = FullPathInExistingFolder(targetPath);
-        var directory = Path.GetDirectoryName(TargetPath)!;
-        TempPath = Path.Combine(directory, $".{Path.GetFileName(TargetPath)}.{Guid.NewGuid():N}.tmp");
+        TempPath = ScratchFiles.NewName(TargetPath, "tmp");
         Stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
     }
 
@@ -41,9 +40,20 @@ public sealed class AtomicFile : IDisposable
     {
         await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         Stream.Flush(flushToDisk: true);
-        await Stream.DisposeAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        File.Move(TempPath, TargetPath, overwrite: true);
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows renames no file that is open without FileShare.Delete.
+            await Stream.DisposeAsync().ConfigureAwait(false);
+            File.Move(TempPath, TargetPath, overwrite: true);
+        }
+        else
+        {
+            // Renamed while still open, so its lock is held to the end: a closed temp file looks left
+            // behind to another run cleaning the folder (ScratchFiles).
+            File.Move(TempPath, TargetPath, overwrite: true);
+            await Stream.DisposeAsync().ConfigureAwait(false);
+        }
         _committed = true;
     }
 

@@ -21,6 +21,7 @@ internal sealed class AtomicTextOutput : IAsyncDisposable
 
     public AtomicTextOutput(string path)
     {
+        ScratchFiles.RemoveStaleBeside(path);
         _file = new AtomicFile(path);
         _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
             ? new GZipStream(_file.Stream, CompressionLevel.Fastest, leaveOpen: true)

@@ -32,6 +32,13 @@ public sealed class AssetLockEntry
     /// <summary>Multihash hex (sha2-256: "1220…"), when known.</summary>
     public string? FileChecksum { get; set; }
 
+    /// <summary>
+    /// The package folder this row was read from, or null. A bundled row's key (<c>assets/…</c>) is a
+    /// path inside that package, and a package's file rows may be read only inside it or inside a
+    /// folder the user names (<see cref="LocalPathPolicy"/>). Not a lock column: it says where the row came from.
+    /// </summary>
+    public string? PackageRoot { get; set; }
+
     public AssetLocation Location => new(StoreType, StoreContainer, StoreEndpointUrl, Key);
 
     /// <summary>The href rebuilt from the location fields.</summary>

@@ -37,6 +37,7 @@ public static class AssetLockFile
     /// <inheritdoc cref="WriteAsync(string, IEnumerable{AssetLockEntry}, CancellationToken)"/>
     public static async Task<long> WriteAsync(string path, IAsyncEnumerable<AssetLockEntry> entries, CancellationToken cancellationToken)
     {
+        ScratchFiles.RemoveStaleBeside(path);
         using var target = new AtomicFile(path);
         var seen = new AssetRowKeys();
         var buffer = new AssetLockWriter(RowGroupRows);
@@ -84,7 +85,9 @@ public static class AssetLockFile
     /// Streams the rows of a lock, one row group at a time. <paramref name="path"/> is a lock file or a
     /// package directory. Unknown columns are ignored, file_checksum (and the other fact columns) may
     /// be absent, and columns may come in any order. A row without item_id or asset_key, or repeating
-    /// an earlier pair, is a per-row error; the other rows still read.
+    /// an earlier pair, is a per-row error; the other rows still read. The rows of a package's lock
+    /// carry the package folder (<see cref="AssetLockEntry.PackageRoot"/>): its bundled rows' keys are
+    /// paths inside it.
     /// </summary>
     /// <exception cref="AssetLockException">The file is not readable Parquet, or not an asset lock; the message names it.</exception>
     /// <exception cref="FileNotFoundException">No file at the path (or no lock in the package directory).</exception>
@@ -95,6 +98,8 @@ public static class AssetLockFile
         {
             throw new FileNotFoundException($"no asset lock at '{file}'", file);
         }
+        var folder = Path.GetDirectoryName(file)!;
+        var packageRoot = Path.GetFileName(file) == FileName && Packaging.StacPackageLayout.IsPackage(folder) ? folder : null;
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         var reader = await OpenAsync(file, stream, cancellationToken).ConfigureAwait(false);
         await using (reader)
@@ -109,7 +114,7 @@ public static class AssetLockFile
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     row++;
-                    yield return group.Result(file, r, row, seen);
+                    yield return group.Result(file, r, row, seen, packageRoot);
                 }
             }
         }

@@ -15,7 +15,7 @@ internal sealed record AssetLockRowGroup(
     string?[]? FileChecksums)
 {
     /// <summary>Row <paramref name="index"/> of this group as an entry, or the error that makes it unusable.</summary>
-    public AssetLockReadResult Result(string file, int index, long row, AssetRowKeys seen)
+    public AssetLockReadResult Result(string file, int index, long row, AssetRowKeys seen, string? packageRoot)
     {
         var itemId = ItemIds[index];
         var assetKey = AssetKeys[index];
@@ -34,7 +34,7 @@ internal sealed record AssetLockRowGroup(
         // A row without store_type or key still reads: validation reports it as invalid, so the user sees which asset it is.
         try
         {
-            return AssetLockReadResult.Ok(Entry(index, itemId, assetKey));
+            return AssetLockReadResult.Ok(Entry(index, itemId, assetKey, packageRoot));
         }
         catch (FormatException ex)
         {
@@ -43,7 +43,7 @@ internal sealed record AssetLockRowGroup(
         }
     }
 
-    private AssetLockEntry Entry(int index, string itemId, string assetKey) =>
+    private AssetLockEntry Entry(int index, string itemId, string assetKey, string? packageRoot) =>
         new()
         {
             ItemId = itemId,
@@ -56,5 +56,6 @@ internal sealed record AssetLockRowGroup(
             ETag = ETags?[index],
             LastModified = LastModified?[index],
             FileChecksum = FileChecksums?[index],
+            PackageRoot = packageRoot,
         };
 }

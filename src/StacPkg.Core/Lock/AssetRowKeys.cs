@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace StacPkg.Core.Lock;
 
 /// <summary>
@@ -24,12 +21,8 @@ internal sealed class AssetRowKeys
         return true;
     }
 
-    private static UInt128 Digest(string itemId, string assetKey)
-    {
-        // Length-prefixed so that ("ab", "c") and ("a", "bc") differ.
-        var bytes = Encoding.UTF8.GetBytes($"{itemId.Length}:{itemId}\0{assetKey}");
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes, hash);
-        return new UInt128(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]));
-    }
+    private static UInt128 Digest(string itemId, string assetKey) => TextDigest.Of(Pair(itemId, assetKey));
+
+    /// <summary>One string for the pair, length-prefixed so that ("ab", "c") and ("a", "bc") differ.</summary>
+    internal static string Pair(string itemId, string assetKey) => $"{itemId.Length}:{itemId}\0{assetKey}";
 }

@@ -30,5 +30,8 @@ public sealed class OciPackageDescriptor
     /// <summary>Blob bytes sent or received (not counting blobs that were already there).</summary>
     public long BytesTransferred { get; init; }
 
+    /// <summary>A push: the links and files in the folder that the package does not define, left out.</summary>
+    public IReadOnlyList<StacPkg.Core.Packaging.StacPackageEntry> Skipped { get; init; } = [];
+
     public override string ToString() => $"{Reference}@{Digest}";
 }

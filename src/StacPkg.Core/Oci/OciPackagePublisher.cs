@@ -5,11 +5,15 @@ namespace StacPkg.Core.Oci;
 /// <summary>
 /// Pushes a package directory as an OCI artifact: every blob is asked for first (HEAD) and only
 /// uploaded when the registry lacks it (or mounted from <see cref="OciPublishOptions.MountFrom"/>),
-/// then the manifest is put under the tag. The same package gives the same manifest digest.
+/// then the manifest is put under the tag. The same package gives the same manifest digest. Only the
+/// files the package defines are sent, never through a link; a package whose files differ from its
+/// manifest is refused, and so is one holding links or files it does not define unless
+/// <see cref="OciPublishOptions.SkipUndefinedContent"/> leaves them out.
 /// </summary>
 public static class OciPackagePublisher
 {
     /// <exception cref="StacPackageException">The path is not a readable package.</exception>
+    /// <exception cref="StacPackageContentException">Files differ from the manifest, or undefined content is not to be skipped; nothing was sent.</exception>
     /// <exception cref="OciException">The registry refused or failed; the message names the layer.</exception>
     public static async Task<OciPackageDescriptor> PublishAsync(string packagePath, OciReference reference, OciRegistryOptions registry,
         OciPublishOptions options, OciTransferProgress progress, CancellationToken cancellationToken)
@@ -18,7 +22,7 @@ public static class OciPackagePublisher
         Directory.CreateDirectory(scratch);
         try
         {
-            var (manifest, layers) = await PlanAsync(packagePath, options, scratch, cancellationToken).ConfigureAwait(false);
+            var (manifest, layers, skipped) = await PlanAsync(packagePath, options, scratch, cancellationToken).ConfigureAwait(false);
             var json = manifest.ToJson();
             if (reference.Digest is { } pinned && pinned != OciDigest.Of(json))
             {
@@ -71,6 +75,7 @@ public static class OciPackagePublisher
                 BlobsPresent = present,
                 BlobsMounted = mounted,
                 BytesTransferred = bytes,
+                Skipped = skipped,
             };
         }
         finally
@@ -86,10 +91,24 @@ public static class OciPackagePublisher
         }
     }
 
-    /// <summary>The manifest and layers of a package, without a registry; zip layers are written into <paramref name="scratch"/>.</summary>
-    internal static async Task<(OciManifest Manifest, List<OciPackageLayer> Layers)> PlanAsync(string packagePath, OciPublishOptions options, string scratch, CancellationToken cancellationToken)
+    /// <summary>
+    /// The manifest and layers of a package, without a registry, and the undefined entries left out;
+    /// zip layers are written into <paramref name="scratch"/>.
+    /// </summary>
+    internal static async Task<(OciManifest Manifest, List<OciPackageLayer> Layers, IReadOnlyList<StacPackageEntry> Skipped)> PlanAsync(
+        string packagePath, OciPublishOptions options, string scratch, CancellationToken cancellationToken)
     {
         var package = await StacPackageInfo.ReadAsync(packagePath, cancellationToken).ConfigureAwait(false);
+        if (package.Mismatches.Count > 0)
+        {
+            throw new StacPackageContentException($"the package '{package.Path}' is not published: files differ from its {PackageManifest.FileName}", package.Mismatches, corrupt: true);
+        }
+        if (package.UndefinedEntries.Count > 0 && !options.SkipUndefinedContent)
+        {
+            throw new StacPackageContentException(
+                $"the package '{package.Path}' is not published: it holds links or files it does not define (use -SkipUndefinedContent to publish only what it defines)",
+                package.UndefinedEntries, corrupt: false);
+        }
         var layers = await OciPackageLayers.PlanAsync(package, scratch, options.ZipThreshold, cancellationToken).ConfigureAwait(false);
         var manifest = new OciManifest
         {
@@ -98,7 +117,7 @@ public static class OciPackagePublisher
             Layers = layers.ConvertAll(l => l.Descriptor),
             Annotations = options.Annotations,
         };
-        return (manifest, layers);
+        return (manifest, layers, package.UndefinedEntries);
     }
 
     private static FileStream OpenAt(string path, long offset)

@@ -1,3 +1,4 @@
+using StacPkg.Core.Lock;
 using StacPkg.Core.Packaging;
 
 namespace StacPkg.Core.Oci;
@@ -5,7 +6,8 @@ namespace StacPkg.Core.Oci;
 /// <summary>
 /// Pulls a package artifact into a directory: the manifest must have the stacpkg artifactType and
 /// only safe, distinct titles; every layer is downloaded with its size and digest checked; zip
-/// layers are unpacked with the same path checks. Everything lands in a hidden folder beside the
+/// layers are unpacked with the same path checks, and every file must match the package's
+/// <see cref="PackageManifest"/> when it has one. Everything lands in a hidden folder beside the
 /// target that is moved into place only when the whole package is there.
 /// </summary>
 public static class OciPackageSaver
@@ -45,10 +47,16 @@ public static class OciPackageSaver
                 await client.DownloadBlobAsync(reference.Repository, layer, target, what, progress, token).ConfigureAwait(false);
             }).ConfigureAwait(false);
             var written = new HashSet<string>(manifest.Layers.Where(l => l.MediaType != OciMediaTypes.FilesZip).Select(l => l.Title!), StringComparer.Ordinal);
+            var lockedFiles = zips.Count == 0 ? new Dictionary<string, long?>() : await LockedFilesAsync(directory.TempPath, reference, cancellationToken).ConfigureAwait(false);
             foreach (var (layer, path) in zips)
             {
-                await ZipLayer.ExtractAsync(path, directory.TempPath, layer.Title!, written, cancellationToken).ConfigureAwait(false);
+                await ZipLayer.ExtractAsync(path, directory.TempPath, layer.Title!, written, lockedFiles, cancellationToken).ConfigureAwait(false);
                 File.Delete(path);
+            }
+            if (await PackageManifest.VerifyAsync(directory.TempPath, cancellationToken).ConfigureAwait(false) is { Count: > 0 } mismatches)
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact,
+                    $"{reference}: the pulled files do not match the package's {PackageManifest.FileName}: {StacPackageEntry.Summarize(mismatches)}");
             }
             if (!StacPackageLayout.IsPackage(directory.TempPath))
             {
@@ -76,6 +84,24 @@ public static class OciPackageSaver
             BlobsDownloaded = manifest.Layers.Count,
             BytesTransferred = manifest.Layers.Sum(l => l.Size),
         };
+    }
+
+    /// <summary>What the pulled lock says zip layers may hold; no lock, no zip layer content.</summary>
+    private static async Task<IReadOnlyDictionary<string, long?>> LockedFilesAsync(string package, OciReference reference, CancellationToken cancellationToken)
+    {
+        var lockPath = Path.Combine(package, StacPackageLayout.LockFileName);
+        if (!File.Exists(lockPath))
+        {
+            return new Dictionary<string, long?>();
+        }
+        try
+        {
+            return await ZipLayer.LockedFilesAsync(package, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AssetLockException ex)
+        {
+            throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: its {StacPackageLayout.LockFileName} does not read: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Every layer needs a title that is a safe relative path, and no two the same, before anything is downloaded.</summary>

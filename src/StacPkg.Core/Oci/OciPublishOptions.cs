@@ -11,4 +11,7 @@ public sealed record OciPublishOptions
 
     /// <summary>More bundled asset files than this go into zip layers.</summary>
     public int ZipThreshold { get; init; } = OciPackageLayers.DefaultZipThreshold;
+
+    /// <summary>Publish a package that holds links or files it does not define, leaving them out, instead of refusing it.</summary>
+    public bool SkipUndefinedContent { get; init; }
 }

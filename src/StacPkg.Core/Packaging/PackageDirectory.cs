@@ -1,3 +1,5 @@
+using StacPkg.Core.IO;
+
 namespace StacPkg.Core.Packaging;
 
 /// <summary>
@@ -6,10 +8,13 @@ namespace StacPkg.Core.Packaging;
 /// </summary>
 internal sealed class PackageDirectory
 {
+    private readonly bool _replace;
+    private readonly FileStream _lock;
     private bool _committed;
 
     public PackageDirectory(string target, bool replace)
     {
+        _replace = replace;
         Target = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
         var parent = Path.GetDirectoryName(Target);
         if (parent is null || !Directory.Exists(parent))
@@ -26,14 +31,24 @@ internal sealed class PackageDirectory
             {
                 throw new StacPackageException($"the package '{Target}' already exists; use -Force to replace it");
             }
-            // Force replaces a package, never some other folder that happens to be named the same.
-            if (!StacPackageLayout.IsPackage(Target) && Directory.EnumerateFileSystemEntries(Target).Any())
+            if (!IsReplaceable(Target))
             {
                 throw new StacPackageException($"'{Target}' is a folder that is not a package; it is not replaced");
             }
         }
-        TempPath = Path.Combine(parent, $".{Path.GetFileName(Target)}.{Guid.NewGuid():N}.tmp");
-        Directory.CreateDirectory(TempPath);
+        ScratchFiles.RemoveStaleBeside(Target);
+        TempPath = ScratchFiles.NewName(Target, "tmp");
+        // Held until the folder is committed or abandoned: it tells the next run that this one is alive.
+        _lock = new FileStream(ScratchFiles.Sibling(TempPath, "lock"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        try
+        {
+            Directory.CreateDirectory(TempPath);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
 
     public string Target { get; }
@@ -42,39 +57,74 @@ internal sealed class PackageDirectory
     public string TempPath { get; }
 
     /// <summary>
-    /// Moves the built package into place. An existing package is renamed aside first and deleted
-    /// only once the new one is in place, so a failure at any point leaves one whole package there.
+    /// Moves the built package into place in one no-replace rename, so whatever took the name while
+    /// the package was built (a folder of the user's, another run's package) is never touched. With
+    /// replace, the package there is renamed aside first, checked to be a package, and deleted only
+    /// once the new one is in place.
     /// </summary>
+    /// <exception cref="StacPackageException">The name was taken meanwhile (without replace), by something that is not a package (with replace), or again between the two renames.</exception>
     public void Commit()
     {
-        if (!Directory.Exists(Target))
+        if (AtomicRename.TryMove(TempPath, Target))
         {
-            Directory.Move(TempPath, Target);
             _committed = true;
             return;
         }
-        var aside = Path.Combine(Path.GetDirectoryName(Target)!, $".{Path.GetFileName(Target)}.{Guid.NewGuid():N}.old");
-        Directory.Move(Target, aside);
-        try
+        if (!_replace)
         {
-            Directory.Move(TempPath, Target);
+            throw new StacPackageException($"'{Target}' appeared while the package was built; it is left as it is; use -Force to replace a package");
         }
-        catch
+        var aside = ScratchFiles.NewName(Target, "old");
+        if (!TryMoveAside(aside))
         {
-            Directory.Move(aside, Target);
-            throw;
+            // It went away between the two renames: the name is free again, unless someone is quicker.
+            if (!AtomicRename.TryMove(TempPath, Target))
+            {
+                throw new StacPackageException($"'{Target}' keeps being taken by something else while the package is committed; it is left as it is");
+            }
+            _committed = true;
+            return;
+        }
+        if (!IsReplaceable(aside))
+        {
+            var back = AtomicRename.TryMove(aside, Target);
+            throw new StacPackageException(back
+                ? $"'{Target}' is a folder that is not a package; it is not replaced"
+                : $"'{Target}' was a folder that is not a package and is kept at '{aside}': something else took its name meanwhile");
+        }
+        if (!AtomicRename.TryMove(TempPath, Target))
+        {
+            throw new StacPackageException($"'{Target}' was taken by something else while the package was committed; the package that was there is kept at '{aside}'");
         }
         _committed = true;
         TryDelete(aside);
     }
 
-    /// <summary>Without a commit, removes the temporary directory.</summary>
+    private bool TryMoveAside(string aside)
+    {
+        try
+        {
+            return AtomicRename.TryMove(Target, aside);
+        }
+        catch (IOException) when (!Path.Exists(Target))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Force replaces a package (or an empty folder), never some other folder or a file that happens to be named the same.</summary>
+    private static bool IsReplaceable(string path) =>
+        Directory.Exists(path) && !File.Exists(path)
+        && (StacPackageLayout.IsPackage(path) || !Directory.EnumerateFileSystemEntries(path).Any());
+
+    /// <summary>Without a commit, removes the temporary directory; either way lets go of the run's lock.</summary>
     public void Abandon()
     {
         if (!_committed)
         {
             TryDelete(TempPath);
         }
+        _lock.Dispose();
     }
 
     private static void TryDelete(string path)

@@ -50,10 +50,6 @@ public static class PackagePaths
         return extension.Skip(1).All(char.IsAsciiLetterOrDigit) && extension.Length > 1 ? extension : "";
     }
 
-    /// <summary>The package-relative path (with '/') of a bundled asset.</summary>
-    public static string AssetPath(string itemId, string assetKey, string href) =>
-        $"{AssetsFolder}/{Segment(itemId)}/{Segment(assetKey)}{Extension(href)}";
-
     /// <summary>
     /// The full path of a package-relative path, or null when it is absolute or would leave the package
     /// (a lock row such as <c>../../x</c>).

@@ -1,7 +1,7 @@
 namespace StacPkg.Core.Packaging;
 
 /// <summary>A package could not be built or read; the message names the package and what is wrong.</summary>
-public sealed class StacPackageException : Exception
+public class StacPackageException : Exception
 {
     public StacPackageException(string message) : base(message) { }
 

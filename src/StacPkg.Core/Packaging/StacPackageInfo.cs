@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
@@ -7,7 +6,10 @@ using StacPkg.Core.Stores;
 
 namespace StacPkg.Core.Packaging;
 
-/// <summary>What a package holds: counts from its tables and every file with its digest.</summary>
+/// <summary>
+/// What a package holds: counts from its tables, every file it defines with its digest, what it
+/// holds but does not define (links, foreign files), and the files that differ from its manifest.
+/// </summary>
 public sealed class StacPackageInfo
 {
     private const string ParquetMediaType = "application/vnd.apache.parquet";
@@ -21,12 +23,32 @@ public sealed class StacPackageInfo
     public long KnownAssetBytes { get; init; }
     public IReadOnlyList<StacPackageFile> Files { get; init; } = [];
 
-    /// <summary>Reads a package's tables and hashes its files.</summary>
-    /// <exception cref="StacPackageException">Not a package, or a table is not readable; the message says which.</exception>
+    /// <summary>True when the package has a <see cref="PackageManifest.FileName"/> recording its files' digests.</summary>
+    public bool HasManifest { get; init; }
+
+    /// <summary>Links and files in the package folder that the package does not define; none is read, listed or published.</summary>
+    public IReadOnlyList<StacPackageEntry> UndefinedEntries { get; init; } = [];
+
+    /// <summary>Files the manifest lists that are missing or differ from it: the package is corrupt.</summary>
+    public IReadOnlyList<StacPackageEntry> Mismatches { get; init; } = [];
+
+    /// <summary>Reads a package's tables and hashes the files it defines, without following any link.</summary>
+    /// <exception cref="StacPackageException">Not a package, or a table or its manifest is not readable; the message says which.</exception>
+    /// <exception cref="IOException">A folder of the package cannot be listed.</exception>
     public static async Task<StacPackageInfo> ReadAsync(string path, CancellationToken cancellationToken)
     {
         var root = System.IO.Path.GetFullPath(path);
         RequirePackage(root);
+        var content = PackageContent.Scan(root);
+        PackageManifest? manifest;
+        try
+        {
+            manifest = PackageManifest.Read(content);
+        }
+        catch (StacPackageException ex)
+        {
+            throw new StacPackageException($"the package '{root}' has an unreadable manifest: {ex.Message}", ex);
+        }
         long items = 0;
         var collections = new SortedSet<string>(StringComparer.Ordinal);
         try
@@ -47,6 +69,7 @@ public sealed class StacPackageInfo
 
         long assets = 0, bytes = 0;
         var keys = new SortedSet<string>(StringComparer.Ordinal);
+        var lockPaths = new List<string>();
         try
         {
             await foreach (var row in AssetLockFile.ReadAsync(System.IO.Path.Combine(root, StacPackageLayout.LockFileName), cancellationToken).ConfigureAwait(false))
@@ -58,6 +81,10 @@ public sealed class StacPackageInfo
                 assets++;
                 keys.Add(entry.AssetKey);
                 bytes += entry.SizeBytes ?? 0;
+                if (content.FileOf(entry) is { } relative)
+                {
+                    lockPaths.Add(relative);
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -65,6 +92,12 @@ public sealed class StacPackageInfo
             throw new StacPackageException($"the package '{root}' has an unreadable {StacPackageLayout.LockFileName}: {ex.Message}", ex);
         }
 
+        var defined = content.Defined(manifest, lockPaths);
+        var digests = new Dictionary<string, PackageFileDigest>(StringComparer.Ordinal);
+        foreach (var (relative, full) in content.Files.Where(f => defined.Contains(f.Key)))
+        {
+            digests[relative] = await PackageFileDigest.ComputeAsync(relative, full, cancellationToken).ConfigureAwait(false);
+        }
         return new StacPackageInfo
         {
             Path = root,
@@ -73,13 +106,16 @@ public sealed class StacPackageInfo
             AssetCount = assets,
             AssetKeys = [.. keys],
             KnownAssetBytes = bytes,
-            Files = await FilesAsync(root, cancellationToken).ConfigureAwait(false),
+            Files = Describe(digests.Values),
+            HasManifest = manifest is not null,
+            UndefinedEntries = content.Undefined(defined),
+            Mismatches = manifest?.Compare(content, digests) ?? [],
         };
     }
 
-    /// <summary>The info of a package just written, from the counts its writer kept; only the files are read (to hash them).</summary>
-    internal static async Task<StacPackageInfo> DescribeAsync(string root, long items, IReadOnlyList<string> collections,
-        long assets, IReadOnlyList<string> assetKeys, long knownBytes, CancellationToken cancellationToken) => new()
+    /// <summary>The info of a package just written, from the counts its writer kept and the files its manifest lists (and the manifest).</summary>
+    internal static StacPackageInfo Describe(string root, long items, IReadOnlyList<string> collections,
+        long assets, IReadOnlyList<string> assetKeys, long knownBytes, IEnumerable<PackageFileDigest> files) => new()
         {
             Path = root,
             ItemCount = items,
@@ -87,7 +123,8 @@ public sealed class StacPackageInfo
             AssetCount = assets,
             AssetKeys = assetKeys,
             KnownAssetBytes = knownBytes,
-            Files = await FilesAsync(root, cancellationToken).ConfigureAwait(false),
+            Files = Describe(files),
+            HasManifest = true,
         };
 
     /// <exception cref="StacPackageException">The path is not a package directory.</exception>
@@ -99,32 +136,26 @@ public sealed class StacPackageInfo
         }
         foreach (var name in new[] { StacPackageLayout.ItemsFileName, StacPackageLayout.LockFileName })
         {
-            if (!File.Exists(System.IO.Path.Combine(root, name)))
+            var file = new FileInfo(System.IO.Path.Combine(root, name));
+            if (!file.Exists)
             {
                 throw new StacPackageException($"'{root}' is not a package: it has no {name}");
+            }
+            if (file.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                throw new StacPackageException($"the package '{root}' has {name} as a link to '{file.LinkTarget}'; nothing is read through a link");
             }
         }
     }
 
-    /// <summary>Every file under the package, sorted by relative path so that the list is the same on every machine.</summary>
-    private static async Task<List<StacPackageFile>> FilesAsync(string root, CancellationToken cancellationToken)
-    {
-        var files = new List<StacPackageFile>();
-        var paths = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(f => (Full: f, Relative: System.IO.Path.GetRelativePath(root, f).Replace('\\', '/')))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal);
-        foreach (var (full, relative) in paths)
-        {
-            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            var digest = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-            files.Add(new StacPackageFile(relative, MediaTypeOf(relative), stream.Length, Convert.ToHexString(digest).ToLowerInvariant()));
-        }
-        return files;
-    }
+    /// <summary>The files with their media types, sorted by path so that the list is the same on every machine.</summary>
+    private static List<StacPackageFile> Describe(IEnumerable<PackageFileDigest> files) =>
+        files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => new StacPackageFile(f.Path, MediaTypeOf(f.Path), f.Size, f.Sha256)).ToList();
 
     // README and LICENSE files are what -Include usually adds; the store table does not know them.
     private static string MediaTypeOf(string relative) =>
-        relative.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetMediaType
+        relative == PackageManifest.FileName ? PackageManifest.MediaType
+        : relative.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetMediaType
         : relative.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? "text/markdown"
         : MediaTypes.ForPath(relative) ?? DefaultMediaType;
 

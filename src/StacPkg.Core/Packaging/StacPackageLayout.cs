@@ -16,5 +16,6 @@ public static class StacPackageLayout
     internal static bool IsReserved(string name) =>
         string.Equals(name, ItemsFileName, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, LockFileName, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, PackageManifest.FileName, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, PackagePaths.AssetsFolder, StringComparison.OrdinalIgnoreCase);
 }

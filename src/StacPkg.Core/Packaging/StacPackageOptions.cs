@@ -12,7 +12,7 @@ public sealed record StacPackageOptions
     /// <summary>Ask each store for size, ETag and last-modified (ignored when <see cref="AssetLock"/> is given).</summary>
     public bool Probe { get; init; } = true;
 
-    /// <summary>Copy each locked asset's bytes into <c>assets/&lt;item_id&gt;/&lt;asset_key&gt;&lt;ext&gt;</c>.</summary>
+    /// <summary>Copy each locked asset's bytes into <c>assets/&lt;item_id&gt;/&lt;asset_key&gt;&lt;ext&gt;</c> (names made unique by <see cref="BundledAssetNames"/>).</summary>
     public bool IncludeAssets { get; init; }
 
     /// <summary>Extra files copied into the package root (README, licence).</summary>
@@ -30,8 +30,11 @@ public sealed record StacPackageOptions
     /// <summary>Probes and copies in flight at once.</summary>
     public int ThrottleLimit { get; init; } = AssetValidationOptions.DefaultThrottleLimit;
 
-    /// <summary>Base directory for relative file hrefs when reading assets; null keeps them relative to the process.</summary>
-    public string? BaseDirectory { get; init; }
+    /// <summary>
+    /// Which local files bundling may read, and where relative file hrefs resolve. The default reads
+    /// any path: a caller bundling Items it did not make sets a restricting policy.
+    /// </summary>
+    public LocalPathPolicy LocalSources { get; init; } = LocalPathPolicy.AnyPath();
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

@@ -7,9 +7,11 @@ using StacPkg.Core.Lock;
 namespace StacPkg.Core.Packaging;
 
 /// <summary>
-/// Checks a package's integrity without touching any store: both tables readable with the right
-/// schema kind, lock rows and Item assets matching both ways, bundled files matching the size and
-/// sha2-256 checksum their rows hold. Reads only inside the package; writes nothing.
+/// Checks a package's integrity without touching any store: every file matching its manifest, both
+/// tables readable with the right schema kind, lock rows and Item assets matching both ways, bundled
+/// files matching the size and sha2-256 checksum their rows hold, and nothing in the folder that the
+/// package does not define (no link, no foreign file). Reads only inside the package, never through a
+/// link; writes nothing.
 /// </summary>
 public static class StacPackageValidator
 {
@@ -18,6 +20,8 @@ public static class StacPackageValidator
     public const string LockTableCheck = "lock-table";
     public const string LockRowCheck = "lock-row";
     public const string ItemAssetCheck = "item-asset";
+    public const string ManifestCheck = "manifest";
+    public const string UndefinedContentCheck = "undefined-content";
 
     private const string ItemsKind = "items";
     private const string LockKind = "asset-lock";
@@ -30,18 +34,37 @@ public static class StacPackageValidator
             new(root, check, target, status, message);
 
         string? notPackage = null;
+        PackageContent? content = null;
         try
         {
             StacPackageInfo.RequirePackage(root);
+            content = PackageContent.Scan(root);
         }
-        catch (StacPackageException ex)
+        catch (Exception ex) when (ex is StacPackageException or IOException or UnauthorizedAccessException)
         {
             notPackage = ex.Message;
         }
-        if (notPackage is not null)
+        if (content is null)
         {
-            yield return Result(PackageCheck, root, StacPackageCheckStatus.Failed, notPackage);
+            yield return Result(PackageCheck, root, StacPackageCheckStatus.Failed, notPackage!);
             yield break;
+        }
+
+        PackageManifest? manifest = null;
+        string? manifestProblem = null;
+        try
+        {
+            manifest = PackageManifest.Read(content);
+        }
+        catch (StacPackageException ex)
+        {
+            manifestProblem = ex.Message;
+        }
+        // Digests of the files the manifest lists, reused by the bundled-file checks below.
+        var digests = manifest is null ? [] : await manifest.HashAsync(content, cancellationToken).ConfigureAwait(false);
+        foreach (var result in ManifestResults(root, manifest, manifestProblem, content, digests))
+        {
+            yield return result;
         }
 
         var itemsFile = Path.Combine(root, StacPackageLayout.ItemsFileName);
@@ -79,6 +102,7 @@ public static class StacPackageValidator
         }
 
         long rows = 0;
+        var lockPaths = new List<string>();
         var reader = AssetLockFile.ReadAsync(lockFile, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (reader.ConfigureAwait(false))
         {
@@ -110,7 +134,11 @@ public static class StacPackageValidator
                     yield return Result(LockRowCheck, StacPackageLayout.LockFileName, StacPackageCheckStatus.Failed, row.Error!.Message);
                     continue;
                 }
-                yield return await CheckRowAsync(root, entry, itemsProblem is null ? itemAssets : null, cancellationToken).ConfigureAwait(false);
+                if (content.FileOf(entry) is { } relative)
+                {
+                    lockPaths.Add(relative);
+                }
+                yield return await CheckRowAsync(content, entry, itemsProblem is null ? itemAssets : null, digests, cancellationToken).ConfigureAwait(false);
             }
         }
         yield return Result(LockTableCheck, StacPackageLayout.LockFileName, StacPackageCheckStatus.Passed, string.Create(CultureInfo.InvariantCulture, $"{rows} rows"));
@@ -122,6 +150,42 @@ public static class StacPackageValidator
                 yield return Result(ItemAssetCheck, $"{itemId}/{assetKey}", StacPackageCheckStatus.Warning,
                     $"item '{itemId}' asset '{assetKey}' has no row in the lock");
             }
+        }
+
+        var undefined = content.Undefined(content.Defined(manifest, lockPaths));
+        foreach (var entry in undefined)
+        {
+            yield return Result(UndefinedContentCheck, entry.Path, StacPackageCheckStatus.Failed, $"'{entry.Path}' is {entry.Message}") with { File = entry.Path };
+        }
+        if (undefined.Count == 0)
+        {
+            yield return Result(UndefinedContentCheck, root, StacPackageCheckStatus.Passed, "the package holds no link and no file it does not define");
+        }
+    }
+
+    private static IEnumerable<StacPackageCheckResult> ManifestResults(string root, PackageManifest? manifest, string? problem,
+        PackageContent content, Dictionary<string, PackageFileDigest> digests)
+    {
+        if (problem is not null)
+        {
+            yield return new(root, ManifestCheck, PackageManifest.FileName, StacPackageCheckStatus.Failed, problem) { File = PackageManifest.FileName };
+            yield break;
+        }
+        if (manifest is null)
+        {
+            yield return new(root, ManifestCheck, PackageManifest.FileName, StacPackageCheckStatus.Warning,
+                $"the package has no {PackageManifest.FileName} (an older StacPkg or another implementation made it): its own files are not covered by digests");
+            yield break;
+        }
+        var mismatches = manifest.Compare(content, digests);
+        foreach (var mismatch in mismatches)
+        {
+            yield return new(root, ManifestCheck, mismatch.Path, StacPackageCheckStatus.Failed, $"'{mismatch.Path}' does not match the manifest: {mismatch.Message}") { File = mismatch.Path };
+        }
+        if (mismatches.Count == 0)
+        {
+            yield return new(root, ManifestCheck, PackageManifest.FileName, StacPackageCheckStatus.Passed,
+                string.Create(CultureInfo.InvariantCulture, $"{manifest.Files.Count} files match the manifest"));
         }
     }
 
@@ -146,9 +210,10 @@ public static class StacPackageValidator
         }
     }
 
-    private static async Task<StacPackageCheckResult> CheckRowAsync(
-        string root, AssetLockEntry entry, Dictionary<(string, string), bool>? itemAssets, CancellationToken cancellationToken)
+    private static async Task<StacPackageCheckResult> CheckRowAsync(PackageContent content, AssetLockEntry entry,
+        Dictionary<(string, string), bool>? itemAssets, Dictionary<string, PackageFileDigest> digests, CancellationToken cancellationToken)
     {
+        var root = content.Root;
         var target = $"{entry.ItemId}/{entry.AssetKey}";
         var problems = new List<string>();
         if (itemAssets is not null)
@@ -168,14 +233,13 @@ public static class StacPackageValidator
             // A bundled row's file belongs to the package: it must stay inside it and match its facts.
             // Other relative file rows are an Item's own relative hrefs, kept as they were.
             bundled = entry.Key;
-            var full = PackagePaths.Resolve(root, entry.Key);
-            if (full is null)
+            if (content.Relative(entry.Key) is not { } relative)
             {
                 problems.Add($"the path '{entry.Key}' leaves the package");
             }
             else
             {
-                problems.AddRange(await CheckFileAsync(full, entry, cancellationToken).ConfigureAwait(false));
+                problems.AddRange(await CheckFileAsync(content, relative, entry, digests, cancellationToken).ConfigureAwait(false));
             }
         }
         var status = problems.Count == 0 ? StacPackageCheckStatus.Passed : StacPackageCheckStatus.Failed;
@@ -191,26 +255,29 @@ public static class StacPackageValidator
         && (entry.Key.StartsWith(PackagePaths.AssetsFolder + "/", StringComparison.Ordinal)
             || entry.Key.StartsWith(PackagePaths.AssetsFolder + "\\", StringComparison.Ordinal));
 
-    private static async Task<List<string>> CheckFileAsync(string full, AssetLockEntry entry, CancellationToken cancellationToken)
+    private static async Task<List<string>> CheckFileAsync(PackageContent content, string relative, AssetLockEntry entry,
+        Dictionary<string, PackageFileDigest> digests, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        if (!File.Exists(full))
+        if (!content.Files.TryGetValue(relative, out var full))
         {
-            problems.Add($"bundled file '{entry.Key}' is missing");
+            problems.Add(content.LinkOn(relative) is { } link
+                ? $"bundled file '{entry.Key}' is a link or lies behind the link '{link}'; it is not read"
+                : $"bundled file '{entry.Key}' is missing");
             return problems;
         }
-        await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (entry.SizeBytes is { } size && stream.Length != size)
+        if (!digests.TryGetValue(relative, out var actual))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"bundled file '{entry.Key}' has {stream.Length} bytes, the lock says {size}"));
+            actual = await PackageFileDigest.ComputeAsync(relative, full, cancellationToken).ConfigureAwait(false);
         }
-        if (entry.FileChecksum is { } expected)
+        if (entry.SizeBytes is { } size && actual.Size != size)
         {
-            var actual = await FileChecksum.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
-            if (!Multihash.Sha256Equals(expected, actual))
-            {
-                problems.Add($"bundled file '{entry.Key}' has checksum {Multihash.Shorten(actual)}, the lock says {Multihash.Shorten(expected)}");
-            }
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"bundled file '{entry.Key}' has {actual.Size} bytes, the lock says {size}"));
+        }
+        var checksum = Multihash.Sha2_256Prefix + actual.Sha256;
+        if (entry.FileChecksum is { } expected && !Multihash.Sha256Equals(expected, checksum))
+        {
+            problems.Add($"bundled file '{entry.Key}' has checksum {Multihash.Shorten(checksum)}, the lock says {Multihash.Shorten(expected)}");
         }
         return problems;
     }

@@ -11,9 +11,10 @@ namespace StacPkg.Core.Packaging;
 
 /// <summary>
 /// Builds a package directory: items.parquet, assets.lock.parquet, optionally bundled asset bytes and
-/// extra files. Everything is written into a hidden directory beside the target and moved into place
-/// by <see cref="CompleteAsync"/>; disposing without completing leaves the target untouched. The
-/// same Items in the same order give byte-identical tables.
+/// extra files, and last the <see cref="PackageManifest"/> of them all. Everything is written into a
+/// hidden directory beside the target and moved into place by <see cref="CompleteAsync"/>; disposing
+/// without completing leaves the target untouched. The same Items in the same order give
+/// byte-identical tables and manifest.
 /// </summary>
 public sealed class StacPackageWriter : IAsyncDisposable
 {
@@ -32,6 +33,8 @@ public sealed class StacPackageWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopLock = new();
     private readonly Task<long> _lockWriting;
     private readonly ConcurrentQueue<string> _errors = new();
+    // Bundled files with the digests computed while copying them, for the manifest.
+    private readonly ConcurrentQueue<PackageFileDigest> _bundled = new();
     private readonly SortedSet<string> _collections = new(StringComparer.Ordinal);
     // Written only by the lock task; read after it has finished.
     private readonly SortedSet<string> _assetKeys = new(StringComparer.Ordinal);
@@ -124,7 +127,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
             var entries = _lockInput.Reader.ReadAllAsync(cancellationToken);
             if (_options.IncludeAssets)
             {
-                entries = Succeeded(BoundedParallel.SelectInOrderAsync(entries, BundleAsync, _options.ThrottleLimit, cancellationToken));
+                entries = Succeeded(BoundedParallel.SelectInOrderAsync(Named(entries), BundleAsync, _options.ThrottleLimit, cancellationToken));
             }
             else if (_options.Probe && _options.AssetLock is null)
             {
@@ -185,6 +188,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         _done = true;
+        List<PackageFileDigest> files;
         try
         {
             await _items.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -202,7 +206,8 @@ public sealed class StacPackageWriter : IAsyncDisposable
             await AwaitLockAsync(cancellationToken).ConfigureAwait(false);
             MoveWarnings();
             ThrowIfFailed();
-            await IncludeFilesAsync(cancellationToken).ConfigureAwait(false);
+            var included = await IncludeFilesAsync(cancellationToken).ConfigureAwait(false);
+            files = await WriteManifestAsync(included, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             _directory.Commit();
         }
@@ -212,7 +217,25 @@ public sealed class StacPackageWriter : IAsyncDisposable
             await StopLockAsync().ConfigureAwait(false);
             _directory.Abandon();
         }
-        return await StacPackageInfo.DescribeAsync(Path, _items.Count, [.. _collections], _assetCount, [.. _assetKeys], _knownBytes, cancellationToken).ConfigureAwait(false);
+        return StacPackageInfo.Describe(Path, _items.Count, [.. _collections], _assetCount, [.. _assetKeys], _knownBytes, files);
+    }
+
+    /// <summary>
+    /// Writes the manifest of every file in the package: bundled assets with the digests taken while
+    /// copying, the tables and included files hashed now. Returns the files and the manifest.
+    /// </summary>
+    private async Task<List<PackageFileDigest>> WriteManifestAsync(IEnumerable<string> included, CancellationToken cancellationToken)
+    {
+        var hashed = new List<PackageFileDigest>(_bundled);
+        foreach (var name in included.Prepend(StacPackageLayout.LockFileName).Prepend(StacPackageLayout.ItemsFileName))
+        {
+            hashed.Add(await PackageFileDigest.ComputeAsync(name, System.IO.Path.Combine(_directory.TempPath, name), cancellationToken).ConfigureAwait(false));
+        }
+        var files = PackageManifest.Distinct(hashed).ToList();
+        var manifest = PackageManifest.Serialize(files);
+        await File.WriteAllBytesAsync(System.IO.Path.Combine(_directory.TempPath, PackageManifest.FileName), manifest, cancellationToken).ConfigureAwait(false);
+        files.Add(PackageFileDigest.Of(PackageManifest.FileName, manifest));
+        return files;
     }
 
     private void ThrowIfFailed()
@@ -228,16 +251,27 @@ public sealed class StacPackageWriter : IAsyncDisposable
             $"the package '{Path}' was not written: {_errors.Count} asset(s) failed: {shown}{more}"));
     }
 
-    /// <summary>Copies one asset into the package, hashing while copying, and returns its package-relative row.</summary>
-    private async Task<AssetLockBuildResult> BundleAsync(AssetLockEntry entry, CancellationToken cancellationToken)
+    /// <summary>Each row with its bundled name, assigned in row order before the copies run in parallel, so the package does not depend on timing.</summary>
+    private static async IAsyncEnumerable<(AssetLockEntry Entry, string Relative)> Named(IAsyncEnumerable<AssetLockEntry> entries)
     {
-        var relative = PackagePaths.AssetPath(entry.ItemId, entry.AssetKey, entry.Key);
+        var names = new BundledAssetNames();
+        await foreach (var entry in entries.ConfigureAwait(false))
+        {
+            yield return (entry, names.Assign(entry.ItemId, entry.AssetKey, entry.Key));
+        }
+    }
+
+    /// <summary>Copies one asset into the package, hashing while copying, and returns its package-relative row.</summary>
+    private async Task<AssetLockBuildResult> BundleAsync((AssetLockEntry Entry, string Relative) named, CancellationToken cancellationToken)
+    {
+        var (entry, relative) = named;
         var full = PackagePaths.Resolve(_directory.TempPath, relative)
             ?? throw new StacPackageException($"item '{entry.ItemId}' asset '{entry.AssetKey}': no safe name inside the package");
         try
         {
+            // Checked before anything is created: a refused row leaves no trace in the package.
+            var location = _options.LocalSources.Resolve(entry);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-            var location = entry.Location;
             var store = _stores.For(location);
             var (checksum, length) = await Retry.RunAsync(ct => CopyAsync(store, location, full, ct), _options.Retry, cancellationToken).ConfigureAwait(false);
             var bundled = new AssetLockEntry
@@ -254,11 +288,17 @@ public sealed class StacPackageWriter : IAsyncDisposable
                 return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null,
                     $"item '{entry.ItemId}' asset '{entry.AssetKey}': the copied bytes do not match the locked checksum");
             }
+            _bundled.Enqueue(new PackageFileDigest(relative, length, checksum[Multihash.Sha2_256Prefix.Length..]));
             return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, bundled, null);
         }
         catch (StoreException ex)
         {
             return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null, $"item '{entry.ItemId}' asset '{entry.AssetKey}': {AssetValidator.Describe(ex)}");
+        }
+        catch (Exception ex) when (ex is LocalPathRefusedException or FormatException)
+        {
+            // The message already names the item and the asset.
+            return new AssetLockBuildResult(entry.ItemId, entry.AssetKey, null, ex.Message);
         }
     }
 
@@ -286,8 +326,10 @@ public sealed class StacPackageWriter : IAsyncDisposable
         return (hasher.Finish(), length);
     }
 
-    private async Task IncludeFilesAsync(CancellationToken cancellationToken)
+    /// <summary>Copies the -Include files into the package root and returns their names.</summary>
+    private async Task<List<string>> IncludeFilesAsync(CancellationToken cancellationToken)
     {
+        var names = new List<string>();
         foreach (var file in _options.Include ?? [])
         {
             var name = PackagePaths.Segment(System.IO.Path.GetFileName(file));
@@ -310,7 +352,9 @@ public sealed class StacPackageWriter : IAsyncDisposable
             {
                 throw new StacPackageException($"cannot include '{file}': {ex.Message}", ex);
             }
+            names.Add(name);
         }
+        return names;
     }
 
     private void MoveWarnings()

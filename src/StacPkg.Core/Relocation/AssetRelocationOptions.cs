@@ -26,5 +26,12 @@ public sealed record AssetRelocationOptions
     /// <summary>Replace an existing target that differs from the source, instead of failing that row.</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Which local files the source rows may have read, and where their relative keys resolve. The
+    /// default reads any path: a caller relocating rows it did not make (a lock from elsewhere) sets a
+    /// restricting policy.
+    /// </summary>
+    public LocalPathPolicy LocalSources { get; init; } = LocalPathPolicy.AnyPath();
+
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

@@ -21,10 +21,10 @@ public sealed class AssetRelocationResult
     /// <summary>The new lock row (the source row itself when passed through); null when failed.</summary>
     public AssetLockEntry? Target { get; }
 
-    /// <summary>Why the row failed, starting with its item/asset and href; null otherwise.</summary>
+    /// <summary>Why the row failed or was refused, starting with its item/asset and href; null otherwise.</summary>
     public string? Error { get; }
 
-    public bool Succeeded => Status != AssetRelocationStatus.Failed;
+    public bool Succeeded => Status is not (AssetRelocationStatus.Failed or AssetRelocationStatus.Refused);
 
     public override string ToString() => Error ?? $"{Source}: {Status}";
 }

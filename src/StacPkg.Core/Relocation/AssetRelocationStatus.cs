@@ -17,4 +17,7 @@ public enum AssetRelocationStatus
 
     /// <summary>Not relocated; <see cref="AssetRelocationResult.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>Not read: a local source outside the allowed roots, or hidden (<see cref="AssetRelocationOptions.LocalSources"/>).</summary>
+    Refused,
 }

@@ -63,12 +63,16 @@ public sealed class AssetRelocator : IDisposable
     /// What <see cref="RelocateOneAsync"/> would do with <paramref name="entry"/>, without reading or
     /// writing a store (as -WhatIf): <see cref="AssetRelocationStatus.Planned"/> with the new row (the
     /// source's size and checksum at the target location), <see cref="AssetRelocationStatus.PassedThrough"/>
-    /// outside the source prefix, or <see cref="AssetRelocationStatus.Failed"/> when the row has no
+    /// outside the source prefix, <see cref="AssetRelocationStatus.Refused"/> for a local source the
+    /// options do not let it read, or <see cref="AssetRelocationStatus.Failed"/> when the row has no
     /// target or another row already claimed it.
     /// </summary>
-    public AssetRelocationResult Plan(AssetLockEntry entry)
+    public AssetRelocationResult Plan(AssetLockEntry entry) => Plan(entry, out _);
+
+    private AssetRelocationResult Plan(AssetLockEntry entry, out AssetLocation source)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        source = entry.Location;
         AssetLocation target;
         try
         {
@@ -76,7 +80,12 @@ public sealed class AssetRelocator : IDisposable
             {
                 return new AssetRelocationResult(entry, AssetRelocationStatus.PassedThrough, entry, null);
             }
+            source = Options.LocalSources.Resolve(entry);
             target = Destination.TargetFor(entry, Options.Layout);
+        }
+        catch (LocalPathRefusedException ex)
+        {
+            return Failed(entry, ex.Message, AssetRelocationStatus.Refused);
         }
         catch (FormatException ex)
         {
@@ -94,11 +103,11 @@ public sealed class AssetRelocator : IDisposable
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled; the target is then untouched or complete, never partial.</exception>
     public async Task<AssetRelocationResult> RelocateOneAsync(AssetLockEntry entry, CancellationToken cancellationToken)
     {
-        var planned = Plan(entry);
+        var planned = Plan(entry, out var source);
         if (planned.Status != AssetRelocationStatus.Planned) return planned;
         try
         {
-            return await CopyOneAsync(entry, planned.Target!.Location, cancellationToken).ConfigureAwait(false);
+            return await CopyOneAsync(entry, source, planned.Target!.Location, cancellationToken).ConfigureAwait(false);
         }
         catch (RelocationRefusedException refused)
         {
@@ -112,9 +121,9 @@ public sealed class AssetRelocator : IDisposable
 
     public void Dispose() => _budget.Dispose();
 
-    private async Task<AssetRelocationResult> CopyOneAsync(AssetLockEntry entry, AssetLocation target, CancellationToken cancellationToken)
+    // The source is the location the policy checked (a file row's resolved real path), not the row's own key.
+    private async Task<AssetRelocationResult> CopyOneAsync(AssetLockEntry entry, AssetLocation sourceLocation, AssetLocation target, CancellationToken cancellationToken)
     {
-        var sourceLocation = entry.Location;
         var sourceStore = _storeFor(sourceLocation);
         var targetStore = _storeFor(target);
         var lockedChecksum = Multihash.TryParseSha256(entry.FileChecksum, out var parsed) ? parsed : null;
@@ -143,7 +152,7 @@ public sealed class AssetRelocator : IDisposable
         var reserve = Math.Min(Options.ChunkSize, Math.Max(entry.SizeBytes ?? Options.ChunkSize, 1));
         using (await _budget.ReserveAsync(reserve, cancellationToken).ConfigureAwait(false))
         {
-            var (written, checksum, size) = await Retry.RunAsync(ct => CopyAsync(entry, sourceStore, targetStore, target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+            var (written, checksum, size) = await Retry.RunAsync(ct => CopyAsync(entry, sourceLocation, sourceStore, targetStore, target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
             var problem = written.SizeBytes != size && size is not null
                 ? $"target holds {written.SizeBytes} bytes, source {size}"
                 : lockedChecksum is not null && checksum != lockedChecksum
@@ -171,9 +180,9 @@ public sealed class AssetRelocator : IDisposable
 
     // The source is checked against the lock with the facts of the read itself (for HTTP one GET, no HEAD), before anything is written.
     private static async Task<(ObjectFacts Written, string Checksum, long? Size)> CopyAsync(
-        AssetLockEntry entry, IObjectStore sourceStore, IObjectStore targetStore, AssetLocation target, CancellationToken cancellationToken)
+        AssetLockEntry entry, AssetLocation sourceLocation, IObjectStore sourceStore, IObjectStore targetStore, AssetLocation target, CancellationToken cancellationToken)
     {
-        var read = await sourceStore.OpenReadWithFactsAsync(entry.Location, cancellationToken).ConfigureAwait(false);
+        var read = await sourceStore.OpenReadWithFactsAsync(sourceLocation, cancellationToken).ConfigureAwait(false);
         await using var hashing = new HashingReadStream(read?.Content ?? Stream.Null);
         var size = CheckSource(entry, read?.Facts);
         try
@@ -212,6 +221,8 @@ public sealed class AssetRelocator : IDisposable
         row.ETag = etag;
         row.LastModified = lastModified;
         row.FileChecksum = checksum;
+        // The copy is no longer inside the package the source came from.
+        row.PackageRoot = null;
         return row;
     }
 
@@ -219,7 +230,7 @@ public sealed class AssetRelocator : IDisposable
     private static bool SameAsset(AssetLockEntry a, AssetLockEntry b) =>
         a.ItemId == b.ItemId && a.AssetKey == b.AssetKey && a.Location == b.Location;
 
-    private static AssetRelocationResult Failed(AssetLockEntry entry, string reason)
+    private static AssetRelocationResult Failed(AssetLockEntry entry, string reason, AssetRelocationStatus status = AssetRelocationStatus.Failed)
     {
         string href;
         try
@@ -230,6 +241,6 @@ public sealed class AssetRelocator : IDisposable
         {
             href = "(no href)";
         }
-        return new AssetRelocationResult(entry, AssetRelocationStatus.Failed, null, $"{entry} ({href}): {reason}");
+        return new AssetRelocationResult(entry, status, null, $"{entry} ({href}): {reason}");
     }
 }

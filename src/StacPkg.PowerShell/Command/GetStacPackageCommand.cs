@@ -4,8 +4,12 @@ using StacPkg.Core.Packaging;
 namespace StacPkg.PowerShell.Command;
 
 /// <summary>
-/// <para type="synopsis">Inspects a package: items, collections, assets, asset keys, known asset bytes, and every file with its sha256 digest.</para>
+/// <para type="synopsis">Inspects a package: items, collections, assets, asset keys, known asset bytes, and every file it defines with its sha256 digest.</para>
 /// </summary>
+/// <remarks>
+/// No link is followed. A link or a file the package does not define is a warning naming it; a file
+/// that differs from the package's manifest is a non-terminating error (PackageFileMismatch).
+/// </remarks>
 [Cmdlet(VerbsCommon.Get, "StacPackage", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(StacPackageInfo))]
 [OutputType(typeof(string))]
@@ -44,6 +48,14 @@ public sealed class GetStacPackageCommand : StacCmdlet
                 {
                     WriteError(StacErrors.PackageFailed(ex, "PackageUnreadable", directory));
                     continue;
+                }
+                foreach (var entry in info.UndefinedEntries)
+                {
+                    WriteWarning($"Package '{info.Path}' holds '{entry.Path}', {entry.Message}; it is not part of the package.");
+                }
+                foreach (var mismatch in info.Mismatches)
+                {
+                    WriteError(StacErrors.PackageFileMismatch(info.Path, mismatch));
                 }
                 WriteObject(AsMarkdown ? info.ToMarkdown() : info);
             }

@@ -76,6 +76,15 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
     [ValidateRange(1, 86400)]
     public int OperationTimeoutSeconds { get; set; } = (int)HttpStore.DefaultTimeout.TotalSeconds;
 
+    /// <summary>Folders whose files file rows may read (default: the current location); a package's rows may also read inside their package.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? SourceRoot { get; set; }
+
+    /// <summary>Reads file rows wherever they point, hidden files included: for locks you made yourself.</summary>
+    [Parameter]
+    public SwitchParameter AllowAnyLocalPath { get; set; }
+
     /// <summary>Overwrites an existing target that differs from the source.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -115,6 +124,7 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
         }
 
         _stores = new ObjectStores(storeOptions);
+        var localSources = new LocalPathPolicy(baseDirectory, SourceRoot?.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath), AllowAnyLocalPath);
         try
         {
             _relocator = new AssetRelocator(_destination, StoreFor, new AssetRelocationOptions
@@ -125,6 +135,7 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
                 ChunkSize = chunkSize,
                 MemoryLimit = MemoryLimit,
                 Force = Force,
+                LocalSources = localSources,
             });
         }
         catch (ArgumentException ex)
@@ -210,6 +221,10 @@ public sealed class MoveStacAssetCommand : ShardedLockCmdlet
                 _failed++;
                 WriteError(new ErrorRecord(new InvalidOperationException(result.Error ?? $"{StacErrors.Describe(result.Source)}: not relocated"),
                     "AssetRelocationFailed", ErrorCategory.WriteError, result.Source));
+                break;
+            case AssetRelocationStatus.Refused:
+                _failed++;
+                WriteError(StacErrors.LocalPathRefused(result.Error!, result.Source));
                 break;
             case AssetRelocationStatus.Copied:
                 _copied++;

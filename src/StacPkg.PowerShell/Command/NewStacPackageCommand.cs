@@ -50,6 +50,15 @@ public sealed class NewStacPackageCommand : StacCmdlet
     [Parameter]
     public SwitchParameter IncludeAssets { get; set; }
 
+    /// <summary>With -IncludeAssets: folders whose files may be bundled (default: the current location); rows of a package's lock may also read inside their package.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? SourceRoot { get; set; }
+
+    /// <summary>With -IncludeAssets: bundles local files wherever they are, hidden files included.</summary>
+    [Parameter]
+    public SwitchParameter AllowAnyLocalPath { get; set; }
+
     /// <summary>Extra files (README, licence) copied into the package root.</summary>
     [Parameter]
     public string[]? Include { get; set; }
@@ -91,6 +100,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Force = Force,
             ThrottleLimit = ThrottleLimit,
             KeepSignedHrefs = KeepSignedHref,
+            LocalSources = new LocalPathPolicy(location, SourceRoot?.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath), AllowAnyLocalPath),
         };
         // PowerShell's location, not the process's: relative hrefs are read from where the user is.
         _stores = new ObjectStores(new StoreOptions { S3EndpointUrl = EndpointUrl, BaseDirectory = location });

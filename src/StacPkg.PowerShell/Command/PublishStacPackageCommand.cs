@@ -10,7 +10,10 @@ namespace StacPkg.PowerShell.Command;
 /// </summary>
 /// <remarks>
 /// Blobs the registry already has are not uploaded again (so a second push of the same package
-/// uploads nothing), and the same package always gives the same manifest digest.
+/// uploads nothing), and the same package always gives the same manifest digest. Only the files
+/// the package defines are sent and no link is followed: a package holding links or files it does
+/// not define is refused (PackageHasUndefinedContent) unless -SkipUndefinedContent, and one whose
+/// files differ from its manifest is refused (PackageFileMismatch), before anything is sent.
 /// </remarks>
 [Cmdlet(VerbsData.Publish, "StacPackage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OciPackageDescriptor))]
@@ -32,6 +35,10 @@ public sealed class PublishStacPackageCommand : OciCmdlet
     [Parameter]
     [ByteSize]
     public long ChunkSize { get; set; } = OciRegistryOptions.DefaultChunkSize;
+
+    /// <summary>Publishes a package that holds links or files it does not define, leaving them out (with a warning naming them).</summary>
+    [Parameter]
+    public SwitchParameter SkipUndefinedContent { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -55,10 +62,15 @@ public sealed class PublishStacPackageCommand : OciCmdlet
         {
             Annotations = Annotations(),
             MountFrom = string.IsNullOrEmpty(MountFrom) ? null : MountFrom,
+            SkipUndefinedContent = SkipUndefinedContent,
         };
         var registry = OciTransfer.Options(this, reference, (int)ChunkSize);
         var descriptor = OciTransfer.Run(this, (progress, token) => OciPackagePublisher.PublishAsync(package, reference, registry, options, progress, token),
             $"Publishing {package} to {reference}", reference.ToString(), "PackageNotReadable");
+        if (descriptor.Skipped.Count > 0)
+        {
+            WriteWarning($"Published '{package}' without what it does not define: {StacPkg.Core.Packaging.StacPackageEntry.Summarize(descriptor.Skipped)}.");
+        }
         WriteObject(descriptor);
     }
 

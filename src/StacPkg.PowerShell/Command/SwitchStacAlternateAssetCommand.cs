@@ -29,6 +29,10 @@ public sealed class SwitchStacAlternateAssetCommand : StacCmdlet
     [ValidateNotNullOrEmpty]
     public string? PreviousName { get; set; }
 
+    /// <summary>Replaces an alternate that already holds -PreviousName instead of refusing the Item.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (var item in InputObject)
@@ -39,7 +43,11 @@ public sealed class SwitchStacAlternateAssetCommand : StacCmdlet
             }
             try
             {
-                WriteObject(AlternateAssets.Switch(item, AssetKey, Name, PreviousName));
+                WriteObject(AlternateAssets.Switch(item, AssetKey, Name, PreviousName, Force));
+            }
+            catch (AlternateNameTakenException ex)
+            {
+                WriteError(StacErrors.AlternateNameTaken(ex, item));
             }
             catch (StacEnrichmentException ex)
             {

@@ -63,6 +63,22 @@ public class AlternateAssetsTests
     }
 
     [Fact]
+    public void Switch_refuses_a_previous_name_another_alternate_holds_unless_replace()
+    {
+        var item = AlternateAssets.Add(AlternateAssets.Add(Item(), "data", "az", "az://c/k"), "data", "s3", "s3://b/k");
+
+        var refused = Assert.Throws<AlternateNameTakenException>(() => AlternateAssets.Switch(item, "data", "s3", "az"));
+        Assert.Equal("az", refused.Name);
+        Assert.Contains("item 'it' asset 'data' already has an alternate 'az'", refused.Message);
+        Assert.Equal("az://c/k", ((JsonMap)Alternates(item)["az"]!)["href"]);
+
+        var replaced = AlternateAssets.Switch(item, "data", "s3", "az", replace: true);
+        Assert.Equal("s3://b/k", replaced.Assets["data"].Href);
+        Assert.Equal(["az"], Alternates(replaced).Keys);
+        Assert.Equal("https://example.com/data.tif", ((JsonMap)Alternates(replaced)["az"]!)["href"]);
+    }
+
+    [Fact]
     public void Remove_drops_the_alternate_and_the_declaration_when_nothing_uses_it()
     {
         var item = Item();

@@ -39,8 +39,38 @@ public sealed class OciPackageLayersTests : IDisposable
     private async Task<(byte[] Json, List<OciPackageLayer> Layers)> PlanAsync(string package, OciPublishOptions options)
     {
         var scratch = Directory.CreateDirectory(Path.Combine(_dir, $"scratch-{Guid.NewGuid():N}")).FullName;
-        var (manifest, layers) = await OciPackagePublisher.PlanAsync(package, options, scratch, CancellationToken.None);
+        var (manifest, layers, _) = await OciPackagePublisher.PlanAsync(package, options, scratch, CancellationToken.None);
         return (manifest.ToJson(), layers);
+    }
+
+    [Fact]
+    public async Task Links_and_foreign_files_are_refused_unless_skipped_and_then_left_out()
+    {
+        var package = await PackageContentTests.HostilePackageAsync(_dir, linkBundled: false);
+
+        var refused = await Assert.ThrowsAsync<StacPackageContentException>(() => PlanAsync(package, new OciPublishOptions()));
+        Assert.False(refused.Corrupt);
+        Assert.Equal([".env", ".git/config", "assets/loop", "passwd.txt", "ssl-link"], refused.Entries.Select(e => e.Path));
+        Assert.Contains("passwd.txt", refused.Message);
+
+        var scratch = Directory.CreateDirectory(Path.Combine(_dir, "scratch")).FullName;
+        var (_, layers, skipped) = await OciPackagePublisher.PlanAsync(package, new OciPublishOptions { SkipUndefinedContent = true }, scratch, CancellationToken.None);
+        Assert.Equal(["README.md", "assets.lock.parquet", "assets/p-a/visual.tif", "assets/p-b/visual.tif", "items.parquet", "stacpkg.manifest.json"],
+            layers.Select(l => l.Descriptor.Title));
+        Assert.Equal(PackageManifest.MediaType, layers[^1].Descriptor.MediaType);
+        Assert.Equal(refused.Entries, skipped);
+    }
+
+    [Fact]
+    public async Task A_package_whose_files_differ_from_its_manifest_is_refused_even_when_skipping()
+    {
+        var package = await PackageManifestTests.BundledPackageAsync(_dir, "p");
+        await File.AppendAllTextAsync(Path.Combine(package, "README.md"), "changed");
+
+        var refused = await Assert.ThrowsAsync<StacPackageContentException>(() => PlanAsync(package, new OciPublishOptions { SkipUndefinedContent = true }));
+
+        Assert.True(refused.Corrupt);
+        Assert.Equal("README.md", Assert.Single(refused.Entries).Path);
     }
 
     [Fact]
@@ -58,7 +88,7 @@ public sealed class OciPackageLayersTests : IDisposable
 
         Assert.Equal(first, second);
         Assert.Equal(
-            ["README.md", "assets.lock.parquet", "assets/item-000/data.tif", "assets/item-001/data.tif", "assets/item-002/data.tif", "items.parquet"],
+            ["README.md", "assets.lock.parquet", "assets/item-000/data.tif", "assets/item-001/data.tif", "assets/item-002/data.tif", "items.parquet", "stacpkg.manifest.json"],
             layers.Select(l => l.Descriptor.Title));
         Assert.DoesNotContain("created", Encoding.UTF8.GetString(first));
     }
@@ -74,7 +104,7 @@ public sealed class OciPackageLayersTests : IDisposable
         var (second, _) = await PlanAsync(package, options);
 
         Assert.Equal(first, second);
-        Assert.Equal(["README.md", "assets.0000.zip", "assets.lock.parquet", "items.parquet"], layers.Select(l => l.Descriptor.Title));
+        Assert.Equal(["README.md", "assets.0000.zip", "assets.lock.parquet", "items.parquet", "stacpkg.manifest.json"], layers.Select(l => l.Descriptor.Title));
         var zip = layers.Single(l => l.Descriptor.MediaType == OciMediaTypes.FilesZip);
         using var archive = ZipFile.OpenRead(zip.FullPath);
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"assets/item-{i:D3}/data.tif"), archive.Entries.Select(e => e.FullName));
@@ -89,18 +119,19 @@ public sealed class OciPackageLayersTests : IDisposable
         var zip = layers.Single(l => l.Descriptor.MediaType == OciMediaTypes.FilesZip);
         var target = Directory.CreateDirectory(Path.Combine(_dir, "extracted")).FullName;
 
-        await ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string>(), CancellationToken.None);
+        var locked = await ZipLayer.LockedFilesAsync(package, CancellationToken.None);
+        await ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string>(), locked, CancellationToken.None);
 
         Assert.Equal(File.ReadAllBytes(Path.Combine(package, "assets/item-001/data.tif")), File.ReadAllBytes(Path.Combine(target, "assets/item-001/data.tif")));
 
         var evil = Path.Combine(_dir, "evil.zip");
         using (var archive = ZipFile.Open(evil, ZipArchiveMode.Create))
         {
-            archive.CreateEntry("ok.txt");
+            archive.CreateEntry("assets/item-001/data.tif");
             archive.CreateEntry("../evil.txt");
         }
         var into = Directory.CreateDirectory(Path.Combine(_dir, "evil-target")).FullName;
-        var error = await Assert.ThrowsAsync<OciException>(() => ZipLayer.ExtractAsync(evil, into, "evil.zip", new HashSet<string>(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<OciException>(() => ZipLayer.ExtractAsync(evil, into, "evil.zip", new HashSet<string>(), locked, CancellationToken.None));
         Assert.Equal(OciErrorKind.InvalidArtifact, error.Kind);
         Assert.Contains("'../evil.txt'", error.Message);
         Assert.False(File.Exists(Path.Combine(_dir, "evil.txt")));
@@ -114,8 +145,10 @@ public sealed class OciPackageLayersTests : IDisposable
         var zip = layers.Single(l => l.Descriptor.MediaType == OciMediaTypes.FilesZip);
         var target = Directory.CreateDirectory(Path.Combine(_dir, "dup-target")).FullName;
 
+        var locked = await ZipLayer.LockedFilesAsync(package, CancellationToken.None);
+
         var error = await Assert.ThrowsAsync<OciException>(() =>
-            ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string> { "assets/item-000/data.tif" }, CancellationToken.None));
+            ZipLayer.ExtractAsync(zip.FullPath, target, "assets.0000.zip", new HashSet<string> { "assets/item-000/data.tif" }, locked, CancellationToken.None));
 
         Assert.Contains("another layer already holds", error.Message);
     }

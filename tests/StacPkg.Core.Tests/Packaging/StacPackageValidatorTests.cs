@@ -44,6 +44,14 @@ public sealed class StacPackageValidatorTests : IDisposable
 
     private static List<StacPackageCheckResult> Failed(List<StacPackageCheckResult> results) => results.Where(r => !r.IsValid).ToList();
 
+    /// <summary>The failures besides the manifest's, after asserting that the manifest check names exactly <paramref name="changed"/>.</summary>
+    private static List<StacPackageCheckResult> FailedBesidesManifest(List<StacPackageCheckResult> results, string changed)
+    {
+        var manifest = Assert.Single(Failed(results), r => r.Check == StacPackageValidator.ManifestCheck);
+        Assert.Equal(changed, manifest.Target);
+        return Failed(results).Where(r => r.Check != StacPackageValidator.ManifestCheck).ToList();
+    }
+
     [Fact]
     public async Task A_whole_package_passes_and_unlocked_assets_are_warnings()
     {
@@ -59,7 +67,7 @@ public sealed class StacPackageValidatorTests : IDisposable
     {
         var path = await PackageAsync("p", bundle: true);
         await File.WriteAllTextAsync(Path.Combine(path, "assets", "p-b", "visual.tif"), "second assez");
-        var failed = Assert.Single(Failed(await ValidateAsync(path)));
+        var failed = Assert.Single(FailedBesidesManifest(await ValidateAsync(path), "assets/p-b/visual.tif"));
         Assert.Equal(("p-b/visual", "assets/p-b/visual.tif"), (failed.Target, failed.File));
         Assert.Contains("checksum", failed.Message);
     }
@@ -80,7 +88,7 @@ public sealed class StacPackageValidatorTests : IDisposable
         var items = Path.Combine(path, StacPackageLayout.ItemsFileName);
         var bytes = await File.ReadAllBytesAsync(items);
         await File.WriteAllBytesAsync(items, bytes[..(bytes.Length / 2)]);
-        var failed = Assert.Single(Failed(await ValidateAsync(path)));
+        var failed = Assert.Single(FailedBesidesManifest(await ValidateAsync(path), StacPackageLayout.ItemsFileName));
         Assert.Equal(StacPackageValidator.ItemsTableCheck, failed.Check);
         Assert.Contains("items.parquet", failed.Message);
         var error = await Assert.ThrowsAsync<StacPackageException>(() => StacPackageInfo.ReadAsync(path, default));
@@ -92,7 +100,7 @@ public sealed class StacPackageValidatorTests : IDisposable
     {
         var path = await PackageAsync("p", bundle: false);
         File.Copy(Path.Combine(path, StacPackageLayout.LockFileName), Path.Combine(path, StacPackageLayout.ItemsFileName), overwrite: true);
-        var failed = Assert.Single(Failed(await ValidateAsync(path)));
+        var failed = Assert.Single(FailedBesidesManifest(await ValidateAsync(path), StacPackageLayout.ItemsFileName));
         Assert.Contains("expected 'items'", failed.Message);
     }
 
@@ -103,8 +111,9 @@ public sealed class StacPackageValidatorTests : IDisposable
         var other = await PackageAsync("other", bundle: false);
         File.Copy(Path.Combine(other, StacPackageLayout.LockFileName), Path.Combine(mine, StacPackageLayout.LockFileName), overwrite: true);
         var results = await ValidateAsync(mine);
-        Assert.Equal(["other-a/visual", "other-b/visual"], Failed(results).Select(r => r.Target));
-        Assert.All(Failed(results), r => Assert.Contains("no item 'other-", r.Message));
+        var failed = FailedBesidesManifest(results, StacPackageLayout.LockFileName);
+        Assert.Equal(["other-a/visual", "other-b/visual"], failed.Select(r => r.Target));
+        Assert.All(failed, r => Assert.Contains("no item 'other-", r.Message));
         Assert.Equal(["mine-a/visual", "mine-b/extra", "mine-b/visual"],
             results.Where(r => r.Check == StacPackageValidator.ItemAssetCheck).Select(r => r.Target).Order());
     }
@@ -121,7 +130,7 @@ public sealed class StacPackageValidatorTests : IDisposable
         }
         rows[0].Key = "assets/../../x";
         await AssetLockFile.WriteAsync(Path.Combine(path, StacPackageLayout.LockFileName), rows, default);
-        var failed = Assert.Single(Failed(await ValidateAsync(path)));
+        var failed = Assert.Single(FailedBesidesManifest(await ValidateAsync(path), StacPackageLayout.LockFileName));
         Assert.Contains("'assets/../../x' leaves the package", failed.Message);
         Assert.Equal(outside, Directory.EnumerateFileSystemEntries(_dir).Order().ToList());
     }

@@ -64,8 +64,8 @@ public sealed class StacPackageWriterTests : IDisposable
         Assert.Equal((2L, 3L, 1234L), (info.ItemCount, info.AssetCount, info.KnownAssetBytes));
         Assert.Equal(["col1", "col2"], info.Collections);
         Assert.Equal(["thumbnail", "visual"], info.AssetKeys);
-        Assert.Equal([StacPackageLayout.LockFileName, StacPackageLayout.ItemsFileName], info.Files.Select(f => f.Path));
-        Assert.All(info.Files, f => Assert.Equal("application/vnd.apache.parquet", f.MediaType));
+        Assert.Equal([StacPackageLayout.LockFileName, StacPackageLayout.ItemsFileName, PackageManifest.FileName], info.Files.Select(f => f.Path));
+        Assert.Equal(["application/vnd.apache.parquet", "application/vnd.apache.parquet", PackageManifest.MediaType], info.Files.Select(f => f.MediaType));
         Assert.Equal(
             $"# stacpkg Inspect\n- Package: {path}\n- Items: 2\n- Collections: col1, col2\n- Assets: 3\n- Asset keys: thumbnail, visual\n- Known asset bytes: 1234\n",
             info.ToMarkdown());
@@ -112,7 +112,7 @@ public sealed class StacPackageWriterTests : IDisposable
         var info = await BuildAsync(path, items, new StacPackageOptions { IncludeAssets = true, Include = [Path.Combine(_dir, "README.md")] });
 
         Assert.Equal(
-            ["README.md", "assets.lock.parquet", "assets/___up/___.._x.png", "assets/a/visual.tif", "items.parquet"],
+            ["README.md", "assets.lock.parquet", "assets/___up/___.._x.png", "assets/a/visual.tif", "items.parquet", PackageManifest.FileName],
             info.Files.Select(f => f.Path));
         var rows = new List<AssetLockEntry>();
         await foreach (var row in AssetLockFile.ReadAsync(path, default))
@@ -126,6 +126,47 @@ public sealed class StacPackageWriterTests : IDisposable
 
         var results = await StacPackageValidatorTests.ValidateAsync(path);
         Assert.All(results, r => Assert.True(r.IsValid, r.Message));
+    }
+
+    [Fact]
+    public async Task IncludeAssets_gives_ids_that_sanitise_alike_their_own_files()
+    {
+        var source = Directory.CreateDirectory(Path.Combine(_dir, "src")).FullName;
+        var ids = new[] { "field/1", "field_1", "Field_1", "caf\u00e9", "cafe\u0301" };
+        var items = ids.Select((id, i) =>
+        {
+            File.WriteAllText(Path.Combine(source, $"{i}.tif"), $"bytes of {id}");
+            return PackageTestItems.Item(id, "c", ("data", Path.Combine(source, $"{i}.tif")));
+        }).ToList();
+        var path = Path.Combine(_dir, "pkg");
+        await BuildAsync(path, items, new StacPackageOptions { IncludeAssets = true });
+
+        var rows = new List<AssetLockEntry>();
+        await foreach (var row in AssetLockFile.ReadAsync(path, default))
+        {
+            rows.Add(row.Entry!);
+        }
+        Assert.Equal(ids, rows.Select(r => r.ItemId));
+        Assert.Equal(ids.Length, rows.Select(r => BundledAssetNames.Fold(r.Key)).Distinct().Count());
+        Assert.All(rows, r => Assert.Equal($"bytes of {r.ItemId}", File.ReadAllText(Path.Combine(path, r.Key))));
+        Assert.All(await StacPackageValidatorTests.ValidateAsync(path), r => Assert.True(r.IsValid, r.Message));
+    }
+
+    [Fact]
+    public async Task IncludeAssets_refuses_local_files_outside_the_allowed_roots_and_writes_no_package()
+    {
+        var source = Directory.CreateDirectory(Path.Combine(_dir, "src")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(source, "visual.tif"), "visual bytes");
+        var items = new[]
+        {
+            PackageTestItems.Item("a", "c", ("visual", Path.Combine(source, "visual.tif"))),
+            PackageTestItems.Item("b", "c", ("passwd", "file:///etc/passwd")),
+        };
+        var path = Path.Combine(_dir, "pkg");
+        var error = await Assert.ThrowsAsync<StacPackageException>(() =>
+            BuildAsync(path, items, new StacPackageOptions { IncludeAssets = true, LocalSources = new LocalPathPolicy(_dir, [source]) }));
+        Assert.Contains("item 'b' asset 'passwd': the local file '/etc/passwd' is outside the allowed roots", error.Message);
+        Assert.Equal(["src"], Entries());
     }
 
     [Theory]

@@ -43,6 +43,38 @@ public sealed class AssetRelocatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Local_sources_outside_the_allowed_roots_are_refused_per_row_and_the_others_copy()
+    {
+        var rows = await SourcesAsync(2);
+        var sources = Path.GetDirectoryName(Path.GetDirectoryName(rows[0].Key))!;
+        var passwd = new AssetLockEntry { ItemId = "evil", AssetKey = "passwd", StoreType = "file", Key = "/etc/passwd" };
+        var climbing = new AssetLockEntry { ItemId = "evil", AssetKey = "up", StoreType = "file", Key = "../../../../../../../../etc/hostname" };
+        using var relocator = Relocator(new AssetRelocationOptions { LocalSources = new LocalPathPolicy(sources) });
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync([rows[0], passwd, climbing, rows[1]], CancellationToken.None));
+
+        var refused = results.Where(r => r.Status == AssetRelocationStatus.Refused).ToList();
+        Assert.Equal([passwd, climbing], refused.Select(r => r.Source).OrderBy(r => r.AssetKey));
+        Assert.All(refused, r => Assert.False(r.Succeeded));
+        Assert.Contains("evil/passwd (/etc/passwd): item 'evil' asset 'passwd': the local file '/etc/passwd' is outside the allowed roots", refused.Single(r => r.Source == passwd).Error);
+        Assert.Equal(2, results.Count(r => r.Status == AssetRelocationStatus.Copied));
+        Assert.False(Directory.Exists(Path.Combine(Target.Prefix, "evil")));
+    }
+
+    [Fact]
+    public async Task Rows_of_a_package_read_inside_it_and_their_copies_belong_to_no_package()
+    {
+        var content = TestBytes.Random(2 * KiB, 5);
+        var path = _fixture.WriteSource("assets/item0/data.tif", content);
+        var row = await _fixture.LockAsync(new AssetLocation("file", null, null, path), "item0", "data", content);
+        row.Key = "assets/item0/data.tif";
+        row.PackageRoot = Path.Combine(_fixture.Root, "source");
+        using var relocator = Relocator(new AssetRelocationOptions { LocalSources = new LocalPathPolicy(Path.Combine(_fixture.Root, "elsewhere")) });
+        var result = await relocator.RelocateOneAsync(row, CancellationToken.None);
+        Assert.Equal(AssetRelocationStatus.Copied, result.Status);
+        Assert.Null(result.Target!.PackageRoot);
+    }
+
+    [Fact]
     public async Task A_rerun_skips_every_identical_target()
     {
         var rows = await SourcesAsync(4);
