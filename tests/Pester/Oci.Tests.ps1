@@ -456,12 +456,7 @@ Describe 'Publish-StacPackage sends only what the package defines (issue 11)' {
         function New-ForeignPackage([string] $Name) {
             $pkg = Join-Path (New-TempDirectory "oci-$Name") 'a.pkg'
             Copy-Item -LiteralPath $package -Destination $pkg -Recurse
-            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'passwd.txt') -Target '/etc/passwd'
-            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'ssl-link') -Target '/etc/ssl'
-            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'assets/loop') -Target $pkg
-            Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
-            $null = New-Item -ItemType Directory -Path (Join-Path $pkg '.git')
-            Set-Content -LiteralPath (Join-Path $pkg '.git/config') -Value '[remote "origin"]'
+            Add-ForeignContent $pkg
             $pkg
         }
 

@@ -437,12 +437,7 @@ Describe 'Links and files a package does not define (issue 11: the package is wh
     It 'Test-StacPackage fails each link and foreign file by name, and Get-StacPackage lists none of them and ends despite a loop' {
         $pkg = Join-Path $dir 'a.pkg'
         Copy-Item -LiteralPath $ref -Destination $pkg -Recurse
-        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'passwd.txt') -Target '/etc/passwd'
-        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'ssl-link') -Target '/etc/ssl'
-        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pkg 'assets/loop') -Target $pkg
-        Set-Content -LiteralPath (Join-Path $pkg '.env') -Value 'TOKEN=planted'
-        $null = New-Item -ItemType Directory -Path (Join-Path $pkg '.git')
-        Set-Content -LiteralPath (Join-Path $pkg '.git/config') -Value '[remote "origin"]'
+        Add-ForeignContent $pkg
         # A bundled asset swapped for a link to a file with the very same bytes: still refused, never read.
         $asset = Join-Path $pkg 'assets/field-1/data.csv'
         Move-Item -LiteralPath $asset -Destination (Join-Path $dir 'data.csv')

@@ -74,3 +74,14 @@ $script:PackageDirectory = Join-Path (Split-Path -Parent $ModulePath) 'package'
 function New-TempDirectory([string] $Name) {
     (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
 }
+
+# What an adversary drops into a package folder (issue 11): links out of it (a file, a folder), a
+# link loop, and foreign files a package never defines.
+function Add-ForeignContent([string] $Package) {
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $Package 'passwd.txt') -Target '/etc/passwd'
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $Package 'ssl-link') -Target '/etc/ssl'
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $Package 'assets/loop') -Target $Package
+    Set-Content -LiteralPath (Join-Path $Package '.env') -Value 'TOKEN=planted'
+    $null = New-Item -ItemType Directory -Path (Join-Path $Package '.git')
+    Set-Content -LiteralPath (Join-Path $Package '.git/config') -Value '[remote "origin"]'
+}
