@@ -147,6 +147,45 @@ Describe 'Signed hrefs in Item files and packages' {
     }
 }
 
+Describe 'API keys and URL passwords in Item hrefs' {
+    BeforeAll {
+        $script:root = New-TempDirectory 'secrets-userinfo'
+        $script:planted = 'PLANTEDAPIKEY777', 'PLANTEDURLPASS888', 'PLANTEDGITTOKEN999'
+        $script:itemsFile = Join-Path $root 'keyed.ndjson'
+        [ordered]@{
+            type = 'Feature'; stac_version = '1.1.0'; id = 'keyed'; geometry = $null
+            properties = @{ datetime = '2024-01-01T00:00:00Z' }
+            links = @(@{ rel = 'via'; href = 'https://USER:PLANTEDURLPASS888@catalog.example/items/x.json' })
+            assets = @{
+                data = @{
+                    href = 'https://api.example/download/x.tif?api_key=PLANTEDAPIKEY777&item=x'
+                    alternate = @{ mirror = @{ href = 'https://PLANTEDGITTOKEN999@mirror.example/x.tif' } }
+                }
+            }
+        } | ConvertTo-Json -Depth 10 -Compress | Set-Content -LiteralPath $itemsFile
+        $script:out = (New-Item -ItemType Directory -Path (Join-Path $root 'out')).FullName
+        $script:run = Invoke-Observed @"
+`$items = @(Import-StacItem '$itemsFile')
+`$items | Export-StacItem '$out/items.ndjson'
+`$items | Export-StacItem '$out/items.parquet'
+`$items | New-StacPackage '$out/keyed.pkg' -NoProbe
+"@
+    }
+    AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'writes no API key, URL password or URL token into any file or record, and counts the hrefs changed' {
+        Test-Path -LiteralPath (Join-Path $out 'keyed.pkg/items.parquet') | Should -BeTrue
+        Find-Planted ((Get-WrittenText $out) -join "`n") $planted | Should -BeNullOrEmpty
+        Find-Planted $run.Output $planted | Should -BeNullOrEmpty
+        Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
+        $item = Get-Content -LiteralPath (Join-Path $out 'items.ndjson') | ConvertFrom-Json
+        $item.assets.data.href | Should -Be 'https://api.example/download/x.tif?item=x'
+        $item.assets.data.alternate.mirror.href | Should -Be 'https://mirror.example/x.tif'
+        $item.links[0].href | Should -Be 'https://catalog.example/items/x.json'
+        @($run.Output -split "`n" | Where-Object { $_ -match 'removed signing parameters' -and $_ -match 'from 3 hrefs in 1 Items' }).Count | Should -Be 3
+    }
+}
+
 Describe 'Endpoint URLs and destinations with credentials or signatures' {
     BeforeAll {
         $script:s3 = Start-TestS3rver -Bucket 'src', 'dst'
