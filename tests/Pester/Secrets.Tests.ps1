@@ -246,7 +246,7 @@ Import-StacItem '$s3Item' | New-StacPackage '$out/s3.pkg' -EndpointUrl `$withUse
     }
 }
 
-Describe 'A foreign lock whose rows carry credentials in store_endpoint_url' {
+Describe 'A foreign lock whose rows carry credentials in store_endpoint_url, store_container or key' {
     BeforeAll {
         $script:root = New-TempDirectory 'secrets-lock'
         $script:planted = 'PLANTEDLOCKPASS555', 'PLANTEDLOCKSIG666'
@@ -256,7 +256,10 @@ Describe 'A foreign lock whose rows carry credentials in store_endpoint_url' {
 COPY (SELECT * FROM (VALUES
   ('user-info', 'data', 's3', 'bucket', 'http://USER:PLANTEDLOCKPASS555@127.0.0.1:9', 'a.bin', 10::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR),
   ('query', 'data', 'az', 'c', 'https://acct.blob.core.windows.net/?sv=2024-01-01&sig=PLANTEDLOCKSIG666', 'a.bin', 10::BIGINT, NULL, NULL, NULL),
-  ('not-a-url', 'data', 's3', 'bucket', 'USER:PLANTEDLOCKPASS555@127.0.0.1:9', 'a.bin', 10::BIGINT, NULL, NULL, NULL)
+  ('not-a-url', 'data', 's3', 'bucket', 'USER:PLANTEDLOCKPASS555@127.0.0.1:9', 'a.bin', 10::BIGINT, NULL, NULL, NULL),
+  ('signed-key', 'data', 'http', 'http://127.0.0.1:9', NULL, 'a.bin?sv=1&sig=PLANTEDLOCKSIG666', 10::BIGINT, NULL, NULL, NULL),
+  ('signed-s3-key', 'data', 's3', 'bucket', NULL, 'a.bin?X-Amz-Signature=PLANTEDLOCKSIG666', 10::BIGINT, NULL, NULL, NULL),
+  ('container-user-info', 'data', 'https', 'https://USER:PLANTEDLOCKPASS555@127.0.0.1:9', NULL, 'a.bin', 10::BIGINT, NULL, NULL, NULL)
 ) t(item_id, asset_key, store_type, store_container, store_endpoint_url, key, size_bytes, etag, last_modified, file_checksum))
 TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock', 'stacpkg:schema-version': 'v1'})
 "@
@@ -269,6 +272,9 @@ TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock'
 `$rows | Format-List * | Out-String -Width 4096
 `$rows | Test-StacAssetLock | Format-List * | Out-String -Width 4096
 `$rows | Move-StacAsset -Destination '$out/moved' | Export-StacAssetLock '$out/moved.lock.parquet'
+`$rows | Export-StacAssetLock '$out/exported.lock.parquet'
+'{"type":"Feature","stac_version":"1.1.0","id":"signed-key","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},"links":[],"assets":{"data":{"href":"http://127.0.0.1:9/a.bin"}}}' |
+    ConvertFrom-StacJson | New-StacPackage '$out/given-lock.pkg' -AssetLock '$lockFile'
 "@
     }
     AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
@@ -279,9 +285,13 @@ TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock'
         Find-Planted ((Get-WrittenText $out) -join "`n") $planted | Should -BeNullOrEmpty
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
-        $run.Output | Should -Match "store_endpoint_url of item 'user-info' asset 'data'"
-        $run.Output | Should -Match "store_endpoint_url of item 'query' asset 'data'"
-        $run.Output | Should -Match "store_endpoint_url of item 'not-a-url' asset 'data'"
+        $run.Output | Should -Match "item 'user-info' asset 'data': store_endpoint_url"
+        $run.Output | Should -Match "item 'query' asset 'data': store_endpoint_url"
+        $run.Output | Should -Match "item 'not-a-url' asset 'data': store_endpoint_url"
+        $run.Output | Should -Match "item 'signed-key' asset 'data': key 'a.bin' carries signing parameters"
+        $run.Output | Should -Match "item 'signed-s3-key' asset 'data': key 'a.bin' carries signing parameters"
+        $run.Output | Should -Match "item 'container-user-info' asset 'data': store_container 'https://127.0.0.1:9' carries user credentials"
+        Test-Path -LiteralPath (Join-Path $out 'given-lock.pkg') | Should -BeFalse
     }
 }
 

@@ -59,4 +59,36 @@ public sealed class StoreEndpointTests
         Assert.DoesNotContain("SECRET", error.Message);
         Assert.Equal("http://127.0.0.1:9000", entry.StoreEndpointUrl);
     }
+
+    [Theory]
+    [InlineData("http", "http://USER:SECRET@127.0.0.1:8080", "a.bin")]
+    [InlineData("https", "https://SECRET@host.example", "a.bin")]
+    [InlineData("http", "http://127.0.0.1:8080", "a.bin?sv=1&sig=SECRET")]
+    [InlineData("s3", "bucket", "k?X-Amz-Credential=SECRET&X-Amz-Signature=SECRET")]
+    [InlineData("file", null, "x?api_key=SECRET")]
+    public void A_lock_row_never_holds_a_container_or_key_with_a_secret(string storeType, string? container, string key)
+    {
+        var entry = new AssetLockEntry { StoreType = storeType, StoreContainer = "bucket", Key = "plain.bin" };
+
+        var error = Assert.Throws<FormatException>(() =>
+        {
+            entry.StoreContainer = container;
+            entry.Key = key;
+        });
+
+        Assert.DoesNotContain("SECRET", error.Message);
+        Assert.DoesNotContain("SECRET", entry.Href);
+    }
+
+    [Theory]
+    [InlineData("az", "container", "dir/a b+c%.tif")]
+    [InlineData("http", "https://example.com", "tiles/tilejson.json?collection=x&item=y")]
+    [InlineData("az", "container@account", "a.bin")]
+    public void A_lock_row_keeps_containers_and_keys_that_hold_no_secret(string storeType, string container, string key)
+    {
+        var entry = new AssetLockEntry { StoreType = storeType, StoreContainer = container, Key = key };
+
+        Assert.Equal(container, entry.StoreContainer);
+        Assert.Equal(key, entry.Key);
+    }
 }
