@@ -298,12 +298,14 @@ TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock'
 Describe 'OCI references with credentials' {
     BeforeAll {
         $script:root = New-TempDirectory 'secrets-oci'
-        $script:planted = @('PLANTEDREGPASS444')
+        $script:planted = @('PLANTEDREGPASS444', 'PLANTEDREGTOKEN555')
         $script:run = Invoke-Observed @"
 `$bare = 'USER:PLANTEDREGPASS444@127.0.0.1:5000/stac/pkg:v1'
 `$url = 'https://USER:PLANTEDREGPASS444@127.0.0.1:5000/stac/pkg:v1'
+`$fragment = 'https://127.0.0.1:5000/stac/pkg:v1#access_token=PLANTEDREGTOKEN555'
 Publish-StacPackage -Path '$root' -Reference `$bare -PlainHttp
 Save-StacPackage -Path '$root/pulled' -Reference `$url -PlainHttp
+Save-StacPackage -Path '$root/pulled' -Reference `$fragment -PlainHttp
 "@
     }
     AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
@@ -311,7 +313,7 @@ Save-StacPackage -Path '$root/pulled' -Reference `$url -PlainHttp
     It 'refuses them before any request, without repeating the password' {
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
-        @([regex]::Matches($run.Output, 'carries user credentials or a token')).Count | Should -Be 2
+        @([regex]::Matches($run.Output, 'carries user credentials or a token')).Count | Should -Be 3
         $run.Output | Should -Match 'InvalidOciReference'
     }
 }

@@ -12,6 +12,9 @@ public sealed class SecretTextTests
     [InlineData("(s3://b/x?X-Amz-Signature=SECRET&versionId=3:String)", "(s3://b/x?X-Amz-Signature=***&versionId=3:String)")]
     [InlineData("/local/file?token=SECRET", "/local/file?token=***")]
     [InlineData("'user:SECRET@registry' is not an OCI reference", "'registry' is not an OCI reference")]
+    // A token in a fragment (OAuth's implicit flow puts access_token there).
+    [InlineData("'https://127.0.0.1:5000/stac/pkg:v1#token=SECRET': 'https:' is not a registry", "'https://127.0.0.1:5000/stac/pkg:v1#token=***': 'https:' is not a registry")]
+    [InlineData("https://app.example/cb#access_token=SECRET&state=1", "https://app.example/cb#access_token=***&state=1")]
     public void Redact_hides_user_info_and_signing_values(string text, string expected)
     {
         Assert.Equal(expected, SecretText.Redact(text));
