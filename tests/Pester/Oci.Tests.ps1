@@ -518,6 +518,21 @@ Describe 'Publish-StacPackage sends only what the package defines (issue 11)' {
         $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:manifest-mismatch" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
         $failure.Exception.Message | Should -BeLike "*do not match*stacpkg.manifest.json: 'README.md' (its sha256 is *)"
     }
+
+    It 'Save-StacPackage refuses layers the package does not define (a .git/config, a file its manifest does not list), and writes nothing' {
+        Skip-WithoutServer $registry 'docker-registry'
+        # Every file of the package as it is, plus what a hostile sender adds: git would run a .git/config's core.fsmonitor on "git status" in the folder.
+        $layers = @(foreach ($file in Get-ChildItem -LiteralPath $package -Recurse -File) {
+            New-RawLayer 'application/octet-stream' ([IO.Path]::GetRelativePath($package, $file.FullName).Replace('\', '/')) ([IO.File]::ReadAllBytes($file.FullName))
+        })
+        $layers += New-RawLayer 'application/octet-stream' '.git/config' ([Text.Encoding]::ASCII.GetBytes("[core]`n`tfsmonitor = touch /tmp/stacpkg-pwned`n"))
+        $layers += New-RawLayer 'application/octet-stream' 'run-me.sh' ([Text.Encoding]::ASCII.GetBytes("echo planted`n"))
+        Send-RawManifest $registry 'stac/raw' 'undefined-content' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' $layers)
+        $parent = New-TempDirectory 'oci-undefined'
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:undefined-content" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $failure.Exception.Message | Should -BeLike "*'.git/config'*"
+        $failure.Exception.Message | Should -BeLike "*'run-me.sh'*"
+    }
 }
 
 Describe 'A registry with htpasswd basic auth over TLS (a CA made by the test)' {

@@ -463,6 +463,19 @@ Describe 'Links and files a package does not define (issue 11: the package is wh
         "$($gerrs[0])" | Should -BeLike '*assets/field-1/data.csv*'
     }
 
+    It 'Test-StacAssetLock checks a package''s bundled rows inside the package, from any location' {
+        Push-Location -LiteralPath ([IO.Path]::GetTempPath())
+        try {
+            $results = @(Import-StacAssetLock -Path $ref | Test-StacAssetLock -Checksum -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $results | Should -HaveCount 4
+            $results.Valid | Sort-Object -Unique | Should -Be $true
+            $errs | Should -HaveCount 0
+        }
+        finally {
+            Pop-Location
+        }
+    }
+
     It 'a package from before the manifest: a warning, and only files outside its tables, lock rows and visible top level fail' {
         $pkg = Join-Path $dir 'old.pkg'
         Copy-Item -LiteralPath $ref -Destination $pkg -Recurse

@@ -147,6 +147,45 @@ Describe 'Signed hrefs in Item files and packages' {
     }
 }
 
+Describe 'API keys and URL passwords in Item hrefs' {
+    BeforeAll {
+        $script:root = New-TempDirectory 'secrets-userinfo'
+        $script:planted = 'PLANTEDAPIKEY777', 'PLANTEDURLPASS888', 'PLANTEDGITTOKEN999'
+        $script:itemsFile = Join-Path $root 'keyed.ndjson'
+        [ordered]@{
+            type = 'Feature'; stac_version = '1.1.0'; id = 'keyed'; geometry = $null
+            properties = @{ datetime = '2024-01-01T00:00:00Z' }
+            links = @(@{ rel = 'via'; href = 'https://USER:PLANTEDURLPASS888@catalog.example/items/x.json' })
+            assets = @{
+                data = @{
+                    href = 'https://api.example/download/x.tif?api_key=PLANTEDAPIKEY777&item=x'
+                    alternate = @{ mirror = @{ href = 'https://PLANTEDGITTOKEN999@mirror.example/x.tif' } }
+                }
+            }
+        } | ConvertTo-Json -Depth 10 -Compress | Set-Content -LiteralPath $itemsFile
+        $script:out = (New-Item -ItemType Directory -Path (Join-Path $root 'out')).FullName
+        $script:run = Invoke-Observed @"
+`$items = @(Import-StacItem '$itemsFile')
+`$items | Export-StacItem '$out/items.ndjson'
+`$items | Export-StacItem '$out/items.parquet'
+`$items | New-StacPackage '$out/keyed.pkg' -NoProbe
+"@
+    }
+    AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'writes no API key, URL password or URL token into any file or record, and counts the hrefs changed' {
+        Test-Path -LiteralPath (Join-Path $out 'keyed.pkg/items.parquet') | Should -BeTrue
+        Find-Planted ((Get-WrittenText $out) -join "`n") $planted | Should -BeNullOrEmpty
+        Find-Planted $run.Output $planted | Should -BeNullOrEmpty
+        Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
+        $item = Get-Content -LiteralPath (Join-Path $out 'items.ndjson') | ConvertFrom-Json
+        $item.assets.data.href | Should -Be 'https://api.example/download/x.tif?item=x'
+        $item.assets.data.alternate.mirror.href | Should -Be 'https://mirror.example/x.tif'
+        $item.links[0].href | Should -Be 'https://catalog.example/items/x.json'
+        @($run.Output -split "`n" | Where-Object { $_ -match 'removed signing parameters' -and $_ -match 'from 3 hrefs in 1 Items' }).Count | Should -Be 3
+    }
+}
+
 Describe 'Endpoint URLs and destinations with credentials or signatures' {
     BeforeAll {
         $script:s3 = Start-TestS3rver -Bucket 'src', 'dst'
@@ -207,7 +246,7 @@ Import-StacItem '$s3Item' | New-StacPackage '$out/s3.pkg' -EndpointUrl `$withUse
     }
 }
 
-Describe 'A foreign lock whose rows carry credentials in store_endpoint_url' {
+Describe 'A foreign lock whose rows carry credentials in store_endpoint_url, store_container or key' {
     BeforeAll {
         $script:root = New-TempDirectory 'secrets-lock'
         $script:planted = 'PLANTEDLOCKPASS555', 'PLANTEDLOCKSIG666'
@@ -217,7 +256,10 @@ Describe 'A foreign lock whose rows carry credentials in store_endpoint_url' {
 COPY (SELECT * FROM (VALUES
   ('user-info', 'data', 's3', 'bucket', 'http://USER:PLANTEDLOCKPASS555@127.0.0.1:9', 'a.bin', 10::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR),
   ('query', 'data', 'az', 'c', 'https://acct.blob.core.windows.net/?sv=2024-01-01&sig=PLANTEDLOCKSIG666', 'a.bin', 10::BIGINT, NULL, NULL, NULL),
-  ('not-a-url', 'data', 's3', 'bucket', 'USER:PLANTEDLOCKPASS555@127.0.0.1:9', 'a.bin', 10::BIGINT, NULL, NULL, NULL)
+  ('not-a-url', 'data', 's3', 'bucket', 'USER:PLANTEDLOCKPASS555@127.0.0.1:9', 'a.bin', 10::BIGINT, NULL, NULL, NULL),
+  ('signed-key', 'data', 'http', 'http://127.0.0.1:9', NULL, 'a.bin?sv=1&sig=PLANTEDLOCKSIG666', 10::BIGINT, NULL, NULL, NULL),
+  ('signed-s3-key', 'data', 's3', 'bucket', NULL, 'a.bin?X-Amz-Signature=PLANTEDLOCKSIG666', 10::BIGINT, NULL, NULL, NULL),
+  ('container-user-info', 'data', 'https', 'https://USER:PLANTEDLOCKPASS555@127.0.0.1:9', NULL, 'a.bin', 10::BIGINT, NULL, NULL, NULL)
 ) t(item_id, asset_key, store_type, store_container, store_endpoint_url, key, size_bytes, etag, last_modified, file_checksum))
 TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock', 'stacpkg:schema-version': 'v1'})
 "@
@@ -230,6 +272,9 @@ TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock'
 `$rows | Format-List * | Out-String -Width 4096
 `$rows | Test-StacAssetLock | Format-List * | Out-String -Width 4096
 `$rows | Move-StacAsset -Destination '$out/moved' | Export-StacAssetLock '$out/moved.lock.parquet'
+`$rows | Export-StacAssetLock '$out/exported.lock.parquet'
+'{"type":"Feature","stac_version":"1.1.0","id":"signed-key","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},"links":[],"assets":{"data":{"href":"http://127.0.0.1:9/a.bin"}}}' |
+    ConvertFrom-StacJson | New-StacPackage '$out/given-lock.pkg' -AssetLock '$lockFile'
 "@
     }
     AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
@@ -240,21 +285,27 @@ TO '$lockFile' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock'
         Find-Planted ((Get-WrittenText $out) -join "`n") $planted | Should -BeNullOrEmpty
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
-        $run.Output | Should -Match "store_endpoint_url of item 'user-info' asset 'data'"
-        $run.Output | Should -Match "store_endpoint_url of item 'query' asset 'data'"
-        $run.Output | Should -Match "store_endpoint_url of item 'not-a-url' asset 'data'"
+        $run.Output | Should -Match "item 'user-info' asset 'data': store_endpoint_url"
+        $run.Output | Should -Match "item 'query' asset 'data': store_endpoint_url"
+        $run.Output | Should -Match "item 'not-a-url' asset 'data': store_endpoint_url"
+        $run.Output | Should -Match "item 'signed-key' asset 'data': key 'a.bin' carries signing parameters"
+        $run.Output | Should -Match "item 'signed-s3-key' asset 'data': key 'a.bin' carries signing parameters"
+        $run.Output | Should -Match "item 'container-user-info' asset 'data': store_container 'https://127.0.0.1:9' carries user credentials"
+        Test-Path -LiteralPath (Join-Path $out 'given-lock.pkg') | Should -BeFalse
     }
 }
 
 Describe 'OCI references with credentials' {
     BeforeAll {
         $script:root = New-TempDirectory 'secrets-oci'
-        $script:planted = @('PLANTEDREGPASS444')
+        $script:planted = @('PLANTEDREGPASS444', 'PLANTEDREGTOKEN555')
         $script:run = Invoke-Observed @"
 `$bare = 'USER:PLANTEDREGPASS444@127.0.0.1:5000/stac/pkg:v1'
 `$url = 'https://USER:PLANTEDREGPASS444@127.0.0.1:5000/stac/pkg:v1'
+`$fragment = 'https://127.0.0.1:5000/stac/pkg:v1#access_token=PLANTEDREGTOKEN555'
 Publish-StacPackage -Path '$root' -Reference `$bare -PlainHttp
 Save-StacPackage -Path '$root/pulled' -Reference `$url -PlainHttp
+Save-StacPackage -Path '$root/pulled' -Reference `$fragment -PlainHttp
 "@
     }
     AfterAll { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue }
@@ -262,7 +313,7 @@ Save-StacPackage -Path '$root/pulled' -Reference `$url -PlainHttp
     It 'refuses them before any request, without repeating the password' {
         Find-Planted $run.Output $planted | Should -BeNullOrEmpty
         Find-Planted $run.Errors $planted | Should -BeNullOrEmpty
-        @([regex]::Matches($run.Output, 'carries user credentials or a token')).Count | Should -Be 2
+        @([regex]::Matches($run.Output, 'carries user credentials or a token')).Count | Should -Be 3
         $run.Output | Should -Match 'InvalidOciReference'
     }
 }

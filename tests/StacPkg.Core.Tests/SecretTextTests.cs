@@ -12,6 +12,9 @@ public sealed class SecretTextTests
     [InlineData("(s3://b/x?X-Amz-Signature=SECRET&versionId=3:String)", "(s3://b/x?X-Amz-Signature=***&versionId=3:String)")]
     [InlineData("/local/file?token=SECRET", "/local/file?token=***")]
     [InlineData("'user:SECRET@registry' is not an OCI reference", "'registry' is not an OCI reference")]
+    // A token in a fragment (OAuth's implicit flow puts access_token there).
+    [InlineData("'https://127.0.0.1:5000/stac/pkg:v1#token=SECRET': 'https:' is not a registry", "'https://127.0.0.1:5000/stac/pkg:v1#token=***': 'https:' is not a registry")]
+    [InlineData("https://app.example/cb#access_token=SECRET&state=1", "https://app.example/cb#access_token=***&state=1")]
     public void Redact_hides_user_info_and_signing_values(string text, string expected)
     {
         Assert.Equal(expected, SecretText.Redact(text));
@@ -58,5 +61,37 @@ public sealed class StoreEndpointTests
 
         Assert.DoesNotContain("SECRET", error.Message);
         Assert.Equal("http://127.0.0.1:9000", entry.StoreEndpointUrl);
+    }
+
+    [Theory]
+    [InlineData("http", "http://USER:SECRET@127.0.0.1:8080", "a.bin")]
+    [InlineData("https", "https://SECRET@host.example", "a.bin")]
+    [InlineData("http", "http://127.0.0.1:8080", "a.bin?sv=1&sig=SECRET")]
+    [InlineData("s3", "bucket", "k?X-Amz-Credential=SECRET&X-Amz-Signature=SECRET")]
+    [InlineData("file", null, "x?api_key=SECRET")]
+    public void A_lock_row_never_holds_a_container_or_key_with_a_secret(string storeType, string? container, string key)
+    {
+        var entry = new AssetLockEntry { StoreType = storeType, StoreContainer = "bucket", Key = "plain.bin" };
+
+        var error = Assert.Throws<FormatException>(() =>
+        {
+            entry.StoreContainer = container;
+            entry.Key = key;
+        });
+
+        Assert.DoesNotContain("SECRET", error.Message);
+        Assert.DoesNotContain("SECRET", entry.Href);
+    }
+
+    [Theory]
+    [InlineData("az", "container", "dir/a b+c%.tif")]
+    [InlineData("http", "https://example.com", "tiles/tilejson.json?collection=x&item=y")]
+    [InlineData("az", "container@account", "a.bin")]
+    public void A_lock_row_keeps_containers_and_keys_that_hold_no_secret(string storeType, string container, string key)
+    {
+        var entry = new AssetLockEntry { StoreType = storeType, StoreContainer = container, Key = key };
+
+        Assert.Equal(container, entry.StoreContainer);
+        Assert.Equal(key, entry.Key);
     }
 }

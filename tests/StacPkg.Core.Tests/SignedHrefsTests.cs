@@ -45,6 +45,30 @@ public sealed class SignedHrefsTests : IDisposable
     }
 
     [Fact]
+    public void Remove_takes_the_credentials_out_of_urls_with_user_info()
+    {
+        var item = StacItem.FromJson((JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes("""
+            {"type":"Feature","stac_version":"1.1.0","id":"u","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},
+             "links":[{"rel":"self","href":"https://USER:PWSECRET@catalog.example/x.json"}],
+             "assets":{
+               "data":{"href":"http://USER:PWSECRET@host.example:8080/a.bin?versionId=2",
+                       "alternate":{"git":{"href":"https://TOKENSECRET@git.example/r/a.bin"}}},
+               "lake":{"href":"abfss://container@account.dfs.core.windows.net/a.bin"}}}
+            """))!);
+
+        var unsigned = SignedHrefs.Remove(item, out var removed);
+
+        Assert.Equal(3, removed);
+        var json = JsonValueWriter.ToJson(unsigned.ToJson(), indented: false);
+        Assert.DoesNotContain("PWSECRET", json);
+        Assert.DoesNotContain("TOKENSECRET", json);
+        Assert.Equal("http://host.example:8080/a.bin?versionId=2", unsigned.Assets["data"].Href);
+        Assert.Equal("https://catalog.example/x.json", unsigned.Links[0].Href);
+        // abfs names its container before the '@': no credentials, kept as written.
+        Assert.Equal("abfss://container@account.dfs.core.windows.net/a.bin", unsigned.Assets["lake"].Href);
+    }
+
+    [Fact]
     public void Remove_returns_the_same_item_when_nothing_is_signed()
     {
         var item = PlainItem("p");

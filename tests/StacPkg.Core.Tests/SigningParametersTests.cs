@@ -14,6 +14,9 @@ public sealed class SigningParametersTests
     [InlineData("https://example.com/x?access_token=SECRET#part", "https://example.com/x#part", 1)]
     [InlineData("https://example.com/x?%73ig=SECRET&a=1", "https://example.com/x?a=1", 1)]
     [InlineData("./relative/x.tif?sig=SECRET", "./relative/x.tif", 1)]
+    // API keys as commercial imagery APIs (Planet, Maxar) and API gateways put them in asset hrefs.
+    [InlineData("https://api.example/download?api_key=SECRET&item=7", "https://api.example/download?item=7", 1)]
+    [InlineData("https://api.example/download?apikey=SECRET&subscription-key=SECRET", "https://api.example/download", 2)]
     public void Remove_takes_out_only_the_signing_parameters(string href, string expected, int count)
     {
         var kept = SigningParameters.Remove(href, out var removed);

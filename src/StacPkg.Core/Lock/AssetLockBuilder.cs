@@ -75,9 +75,22 @@ public sealed class AssetLockBuilder
         var itemId = item.Id;
         AssetLocation location;
         bool dropped;
+        AssetLockEntry entry;
         try
         {
             location = AssetLocation.Parse(asset.Href, _options.BaseDirectory, out dropped);
+            // A local path keeps its '?': the row refuses one that holds signing parameters.
+            entry = new AssetLockEntry
+            {
+                ItemId = itemId,
+                AssetKey = key,
+                StoreType = location.StoreType,
+                StoreContainer = location.Container,
+                StoreEndpointUrl = location.EndpointUrl,
+                Key = location.Key,
+                SizeBytes = FileSize(asset),
+                FileChecksum = Checksum(itemId, key, asset),
+            };
         }
         catch (FormatException ex)
         {
@@ -89,17 +102,6 @@ public sealed class AssetLockBuilder
             if (!ReferenceEquals(item, _lastItemWithDroppedQuery)) _itemsWithDroppedQueries++;
             _lastItemWithDroppedQuery = item;
         }
-        var entry = new AssetLockEntry
-        {
-            ItemId = itemId,
-            AssetKey = key,
-            StoreType = location.StoreType,
-            StoreContainer = location.Container,
-            StoreEndpointUrl = location.EndpointUrl,
-            Key = location.Key,
-            SizeBytes = FileSize(asset),
-            FileChecksum = Checksum(itemId, key, asset),
-        };
         return new AssetLockBuildResult(itemId, key, entry, null);
     }
 

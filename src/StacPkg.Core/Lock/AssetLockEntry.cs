@@ -8,7 +8,17 @@ public sealed class AssetLockEntry
     public string ItemId { get; set; } = "";
     public string AssetKey { get; set; } = "";
     public string StoreType { get; set; } = "";
-    public string? StoreContainer { get; set; }
+    /// <summary>The bucket or container, or for http(s) the URL origin: one with credentials in its user info is refused.</summary>
+    /// <exception cref="FormatException">The value carries credentials.</exception>
+    public string? StoreContainer
+    {
+        get => _storeContainer;
+        set => _storeContainer = value is null || !value.Contains('@') || ReferenceEquals(AssetLocation.WithoutCredentials(value), value)
+            ? value
+            : throw new FormatException($"store_container '{AssetLocation.Redact(value)}' carries user credentials; they are never stored in a lock");
+    }
+
+    private string? _storeContainer;
     /// <summary>
     /// The custom endpoint. A value that may carry user info or a query ('@', '?', '#') must pass
     /// <see cref="StoreEndpoint.Check"/>, so a row never holds a secret; any other text is left for
@@ -18,11 +28,34 @@ public sealed class AssetLockEntry
     public string? StoreEndpointUrl
     {
         get => _storeEndpointUrl;
-        set => _storeEndpointUrl = value is null || value.IndexOfAny(['@', '?', '#']) < 0 ? value : StoreEndpoint.Check(value);
+        set => _storeEndpointUrl = value is null || value.IndexOfAny(['@', '?', '#']) < 0 ? value : CheckedEndpoint(value);
     }
 
     private string? _storeEndpointUrl;
-    public string Key { get; set; } = "";
+
+    private static string CheckedEndpoint(string value)
+    {
+        try
+        {
+            return StoreEndpoint.Check(value);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"store_endpoint_url: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The object key or path: one with signing parameters (<see cref="SigningParameters"/>) is refused.</summary>
+    /// <exception cref="FormatException">The value carries signing parameters.</exception>
+    public string Key
+    {
+        get => _key;
+        set => _key = value is null || !value.Contains('?') || ReferenceEquals(SigningParameters.Remove(value, out _), value)
+            ? value!
+            : throw new FormatException($"key '{SigningParameters.Remove(value, out _)}' carries signing parameters (a SAS, a presigned URL or a token); they are never stored in a lock");
+    }
+
+    private string _key = "";
     public long? SizeBytes { get; set; }
     public string? ETag { get; set; }
 

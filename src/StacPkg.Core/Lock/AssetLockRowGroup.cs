@@ -38,8 +38,8 @@ internal sealed record AssetLockRowGroup(
         }
         catch (FormatException ex)
         {
-            // An endpoint carrying credentials or a signature: the row is refused, and the message does not repeat them.
-            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"store_endpoint_url of item '{itemId}' asset '{assetKey}': {ex.Message}"));
+            // An endpoint, container or key carrying credentials or a signature: the row is refused, and the message does not repeat them.
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"item '{itemId}' asset '{assetKey}': {ex.Message}"));
         }
     }
 

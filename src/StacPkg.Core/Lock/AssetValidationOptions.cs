@@ -14,6 +14,12 @@ public sealed record AssetValidationOptions
     /// <summary>Read each object's content and compare its sha2-256 multihash with file_checksum (-Checksum).</summary>
     public bool Checksum { get; init; }
 
+    /// <summary>
+    /// Where file rows' keys resolve: a package's bundled rows inside their package, other relative
+    /// keys against the policy's base directory. The default reads any path.
+    /// </summary>
+    public LocalPathPolicy LocalSources { get; init; } = LocalPathPolicy.AnyPath();
+
     /// <summary>Retries of transient failures before a row is judged.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 }

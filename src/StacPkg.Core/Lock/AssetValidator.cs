@@ -56,7 +56,7 @@ public sealed class AssetValidator
         string? checksum = null;
         try
         {
-            var location = entry.Location;
+            var location = Options.LocalSources.Resolve(entry);
             var store = _storeFor(location);
             observed = await Retry.RunAsync(ct => store.HeadAsync(location, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
             if (observed is null)

@@ -6,8 +6,8 @@ namespace StacPkg.Core.Oci;
 /// <summary>
 /// Pulls a package artifact into a directory: the manifest must have the stacpkg artifactType and
 /// only safe, distinct titles; every layer is downloaded with its size and digest checked; zip
-/// layers are unpacked with the same path checks, and every file must match the package's
-/// <see cref="PackageManifest"/> when it has one. Everything lands in a hidden folder beside the
+/// layers are unpacked with the same path checks, every file must match the package's
+/// <see cref="PackageManifest"/> when it has one, and no file may be one the package does not define. Everything lands in a hidden folder beside the
 /// target that is moved into place only when the whole package is there.
 /// </summary>
 public static class OciPackageSaver
@@ -53,15 +53,22 @@ public static class OciPackageSaver
                 await ZipLayer.ExtractAsync(path, directory.TempPath, layer.Title!, written, lockedFiles, cancellationToken).ConfigureAwait(false);
                 File.Delete(path);
             }
-            if (await PackageManifest.VerifyAsync(directory.TempPath, cancellationToken).ConfigureAwait(false) is { Count: > 0 } mismatches)
-            {
-                throw new OciException(OciErrorKind.InvalidArtifact,
-                    $"{reference}: the pulled files do not match the package's {PackageManifest.FileName}: {StacPackageEntry.Summarize(mismatches)}");
-            }
             if (!StacPackageLayout.IsPackage(directory.TempPath))
             {
                 throw new OciException(OciErrorKind.InvalidArtifact,
                     $"{reference} is not a whole package: it has no {StacPackageLayout.ItemsFileName} or {StacPackageLayout.LockFileName} layer");
+            }
+            var pulled = await ReadPulledAsync(reference, directory.TempPath, cancellationToken).ConfigureAwait(false);
+            if (pulled.Mismatches.Count > 0)
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact,
+                    $"{reference}: the pulled files do not match the package's {PackageManifest.FileName}: {StacPackageEntry.Summarize(pulled.Mismatches)}");
+            }
+            if (pulled.UndefinedEntries.Count > 0)
+            {
+                // A sender can add any file (a .git/config whose core.fsmonitor git runs in the folder): only what the package defines is saved.
+                throw new OciException(OciErrorKind.InvalidArtifact,
+                    $"{reference} holds files the package does not define: {StacPackageEntry.Summarize(pulled.UndefinedEntries)}");
             }
             cancellationToken.ThrowIfCancellationRequested();
             directory.Commit();
@@ -101,6 +108,18 @@ public static class OciPackageSaver
         catch (AssetLockException ex)
         {
             throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: its {StacPackageLayout.LockFileName} does not read: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<StacPackageInfo> ReadPulledAsync(OciReference reference, string root, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StacPackageInfo.ReadAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StacPackageException ex)
+        {
+            throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: {ex.Message}", ex);
         }
     }
 

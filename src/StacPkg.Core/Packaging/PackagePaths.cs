@@ -16,7 +16,7 @@ public static class PackagePaths
     // Characters Windows refuses in names, plus both separators: a package must unpack anywhere.
     private static readonly char[] Refused = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
-    /// <summary>One safe path segment for <paramref name="name"/>: separators, control and reserved characters become '_', leading dots and trailing dots or spaces too.</summary>
+    /// <summary>One safe path segment for <paramref name="name"/>: separators, control and reserved characters become '_', leading dots and trailing dots or spaces too; a Windows device name gets a leading '_'.</summary>
     public static string Segment(string name)
     {
         var builder = new StringBuilder(name.Length);
@@ -33,8 +33,18 @@ public static class PackagePaths
         {
             builder[i] = '_';
         }
-        return builder.Length == 0 ? "_" : builder.ToString();
+        if (builder.Length == 0)
+        {
+            return "_";
+        }
+        var text = builder.ToString();
+        // Windows keeps these names for devices, whatever the extension ("CON", "nul.tif").
+        return DeviceNames.Contains(text.Split('.')[0].TrimEnd(' ')) ? "_" + text : text;
     }
+
+    private static readonly HashSet<string> DeviceNames = new(
+        ["CON", "PRN", "AUX", "NUL", .. Enumerable.Range(1, 9).SelectMany(i => new[] { $"COM{i}", $"LPT{i}" })],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The extension of the last segment of an href's key (".tif"), or "" when it has none that is plain.</summary>
     public static string Extension(string key)

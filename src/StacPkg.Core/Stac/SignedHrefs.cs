@@ -5,9 +5,9 @@ using StacPkg.Core.Stores;
 namespace StacPkg.Core.Stac;
 
 /// <summary>
-/// Items without the signing parameters (<see cref="SigningParameters"/>) of their asset, alternate
-/// (Alternate Assets extension) and link hrefs, so that a file or a record never carries a SAS or a
-/// presigned URL. Only hrefs with a '?' are looked at, so an Item without signed hrefs costs one scan.
+/// Items without the signing parameters (<see cref="SigningParameters"/>) and URL credentials
+/// (<see cref="AssetLocation.WithoutCredentials"/>) of their asset, alternate (Alternate Assets
+/// extension) and link hrefs, so that a file or a record never carries a SAS, a presigned URL or a password.
 /// </summary>
 public static class SignedHrefs
 {
@@ -53,14 +53,20 @@ public static class SignedHrefs
         return false;
     }
 
-    private static bool IsSigned(string href) =>
-        href.Contains('?') && !ReferenceEquals(SigningParameters.Remove(href, out _), href);
+    private static bool IsSigned(string href) => !ReferenceEquals(Stored(href), href);
 
     private static string Unsigned(string href, ref int removed)
     {
-        var kept = href.Contains('?') ? SigningParameters.Remove(href, out _) : href;
+        var kept = Stored(href);
         if (!ReferenceEquals(kept, href)) removed++;
         return kept;
+    }
+
+    // The same string when there is nothing to remove.
+    private static string Stored(string href)
+    {
+        var kept = AssetLocation.WithoutCredentials(href);
+        return kept.Contains('?') ? SigningParameters.Remove(kept, out _) : kept;
     }
 
     private static IEnumerable<JsonMap> Alternates(StacAsset asset) =>

@@ -40,7 +40,7 @@ public sealed class UnsignedItemWriter : IStacItemWriter
         if (_hrefs > 0)
         {
             Warnings.Enqueue(string.Create(CultureInfo.InvariantCulture,
-                $"removed signing parameters (SAS, presigned URL or token) from {_hrefs} hrefs in {_items} Items; use {KeepSwitch} to keep them"));
+                $"removed signing parameters or credentials (SAS, presigned URL, token, API key, URL password) from {_hrefs} hrefs in {_items} Items; use {KeepSwitch} to keep them"));
         }
     }
 

@@ -102,20 +102,36 @@ public sealed record AssetLocation(string StoreType, string? Container, string? 
     public static string Redact(string href)
     {
         ArgumentNullException.ThrowIfNull(href);
+        if (SchemeOf(href) is null) return href;
+        var end = href.IndexOfAny(['?', '#']);
+        return WithoutUserInfo(end >= 0 ? href[..end] : href, AnyUserInfo);
+    }
+
+    /// <summary>
+    /// <paramref name="href"/> without the credentials of its URL user info, to be stored: any user
+    /// info of an http(s) URL (<c>https://user:pass@host</c>, <c>https://token@host</c>), and of other
+    /// schemes a "user:password" one (abfs's <c>container@account</c> names a container, not a user).
+    /// The same string when there is nothing to remove.
+    /// </summary>
+    public static string WithoutCredentials(string href)
+    {
+        ArgumentNullException.ThrowIfNull(href);
         var scheme = SchemeOf(href);
         if (scheme is null) return href;
-        var end = href.IndexOfAny(['?', '#']);
-        var shown = end >= 0 ? href[..end] : href;
-        var authorityStart = scheme.Length + 1;
-        if (shown.AsSpan(authorityStart).StartsWith("//"))
-        {
-            authorityStart += 2;
-            var authorityEnd = shown.IndexOf('/', authorityStart);
-            if (authorityEnd < 0) authorityEnd = shown.Length;
-            var at = shown.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
-            if (at >= 0) shown = shown[..authorityStart] + shown[(at + 1)..];
-        }
-        return shown;
+        return WithoutUserInfo(href, scheme is "http" or "https" ? AnyUserInfo : (userInfo => userInfo.Contains(':')));
+    }
+
+    private static readonly Func<string, bool> AnyUserInfo = _ => true;
+
+    private static string WithoutUserInfo(string href, Func<string, bool> remove)
+    {
+        var authorityStart = href.IndexOf("://", StringComparison.Ordinal);
+        if (authorityStart < 0) return href;
+        authorityStart += 3;
+        var authorityEnd = href.IndexOfAny(['/', '?', '#'], authorityStart);
+        if (authorityEnd < 0) authorityEnd = href.Length;
+        var at = href.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
+        return at >= 0 && remove(href[authorityStart..at]) ? href[..authorityStart] + href[(at + 1)..] : href;
     }
 
     /// <summary>The lower-cased URL scheme, or null for a path (a one-letter "scheme" is a Windows drive).</summary>

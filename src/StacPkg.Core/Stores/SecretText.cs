@@ -39,7 +39,7 @@ public static partial class SecretText
     [GeneratedRegex(@"(?<![\w.~%+\-:/@])[\w.~%+\-]+:[^\s/?#@'""<>\\]+@(?=[A-Za-z0-9.\-\[\]]+(?:[:/'""\s)]|$))")]
     private static partial Regex ReferenceUserInfo();
 
-    /// <summary>One "name=value" of a query.</summary>
-    [GeneratedRegex(@"(?<separator>[?&])(?<name>[^=&?#/\s'""<>]+)=(?<value>[^&#\s'""<>]*)")]
+    /// <summary>One "name=value" of a query, or of a fragment (OAuth's implicit flow puts access_token there).</summary>
+    [GeneratedRegex(@"(?<separator>[?&#])(?<name>[^=&?#/\s'""<>]+)=(?<value>[^&#\s'""<>]*)")]
     private static partial Regex QueryPair();
 }

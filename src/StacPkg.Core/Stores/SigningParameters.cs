@@ -16,6 +16,8 @@ public static class SigningParameters
         // generic signatures, CloudFront, OAuth and API tokens
         "signature", "awsaccesskeyid", "googleaccessid", "expires", "key-pair-id", "policy", "token",
         "access_token", "code",
+        // API keys (commercial imagery APIs, API gateways)
+        "api_key", "apikey", "api-key", "subscription-key",
     };
 
     /// <summary>Whether a query parameter named <paramref name="name"/> (percent-decoded) signs a URL or grants access.</summary>

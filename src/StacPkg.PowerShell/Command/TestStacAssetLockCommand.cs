@@ -28,6 +28,7 @@ public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
     private long _checked;
     private long _invalid;
     private AssetShard? _shard;
+    private string? _location;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public AssetLockEntry[] InputObject { get; set; } = [];
@@ -53,10 +54,11 @@ public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
     {
         EndpointUrlArgument.Check(this, EndpointUrl);
         _shard = ShardArgument.Resolve(this, ShardIndex, ShardCount);
+        _location = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         _stores = new ObjectStores(new StoreOptions
         {
             S3EndpointUrl = EndpointUrl,
-            BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            BaseDirectory = _location,
         });
         _progress = new ProgressThrottle(this, ProgressActivityId, "Checking asset lock rows against their stores");
         _operation = new(this, Start, Emit, OperationFailed);
@@ -84,7 +86,13 @@ public sealed class TestStacAssetLockCommand : ShardedLockCmdlet
     }
 
     private IAsyncEnumerable<AssetValidationResult> Start(IAsyncEnumerable<AssetLockEntry> input, CancellationToken cancellationToken) =>
-        new AssetValidator(_stores!.For, new AssetValidationOptions { ThrottleLimit = ThrottleLimit, Checksum = Checksum })
+        new AssetValidator(_stores!.For, new AssetValidationOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            Checksum = Checksum,
+            // A check copies nothing anywhere: any path is read, but a package's bundled rows inside their package.
+            LocalSources = LocalPathPolicy.AnyPath(_location),
+        })
             .ValidateAsync(input, cancellationToken);
 
     private void Emit(AssetValidationResult result)

@@ -23,6 +23,19 @@ public class BundledAssetNamesTests
         Assert.Matches(@"^assets/[^/]+~[0-9a-f]{8}/data\.tif$", b);
     }
 
+    [Theory]
+    [InlineData("CON", "data")]
+    [InlineData("aux", "nul")]
+    [InlineData("com1", "LPT9")]
+    [InlineData("prn.x", "Nul ")]
+    public void Names_Windows_keeps_for_devices_are_never_given(string itemId, string assetKey)
+    {
+        // Windows cannot create "CON" or "nul.tif" in any folder: a package holding them would not unpack there.
+        var path = new BundledAssetNames().Assign(itemId, assetKey, "x.tif");
+
+        Assert.All(path.Split('/'), segment => Assert.DoesNotMatch(@"^(?i:CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]) *(\.|$)", segment));
+    }
+
     [Fact]
     public void The_same_item_keeps_its_folder_for_every_asset()
     {
