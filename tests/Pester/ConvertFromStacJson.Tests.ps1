@@ -119,6 +119,24 @@ Describe 'ConvertFrom-StacJson' {
             $errors[0].Exception.Message | Should -Match 'line 2'
         }
 
+        It 'reports a syntax error in one feature of a pretty-printed collection and emits all the others (<Via>)' -ForEach @(
+            @{ Via = 'file' }
+            @{ Via = 'lines' }
+        ) {
+            $path = Join-Path $TestDrive 'broken-collection.json'
+            New-BrokenFeatureCollection $path
+            $items = if ($Via -eq 'file') {
+                @(ConvertFrom-StacJson -LiteralPath $path -ErrorVariable errors -ErrorAction SilentlyContinue)
+            } else {
+                @(Get-Content -LiteralPath $path | ConvertFrom-StacJson -ErrorVariable errors -ErrorAction SilentlyContinue)
+            }
+            $items.Count | Should -Be 99
+            $items.Id | Should -Not -Contain 'f2'
+            $items[-1].Id | Should -Be 'f100'
+            $errors.Count | Should -Be 1
+            $errors[0].Exception.Message | Should -Match 'item #2'
+        }
+
         It 'reports a GeoJSON Feature without stac_version, naming the item' {
             $feature = '{"type":"Feature","id":"plain-feature","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"}}'
             $good = Get-Content -LiteralPath $ItemsNdjson -First 1

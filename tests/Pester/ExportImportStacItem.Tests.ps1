@@ -160,6 +160,16 @@ Start-Sleep -Milliseconds 1500
         $errors[0].Exception.Message | Should -Match 'mixed\.ndjson'
         $errors[0].Exception.Message | Should -Match 'line 2'
     }
+    It 'reads on past a syntax error in one feature of a pretty-printed collection' {
+        $path = Join-Path $TestDrive 'broken-collection.json'
+        New-BrokenFeatureCollection $path
+        $read = @(Import-StacItem -LiteralPath $path -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $read.Count | Should -Be 99
+        $errors.Count | Should -Be 1
+        $errors[0].Exception.Message | Should -Match 'broken-collection\.json'
+        $errors[0].Exception.Message | Should -Match 'item #2'
+    }
+
     It 'reports every kind of bad line with its line and reason, and exports the good Items' {
         $good = @(Get-Content -LiteralPath $ItemsNdjson)[1]
         $bad = [ordered]@{

@@ -74,3 +74,14 @@ $script:PackageDirectory = Join-Path (Split-Path -Parent $ModulePath) 'package'
 function New-TempDirectory([string] $Name) {
     (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
 }
+
+# A pretty-printed FeatureCollection of 100 Items (ids f1..f100) with one comma removed inside
+# feature #2, as a hand edit might leave it.
+function New-BrokenFeatureCollection([string] $Path) {
+    $pretty = Get-Content -LiteralPath $ItemsNdjson -First 1 | ConvertFrom-Json -Depth 50 | ConvertTo-Json -Depth 50
+    # Indented inside the array, as pretty printers write it.
+    $pretty = ($pretty -split "`r?`n" | ForEach-Object { "    $_" }) -join "`n"
+    $features = foreach ($i in 1..100) { $pretty.Replace('"id": "dataset"', "`"id`": `"f$i`"") }
+    $features[1] = $features[1].Replace('"id": "f2",', '"id": "f2"')
+    Set-Content -LiteralPath $Path -Value ("{`n`"type`": `"FeatureCollection`",`n`"features`": [`n" + ($features -join ",`n") + "`n]`n}")
+}
