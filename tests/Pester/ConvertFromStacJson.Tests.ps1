@@ -137,6 +137,29 @@ Describe 'ConvertFrom-StacJson' {
             $errors[0].Exception.Message | Should -Match 'item #2'
         }
 
+        It 'refuses an Item with a number beyond the double range, from text and from ConvertFrom-Json objects (<Via>)' -ForEach @(
+            @{ Via = 'text' }
+            @{ Via = 'objects' }
+        ) {
+            $lines = @(Get-Content -LiteralPath $ItemsNdjson)
+            $lines[0] = $lines[0].Replace('"proj:shape":[2667,2658]', '"proj:shape":[2667,1e400]')
+            $source = if ($Via -eq 'text') { $lines } else { $lines | ConvertFrom-Json }
+            $items = @($source | ConvertFrom-StacJson -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $items.Count | Should -Be 1
+            $errors.Count | Should -Be 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStacItem*'
+            $errors[0].Exception.Message | Should -Match "id 'dataset'"
+            $errors[0].Exception.Message | Should -Match ([regex]::Escape('properties.proj:shape[1] is out of range'))
+        }
+
+        It 'refuses an Item object holding NaN set by a script' {
+            $objects = @(Get-Content -LiteralPath $ItemsNdjson | ConvertFrom-Json)
+            $objects[1].properties | Add-Member -NotePropertyName score -NotePropertyValue ([double]::NaN)
+            $items = @($objects | ConvertFrom-StacJson -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $items.Count | Should -Be 1
+            $errors[0].Exception.Message | Should -Match 'properties\.score is NaN'
+        }
+
         It 'reports a GeoJSON Feature without stac_version, naming the item' {
             $feature = '{"type":"Feature","id":"plain-feature","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"}}'
             $good = Get-Content -LiteralPath $ItemsNdjson -First 1
