@@ -87,6 +87,48 @@ Describe 'ConvertFrom-StacJson' {
         }
     }
 
+    Context 'date-like strings in objects (ConvertFrom-Json, Invoke-RestMethod)' {
+        BeforeAll {
+            . (Join-Path $PSScriptRoot 'TestServers.ps1')
+            $script:dateRoot = New-TempDirectory 'dates'
+            $item = Get-Content -LiteralPath $ItemsNdjson -First 1
+            $item = $item.Replace('"datetime":"2024-09-07T14:41:31.917359Z"', '"datetime":"2020-06-01T12:00:00-07:00","version":"2021-03-04T05:06:07","acquired":"2020-06-01T12:00:00-07:00","checked":"2020-06-01T12:00:00.5Z"')
+            Set-Content -LiteralPath (Join-Path $dateRoot 'item.json') -Value $item
+            $script:dateServer = Start-TestNginx -Root $dateRoot
+        }
+        AfterAll {
+            Stop-TestServer $dateServer
+            Remove-Item -LiteralPath $dateRoot -Recurse -Force
+        }
+
+        It 'keeps ordinary properties as text and the datetime field as a timestamp (<Via>)' -ForEach @(
+            @{ Via = 'ConvertFrom-Json' }
+            @{ Via = 'Invoke-RestMethod' }
+        ) {
+            $object = if ($Via -eq 'ConvertFrom-Json') {
+                Get-Content -LiteralPath (Join-Path $dateRoot 'item.json') -Raw | ConvertFrom-Json
+            } else {
+                Skip-WithoutServer $dateServer 'nginx'
+                Invoke-RestMethod "$($dateServer.BaseUrl)/item.json"
+            }
+            # What PowerShell hands over: DateTimes, the offset of 'acquired' already replaced by this machine's.
+            $object.properties.version | Should -BeOfType [datetime]
+            $item = $object | ConvertFrom-StacJson
+            $item.Properties['version'] | Should -BeExactly '2021-03-04T05:06:07'
+            $item.Properties['checked'] | Should -BeExactly '2020-06-01T12:00:00.5Z'
+            [DateTimeOffset]::Parse($item.Properties['acquired']) | Should -Be ([DateTimeOffset]::Parse('2020-06-01T12:00:00-07:00'))
+            $item.Properties['acquired'] | Should -Not -Match 'Z$'
+            $item.Properties['datetime'] | Should -BeExactly '2020-06-01T19:00:00Z'
+        }
+
+        It 'keeps every string exactly with ConvertFrom-Json -DateKind String' {
+            $object = Get-Content -LiteralPath (Join-Path $dateRoot 'item.json') -Raw | ConvertFrom-Json -DateKind String
+            $item = $object | ConvertFrom-StacJson
+            $item.Properties['acquired'] | Should -BeExactly '2020-06-01T12:00:00-07:00'
+            $item.Properties['version'] | Should -BeExactly '2021-03-04T05:06:07'
+        }
+    }
+
     Context 'from files' {
         It 'reads -Path with wildcards' {
             @(ConvertFrom-StacJson -Path (Join-Path $Samples 'rustac/*.ndjson')).Count | Should -Be 2
