@@ -313,7 +313,9 @@ public sealed class StacJsonStreamTests
         Assert.Equal(["a", "d"], results.Where(r => r.Item is not null).Select(r => r.Item!.Id));
         var errors = results.Where(r => r.Error is not null).Select(r => r.Error!.Reason).ToList();
         Assert.Equal(2, errors.Count);
-        Assert.Contains("2 lines", errors[1], StringComparison.Ordinal);
+        // From the error to the start of the line of Item d: the rest of line 1, and lines 2 and 3.
+        var skipped = Encoding.UTF8.GetByteCount(text[text.IndexOf(",,", StringComparison.Ordinal)..text.LastIndexOf("{\"type\":\"Feature\"", StringComparison.Ordinal)]) - 1;
+        Assert.Contains($"2 lines ({skipped} bytes)", errors[1], StringComparison.Ordinal);
     }
 
     [Fact]

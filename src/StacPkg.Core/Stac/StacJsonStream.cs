@@ -138,7 +138,7 @@ public sealed class StacJsonStream
             }
             if (_depth == 0)
             {
-                ReportSkippedLines(results);
+                ReportSkippedLines(_length, results);
                 break;
             }
             // Rewinding to the line after the truncated value's start may find whole values there.
@@ -248,7 +248,7 @@ public sealed class StacJsonStream
                 case Lexer.LineStart:
                     if (rest[0] is (byte)'{' or (byte)'[')
                     {
-                        ReportSkippedLines(results);
+                        ReportSkippedLines(i, results);
                         _lexer = Lexer.Structure;
                     }
                     else if (rest[0] == (byte)'\n')
@@ -470,11 +470,11 @@ public sealed class StacJsonStream
     }
 
     /// <summary>After skipping lines to find a value's start: an error says how much was skipped, so nothing vanishes silently.</summary>
-    private void ReportSkippedLines(List<StacReadResult> results)
+    private void ReportSkippedLines(int at, List<StacReadResult> results)
     {
         if (_skipFrom >= 0 && _skippedLines > 0)
         {
-            var bytes = _base + _scan - _skipFrom;
+            var bytes = _base + at - _skipFrom;
             results.Add(Failure($"after the syntax error at line {_skipFromLine}, {_skippedLines} line{(_skippedLines == 1 ? "" : "s")} ({bytes} bytes) were skipped looking for a line that starts a JSON object or array", _skipFromLine, null));
         }
         _skipFrom = -1;
