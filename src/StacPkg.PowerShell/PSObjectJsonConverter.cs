@@ -18,9 +18,10 @@ internal static class PSObjectJsonConverter
     private const int MaxDepth = 128;
 
     /// <exception cref="StacFormatException">The object graph is too deep (or cyclic).</exception>
-    public static object? ToJsonValue(object? value) => Convert(value, 0);
+    public static object? ToJsonValue(object? value) => Convert(value, 0, null);
 
-    private static object? Convert(object? value, int depth)
+    /// <param name="name">The member name the value belongs to, null for an array element or the root.</param>
+    private static object? Convert(object? value, int depth, string? name)
     {
         if (depth > MaxDepth)
         {
@@ -53,24 +54,28 @@ internal static class PSObjectJsonConverter
                 return System.Convert.ToDouble(value, CultureInfo.InvariantCulture);
             case BigInteger big:
                 return big >= long.MinValue && big <= long.MaxValue ? (long)big : (double)big;
-            // ConvertFrom-Json turns ISO 8601 strings into DateTime; STAC wants them back as RFC 3339 text.
+            // ConvertFrom-Json turns ISO 8601 strings into DateTime. The spec's timestamp fields are
+            // timestamps (RFC 3339 in UTC); any other string is given back as close to its text as the
+            // DateTime tells (a version "2021-03-04T05:06:07" gets no 'Z').
             case DateTime dt:
-                return StacDateTime.Format(dt);
+                return IsTimestamp(name) ? StacDateTime.Format(dt) : StacDateTime.FormatAsParsed(dt);
             case DateTimeOffset dto:
-                return StacDateTime.Format(dto);
+                return IsTimestamp(name) ? StacDateTime.Format(dto) : StacDateTime.FormatAsParsed(dto);
             case IDictionary dictionary:
                 return FromDictionary(dictionary, depth);
             case IEnumerable sequence:
                 var list = new List<object?>();
                 foreach (var element in sequence)
                 {
-                    list.Add(Convert(element, depth + 1));
+                    list.Add(Convert(element, depth + 1, null));
                 }
                 return list;
             default:
                 return System.Convert.ToString(value, CultureInfo.InvariantCulture);
         }
     }
+
+    private static bool IsTimestamp(string? name) => name is not null && StacDateTime.TimestampProperties.Contains(name);
 
     private static JsonMap FromProperties(PSObject psObject, int depth)
     {
@@ -79,7 +84,7 @@ internal static class PSObjectJsonConverter
         {
             if (property.IsGettable)
             {
-                map[property.Name] = Convert(property.Value, depth + 1);
+                map[property.Name] = Convert(property.Value, depth + 1, property.Name);
             }
         }
         return map;
@@ -91,7 +96,7 @@ internal static class PSObjectJsonConverter
         foreach (DictionaryEntry entry in dictionary)
         {
             var key = System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
-            map[key] = Convert(entry.Value, depth + 1);
+            map[key] = Convert(entry.Value, depth + 1, key);
         }
         return map;
     }

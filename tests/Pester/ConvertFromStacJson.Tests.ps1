@@ -87,6 +87,48 @@ Describe 'ConvertFrom-StacJson' {
         }
     }
 
+    Context 'date-like strings in objects (ConvertFrom-Json, Invoke-RestMethod)' {
+        BeforeAll {
+            . (Join-Path $PSScriptRoot 'TestServers.ps1')
+            $script:dateRoot = New-TempDirectory 'dates'
+            $item = Get-Content -LiteralPath $ItemsNdjson -First 1
+            $item = $item.Replace('"datetime":"2024-09-07T14:41:31.917359Z"', '"datetime":"2020-06-01T12:00:00-07:00","version":"2021-03-04T05:06:07","acquired":"2020-06-01T12:00:00-07:00","checked":"2020-06-01T12:00:00.5Z"')
+            Set-Content -LiteralPath (Join-Path $dateRoot 'item.json') -Value $item
+            $script:dateServer = Start-TestNginx -Root $dateRoot
+        }
+        AfterAll {
+            Stop-TestServer $dateServer
+            Remove-Item -LiteralPath $dateRoot -Recurse -Force
+        }
+
+        It 'keeps ordinary properties as text and the datetime field as a timestamp (<Via>)' -ForEach @(
+            @{ Via = 'ConvertFrom-Json' }
+            @{ Via = 'Invoke-RestMethod' }
+        ) {
+            $object = if ($Via -eq 'ConvertFrom-Json') {
+                Get-Content -LiteralPath (Join-Path $dateRoot 'item.json') -Raw | ConvertFrom-Json
+            } else {
+                Skip-WithoutServer $dateServer 'nginx'
+                Invoke-RestMethod "$($dateServer.BaseUrl)/item.json"
+            }
+            # What PowerShell hands over: DateTimes, the offset of 'acquired' already replaced by this machine's.
+            $object.properties.version | Should -BeOfType [datetime]
+            $item = $object | ConvertFrom-StacJson
+            $item.Properties['version'] | Should -BeExactly '2021-03-04T05:06:07'
+            $item.Properties['checked'] | Should -BeExactly '2020-06-01T12:00:00.5Z'
+            [DateTimeOffset]::Parse($item.Properties['acquired']) | Should -Be ([DateTimeOffset]::Parse('2020-06-01T12:00:00-07:00'))
+            $item.Properties['acquired'] | Should -Not -Match 'Z$'
+            $item.Properties['datetime'] | Should -BeExactly '2020-06-01T19:00:00Z'
+        }
+
+        It 'keeps every string exactly with ConvertFrom-Json -DateKind String' {
+            $object = Get-Content -LiteralPath (Join-Path $dateRoot 'item.json') -Raw | ConvertFrom-Json -DateKind String
+            $item = $object | ConvertFrom-StacJson
+            $item.Properties['acquired'] | Should -BeExactly '2020-06-01T12:00:00-07:00'
+            $item.Properties['version'] | Should -BeExactly '2021-03-04T05:06:07'
+        }
+    }
+
     Context 'from files' {
         It 'reads -Path with wildcards' {
             @(ConvertFrom-StacJson -Path (Join-Path $Samples 'rustac/*.ndjson')).Count | Should -Be 2
@@ -117,6 +159,47 @@ Describe 'ConvertFrom-StacJson' {
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStacItem*'
             $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $errors[0].Exception.Message | Should -Match 'line 2'
+        }
+
+        It 'reports a syntax error in one feature of a pretty-printed collection and emits all the others (<Via>)' -ForEach @(
+            @{ Via = 'file' }
+            @{ Via = 'lines' }
+        ) {
+            $path = Join-Path $TestDrive 'broken-collection.json'
+            New-BrokenFeatureCollection $path
+            $items = if ($Via -eq 'file') {
+                @(ConvertFrom-StacJson -LiteralPath $path -ErrorVariable errors -ErrorAction SilentlyContinue)
+            } else {
+                @(Get-Content -LiteralPath $path | ConvertFrom-StacJson -ErrorVariable errors -ErrorAction SilentlyContinue)
+            }
+            $items.Count | Should -Be 99
+            $items.Id | Should -Not -Contain 'f2'
+            $items[-1].Id | Should -Be 'f100'
+            $errors.Count | Should -Be 1
+            $errors[0].Exception.Message | Should -Match 'item #2'
+        }
+
+        It 'refuses an Item with a number beyond the double range, from text and from ConvertFrom-Json objects (<Via>)' -ForEach @(
+            @{ Via = 'text' }
+            @{ Via = 'objects' }
+        ) {
+            $lines = @(Get-Content -LiteralPath $ItemsNdjson)
+            $lines[0] = $lines[0].Replace('"proj:shape":[2667,2658]', '"proj:shape":[2667,1e400]')
+            $source = if ($Via -eq 'text') { $lines } else { $lines | ConvertFrom-Json }
+            $items = @($source | ConvertFrom-StacJson -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $items.Count | Should -Be 1
+            $errors.Count | Should -Be 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStacItem*'
+            $errors[0].Exception.Message | Should -Match "id 'dataset'"
+            $errors[0].Exception.Message | Should -Match ([regex]::Escape('properties.proj:shape[1] is out of range'))
+        }
+
+        It 'refuses an Item object holding NaN set by a script' {
+            $objects = @(Get-Content -LiteralPath $ItemsNdjson | ConvertFrom-Json)
+            $objects[1].properties | Add-Member -NotePropertyName score -NotePropertyValue ([double]::NaN)
+            $items = @($objects | ConvertFrom-StacJson -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $items.Count | Should -Be 1
+            $errors[0].Exception.Message | Should -Match 'properties\.score is NaN'
         }
 
         It 'reports a GeoJSON Feature without stac_version, naming the item' {

@@ -160,6 +160,37 @@ Start-Sleep -Milliseconds 1500
         $errors[0].Exception.Message | Should -Match 'mixed\.ndjson'
         $errors[0].Exception.Message | Should -Match 'line 2'
     }
+    It 'reads on past a syntax error in one feature of a pretty-printed collection' {
+        $path = Join-Path $TestDrive 'broken-collection.json'
+        New-BrokenFeatureCollection $path
+        $read = @(Import-StacItem -LiteralPath $path -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $read.Count | Should -Be 99
+        $errors.Count | Should -Be 1
+        $errors[0].Exception.Message | Should -Match 'broken-collection\.json'
+        $errors[0].Exception.Message | Should -Match 'item #2'
+    }
+
+    It 'refuses an Item holding NaN or Infinity alone: ConvertTo-StacJson and Export-StacItem <Extension> go on with the rest' -ForEach @(
+        @{ Extension = '.ndjson' }
+        @{ Extension = '.json' }
+        @{ Extension = '.parquet' }
+    ) {
+        $good = @(Get-Content -LiteralPath $ItemsNdjson | ConvertFrom-StacJson)
+        $bad = $good[0] | ConvertTo-StacJson | ConvertFrom-StacJson
+        $bad.Properties['score'] = [double]::PositiveInfinity
+        $json = @($good[0], $bad, $good[1] | ConvertTo-StacJson -Compress -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $json.Count | Should -Be 2
+        $errors.Count | Should -Be 1
+        $errors[0].Exception.Message | Should -Match 'properties\.score'
+
+        $path = Join-Path $TestDrive "finite$Extension"
+        $good[0], $bad, $good[1] | Export-StacItem -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidStacItem*'
+        $errors[0].Exception.Message | Should -Match "id 'dataset'"
+        @(Import-StacItem -LiteralPath $path).Count | Should -Be 2
+    }
+
     It 'reports every kind of bad line with its line and reason, and exports the good Items' {
         $good = @(Get-Content -LiteralPath $ItemsNdjson)[1]
         $bad = [ordered]@{

@@ -84,4 +84,14 @@ function Add-ForeignContent([string] $Package) {
     Set-Content -LiteralPath (Join-Path $Package '.env') -Value 'TOKEN=planted'
     $null = New-Item -ItemType Directory -Path (Join-Path $Package '.git')
     Set-Content -LiteralPath (Join-Path $Package '.git/config') -Value '[remote "origin"]'
+
+# A pretty-printed FeatureCollection of 100 Items (ids f1..f100) with one comma removed inside
+# feature #2, as a hand edit might leave it.
+function New-BrokenFeatureCollection([string] $Path) {
+    $pretty = Get-Content -LiteralPath $ItemsNdjson -First 1 | ConvertFrom-Json -Depth 50 | ConvertTo-Json -Depth 50
+    # Indented inside the array, as pretty printers write it.
+    $pretty = ($pretty -split "`r?`n" | ForEach-Object { "    $_" }) -join "`n"
+    $features = foreach ($i in 1..100) { $pretty.Replace('"id": "dataset"', "`"id`": `"f$i`"") }
+    $features[1] = $features[1].Replace('"id": "f2",', '"id": "f2"')
+    Set-Content -LiteralPath $Path -Value ("{`n`"type`": `"FeatureCollection`",`n`"features`": [`n" + ($features -join ",`n") + "`n]`n}")
 }

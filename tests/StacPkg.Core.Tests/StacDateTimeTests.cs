@@ -45,4 +45,19 @@ public sealed class StacDateTimeTests
         Assert.Equal("2021-03-04T05:06:07Z", StacDateTime.Format(new DateTime(2021, 3, 4, 5, 6, 7, DateTimeKind.Utc)));
         Assert.Equal("2021-03-04T05:06:07.12Z", StacDateTime.Format(new DateTime(2021, 3, 4, 5, 6, 7, 120, DateTimeKind.Utc)));
     }
+
+    [Fact]
+    public void FormatAsParsed_gives_back_the_text_a_parser_read_as_far_as_the_DateTime_tells()
+    {
+        // No offset in the text: PowerShell gives Kind Unspecified, and no zone is invented.
+        Assert.Equal("2021-03-04T05:06:07", StacDateTime.FormatAsParsed(new DateTime(2021, 3, 4, 5, 6, 7, DateTimeKind.Unspecified)));
+        Assert.Equal("2021-03-04T05:06:07.5Z", StacDateTime.FormatAsParsed(new DateTime(2021, 3, 4, 5, 6, 7, 500, DateTimeKind.Utc)));
+        Assert.Equal("2020-06-01T12:00:00-07:00", StacDateTime.FormatAsParsed(new DateTimeOffset(2020, 6, 1, 12, 0, 0, TimeSpan.FromHours(-7))));
+
+        // An offset in the text: PowerShell gives Kind Local; the instant survives, the offset is this machine's.
+        var local = DateTimeOffset.Parse("2020-06-01T12:00:00-07:00", System.Globalization.CultureInfo.InvariantCulture).LocalDateTime;
+        var text = StacDateTime.FormatAsParsed(local);
+        Assert.Equal(DateTimeOffset.Parse("2020-06-01T19:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain("Z", text, StringComparison.Ordinal);
+    }
 }

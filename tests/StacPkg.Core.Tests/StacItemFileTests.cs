@@ -140,6 +140,44 @@ public sealed class StacItemFileTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("items.ndjson")]
+    [InlineData("items.json")]
+    [InlineData("items.parquet")]
+    public async Task Writer_refuses_an_item_holding_nan_or_infinity_alone_and_writes_the_rest(string name)
+    {
+        var path = Path.Combine(_dir, name);
+        var bad = Parse(StacJsonStreamTests.Item("nan"));
+        bad.Properties["score"] = double.NaN;
+        var errors = new List<StacFormatException>();
+        await using (var writer = StacItemFile.CreateWriter(path))
+        {
+            await writer.WriteAsync(Parse(StacJsonStreamTests.Item("a")), CancellationToken.None);
+            errors.Add(await Assert.ThrowsAsync<StacFormatException>(async () => await writer.WriteAsync(bad, CancellationToken.None)));
+            await writer.WriteAsync(Parse(StacJsonStreamTests.Item("b")), CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["a", "b"], (await ReadAllAsync(path)).Select(r => r.Item!.Id));
+        Assert.Equal("nan", errors[0].ItemId);
+        Assert.Contains("properties.score is NaN", errors[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Numbers_beyond_the_double_range_are_refused_per_item_naming_the_member()
+    {
+        var path = Path.Combine(_dir, "big.ndjson");
+        var big = StacJsonStreamTests.Item("big").Replace("[1.5,2,1.5,2]", "[1.5,2,1e400,2]", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(path, StacJsonStreamTests.Item("a") + "\n" + big + "\n" + StacJsonStreamTests.Item("b") + "\n");
+
+        var results = await ReadAllAsync(path);
+
+        Assert.Equal(["a", "b"], results.Where(r => r.Item is not null).Select(r => r.Item!.Id));
+        var error = Assert.Single(results, r => r.Error is not null).Error!;
+        Assert.Equal("big", error.ItemId);
+        Assert.Contains("bbox[2] is out of range", error.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Ndjson_output_is_one_compact_item_per_line_in_utf8_without_bom()
     {

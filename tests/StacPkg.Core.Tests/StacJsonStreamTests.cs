@@ -238,6 +238,113 @@ public sealed class StacJsonStreamTests
         Assert.Equal("next", results[1].Item!.Id);
     }
 
+    /// <summary>A pretty-printed FeatureCollection of <paramref name="count"/> Items, features indented as most writers do.</summary>
+    private static string PrettyCollection(int count)
+    {
+        var features = string.Join(",", Enumerable.Range(1, count).Select(i => Item($"f{i}")));
+        var node = System.Text.Json.Nodes.JsonNode.Parse($$"""{"type":"FeatureCollection","features":[{{features}}]}""")!;
+        return node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Text with <paramref name="edit"/> applied at the <paramref name="nth"/> occurrence of <paramref name="anchor"/>.</summary>
+    private static string EditAt(string text, string anchor, int nth, Func<string, string> edit)
+    {
+        var at = -1;
+        for (var i = 0; i < nth; i++)
+        {
+            at = text.IndexOf(anchor, at + 1, StringComparison.Ordinal);
+        }
+        return text[..at] + edit(anchor) + text[(at + anchor.Length)..];
+    }
+
+    public static TheoryData<string, string> BrokenSecondFeature() => new()
+    {
+        { "missing comma", "expected ',' or '}'" },
+        { "extra comma", "expected a member name" },
+        { "extra brace", "expected a member name" },
+        { "missing brace", "expected a member name in double quotes" },
+        { "unterminated string", "line break inside a string" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenSecondFeature))]
+    public void Syntax_error_in_one_feature_of_a_collection_skips_only_that_feature(string damage, string reason)
+    {
+        var text = PrettyCollection(100);
+        text = damage switch
+        {
+            "missing comma" => EditAt(text, "\"stac_version\": \"1.1.0\",", 2, s => s.TrimEnd(',')),
+            "extra comma" => EditAt(text, "\"stac_version\": \"1.1.0\",", 2, s => s + ","),
+            "extra brace" => EditAt(text, "\"properties\": {", 2, s => s + "{"),
+            "missing brace" => EditAt(text, "Z\"\n      }", 2, s => s[..^1]),
+            _ => EditAt(text, "\"id\": \"f2\"", 1, s => "\"id\": \"f2"),
+        };
+        foreach (var chunking in new[] { Chunking.Whole, Chunking.LinesAsText, Chunking.SevenBytes })
+        {
+            var results = Feed(new StacJsonStream("collection.json"), Encoding.UTF8.GetBytes(text), chunking);
+
+            var items = results.Where(r => r.Item is not null).Select(r => r.Item!.Id).ToList();
+            Assert.Equal(Enumerable.Range(1, 100).Where(i => i != 2).Select(i => $"f{i}"), items);
+            var error = Assert.Single(results, r => r.Error is not null).Error!;
+            Assert.Equal(2, error.Index);
+            Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+            Assert.Equal(1, results.FindIndex(r => r.Error is not null));
+        }
+    }
+
+    [Fact]
+    public void Comma_missing_between_two_features_is_reported_and_both_come_through()
+    {
+        var text = EditAt(PrettyCollection(5), "},\n    {", 2, s => s.Replace(",", "", StringComparison.Ordinal));
+
+        var results = Feed(new StacJsonStream(), Encoding.UTF8.GetBytes(text), Chunking.LinesAsText);
+
+        Assert.Equal(["f1", "f2", "f3", "f4", "f5"], results.Where(r => r.Item is not null).Select(r => r.Item!.Id));
+        Assert.Contains("expected ',' or ']'", Assert.Single(results, r => r.Error is not null).Error!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lines_skipped_after_an_error_outside_any_item_are_counted()
+    {
+        var text = "{\"type\":\"FeatureCollection\",\"features\":[" + Item("a") + ",,\n  " + Item("b") + ",\n  " + Item("c") + "]}\n" + Item("d") + "\n";
+
+        var results = Feed(new StacJsonStream(), Encoding.UTF8.GetBytes(text), Chunking.Whole);
+
+        Assert.Equal(["a", "d"], results.Where(r => r.Item is not null).Select(r => r.Item!.Id));
+        var errors = results.Where(r => r.Error is not null).Select(r => r.Error!.Reason).ToList();
+        Assert.Equal(2, errors.Count);
+        // From the error to the start of the line of Item d: the rest of line 1, and lines 2 and 3.
+        var skipped = Encoding.UTF8.GetByteCount(text[text.IndexOf(",,", StringComparison.Ordinal)..text.LastIndexOf("{\"type\":\"Feature\"", StringComparison.Ordinal)]) - 1;
+        Assert.Contains($"2 lines ({skipped} bytes)", errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Syntax_error_in_an_element_of_a_top_level_array_skips_only_that_element()
+    {
+        var text = $"[{Item("a")},\n{Item("b").Replace("\"id\":", "\"id\"", StringComparison.Ordinal)},\n{Item("c")}]";
+
+        var results = Feed(new StacJsonStream(), Encoding.UTF8.GetBytes(text), Chunking.Whole);
+
+        Assert.Equal(["a", "c"], results.Where(r => r.Item is not null).Select(r => r.Item!.Id));
+        Assert.Equal(2, Assert.Single(results, r => r.Error is not null).Error!.Index);
+    }
+
+    [Fact]
+    public void When_no_next_feature_can_be_found_the_skipped_bytes_are_reported()
+    {
+        // One line, so no indentation to resynchronise on; the extra '{' never closes.
+        var features = string.Join(",", Enumerable.Range(1, 5).Select(i => Item($"f{i}")));
+        var text = $$"""{"type":"FeatureCollection","features":[{{features}}]}""";
+        text = EditAt(text, "\"properties\":{", 2, s => s + "{");
+
+        var results = Feed(new StacJsonStream("one-line.json"), Encoding.UTF8.GetBytes(text), Chunking.Whole);
+
+        Assert.Equal(["f1"], results.Where(r => r.Item is not null).Select(r => r.Item!.Id));
+        var errors = results.Where(r => r.Error is not null).Select(r => r.Error!).ToList();
+        Assert.Equal(2, errors[0].Index);
+        Assert.Contains(errors, e => e.Reason.Contains("bytes", StringComparison.Ordinal) && e.Reason.Contains("skipped", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Text_split_between_surrogate_halves_keeps_the_character()
     {

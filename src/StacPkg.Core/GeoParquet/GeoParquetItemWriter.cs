@@ -47,8 +47,9 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
+        var json = item.ToWritableJson();
         _inference.Check(item, Warnings.Enqueue);
-        _batch.Add((item, item.ToJson()));
+        _batch.Add((item, json));
         Count++;
         if (_batch.Count == BatchSize)
         {

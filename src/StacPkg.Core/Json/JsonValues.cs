@@ -20,6 +20,39 @@ public static class JsonValues
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// The first number in a JSON value that JSON cannot hold (NaN, Infinity), with its member path
+    /// ("properties.x", "bbox[2]"); null when there is none.
+    /// </summary>
+    public static (string Path, double Number)? FindNonFiniteNumber(object? value, string path = "")
+    {
+        switch (value)
+        {
+            case double d when !double.IsFinite(d):
+                return (path, d);
+            case JsonMap map:
+                foreach (var (key, member) in map)
+                {
+                    if (FindNonFiniteNumber(member, path.Length == 0 ? key : $"{path}.{key}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case List<object?> list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (FindNonFiniteNumber(list[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
     private static JsonMap NormalizeMap(IDictionary dictionary)
     {
         var map = new JsonMap(dictionary.Count);

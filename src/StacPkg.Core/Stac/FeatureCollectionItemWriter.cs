@@ -27,8 +27,9 @@ public sealed class FeatureCollectionItemWriter : IStacItemWriter
         ArgumentNullException.ThrowIfNull(item);
         ThrowIfCompleted();
         cancellationToken.ThrowIfCancellationRequested();
+        var json = item.ToWritableJson();
         _output.WriteRaw(Count == 0 ? "\n"u8 : ",\n"u8);
-        _output.WriteValue(item.ToJson());
+        _output.WriteValue(json);
         Count++;
         return _output.FlushIfFullAsync(cancellationToken);
     }

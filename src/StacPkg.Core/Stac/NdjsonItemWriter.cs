@@ -20,7 +20,7 @@ public sealed class NdjsonItemWriter : IStacItemWriter
         ArgumentNullException.ThrowIfNull(item);
         ThrowIfCompleted();
         cancellationToken.ThrowIfCancellationRequested();
-        _output.WriteValue(item.ToJson());
+        _output.WriteValue(item.ToWritableJson());
         _output.WriteRaw("\n"u8);
         Count++;
         return _output.FlushIfFullAsync(cancellationToken);

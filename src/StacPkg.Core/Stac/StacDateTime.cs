@@ -103,12 +103,29 @@ public static class StacDateTime
     /// <summary>Formats as RFC 3339 in UTC with 'Z', keeping only the fractional digits needed.</summary>
     public static string Format(DateTimeOffset value) => Format(value.UtcDateTime);
 
-    public static string Format(DateTime value)
+    public static string Format(DateTime value) =>
+        WithoutZone(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value) + "Z";
+
+    /// <summary>
+    /// The text a DateTime was most likely parsed from, for a string that PowerShell
+    /// (ConvertFrom-Json, Invoke-RestMethod) turned into a DateTime but that is not a timestamp
+    /// field: Unspecified had no offset, so none is added; Utc had 'Z'; Local had an offset that
+    /// PowerShell replaced by this machine's, so the same instant is written with the local offset.
+    /// Trailing zeros of the fraction are not recoverable and are dropped.
+    /// </summary>
+    public static string FormatAsParsed(DateTime value) => value.Kind switch
     {
-        var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
-        var text = utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
-        return text + "Z";
-    }
+        DateTimeKind.Unspecified => WithoutZone(value),
+        DateTimeKind.Utc => Format(value),
+        _ => FormatAsParsed(new DateTimeOffset(value)),
+    };
+
+    /// <summary>A DateTimeOffset with its own offset, as RFC 3339.</summary>
+    public static string FormatAsParsed(DateTimeOffset value) =>
+        WithoutZone(value.DateTime) + value.ToString("zzz", CultureInfo.InvariantCulture);
+
+    private static string WithoutZone(DateTime value) =>
+        value.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
 
     private static bool HasOffset(string text)
     {

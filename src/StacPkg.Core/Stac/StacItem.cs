@@ -56,6 +56,7 @@ public sealed class StacItem
 
     private static StacItem Parse(JsonMap map)
     {
+        ThrowIfNotFinite(map);
         var type = map.Get("type");
         if (type is not "Feature")
         {
@@ -219,6 +220,35 @@ public sealed class StacItem
             map[name] = value;
         }
         return map;
+    }
+
+    /// <summary>The Item as JSON for a writer: an Item holding a number JSON cannot hold is refused before any of it is written.</summary>
+    /// <exception cref="StacFormatException">A number in the Item is NaN or Infinity; the message names the member.</exception>
+    public JsonMap ToWritableJson()
+    {
+        var json = ToJson();
+        try
+        {
+            ThrowIfNotFinite(json);
+        }
+        catch (StacFormatException ex)
+        {
+            throw new StacFormatException($"cannot be written: {ex.Reason}") { ItemId = Id };
+        }
+        return json;
+    }
+
+    /// <summary>
+    /// JSON has no NaN or Infinity, but .NET reads a number beyond the double range (1e400) as
+    /// Infinity and scripts can set NaN; such an Item could never be written back as JSON.
+    /// </summary>
+    private static void ThrowIfNotFinite(JsonMap json)
+    {
+        if (JsonValues.FindNonFiniteNumber(json) is var (path, number))
+        {
+            var what = double.IsNaN(number) ? "NaN" : "out of range (a number beyond ±1.8e308 reads as Infinity)";
+            throw new StacFormatException($"{path} is {what}: JSON numbers cannot be NaN or Infinity");
+        }
     }
 
     public override string ToString() => Id;

@@ -15,9 +15,13 @@ namespace StacPkg.Core.Stac;
 /// come next) and keeps in its buffer only the candidate Item under construction: a top-level
 /// object, an element of a top-level array, or an element of the <c>features</c> array of a
 /// top-level object. A complete candidate is parsed with <see cref="JsonValueReader"/> and
-/// <see cref="StacItem.FromJson"/>. Errors are per value: after a syntax error the scanner
-/// resumes at the first line after the failed value's start that begins with '{' or '[', so one
-/// broken NDJSON line does not swallow the lines after it.
+/// <see cref="StacItem.FromJson"/>. Errors are per value. After a syntax error inside an element
+/// of an array (a feature) the scanner skips to the element's end by counting brackets, or to the
+/// next line that starts an object at the column the broken element started (the next feature of
+/// a pretty-printed collection), whichever comes first; so one broken feature does not swallow the
+/// ones after it. After any other syntax error it resumes at the first line after the failed
+/// value's start that begins with '{' or '[', so one broken NDJSON line does not swallow the lines
+/// after it, and says how much it skipped when that passes more than the broken value.
 /// </remarks>
 public sealed class StacJsonStream
 {
@@ -39,6 +43,8 @@ public sealed class StacJsonStream
     private long _line = 1;
     private long _lineStart;      // stream offset of the current line's first byte
     private long _index;          // candidates reported so far
+    private bool _lineBlank = true; // only blanks so far on the current line
+    private bool _tokenAtLineStart;   // the structural byte being scanned is the first non-blank of its line
     private bool _completed;
 
     private Lexer _lexer;
@@ -55,6 +61,13 @@ public sealed class StacJsonStream
     private int _valueDepth;
     private long _valueLine;
     private long _valueLineStart;
+    private long _valueColumn;
+    private bool _valueOwnsLine;     // the candidate is the first non-blank of its line
+    private byte _valueCloser;       // the bracket that closes the candidate
+
+    private long _skipFrom = -1;     // stream offset where skipping after a syntax error began, -1 if not reported
+    private long _skipFromLine;
+    private long _skippedLines;      // non-blank lines skipped looking for a line that starts a value
 
     /// <param name="inputName">File path for error messages, or null for pipeline input.</param>
     public StacJsonStream(string? inputName = null) => InputName = inputName;
@@ -117,8 +130,15 @@ public sealed class StacJsonStream
                 _lexer = Lexer.Structure;
                 EndValue(_length, results);
             }
+            if (_lexer is Lexer.Recover or Lexer.RecoverString or Lexer.RecoverEscape)
+            {
+                results.Add(Failure($"the input ends before the value broken at line {_skipFromLine} closes: the last {_base + _length - _skipFrom} bytes (lines {_skipFromLine}–{_line}) were skipped", _skipFromLine, null));
+                _depth = 0;
+                _lexer = Lexer.Structure;
+            }
             if (_depth == 0)
             {
+                ReportSkippedLines(_length, results);
                 break;
             }
             // Rewinding to the line after the truncated value's start may find whole values there.
@@ -228,6 +248,7 @@ public sealed class StacJsonStream
                 case Lexer.LineStart:
                     if (rest[0] is (byte)'{' or (byte)'[')
                     {
+                        ReportSkippedLines(i, results);
                         _lexer = Lexer.Structure;
                     }
                     else if (rest[0] == (byte)'\n')
@@ -237,8 +258,32 @@ public sealed class StacJsonStream
                     }
                     else
                     {
+                        _skippedLines++;
                         _lexer = Lexer.SkipLine;
                     }
+                    break;
+                case Lexer.Recover:
+                    i = ScanRecover(i, results);
+                    break;
+                case Lexer.RecoverString:
+                    k = rest.IndexOfAny(StringStops);
+                    if (k < 0)
+                    {
+                        i = _length;
+                    }
+                    else
+                    {
+                        // A raw line break cannot be inside a string: the quote that should end it is missing.
+                        i += rest[k] == (byte)'\n' ? k : k + 1;
+                        _lexer = rest[k] == (byte)'\\' ? Lexer.RecoverEscape : Lexer.Recover;
+                    }
+                    break;
+                case Lexer.RecoverEscape:
+                    if (rest[0] != (byte)'\n')
+                    {
+                        i++;
+                    }
+                    _lexer = rest[0] == (byte)'\n' ? Lexer.Recover : Lexer.RecoverString;
                     break;
             }
         }
@@ -253,14 +298,26 @@ public sealed class StacJsonStream
         for (; i < end; i++)
         {
             var b = buffer[i];
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
+            {
+                continue;
+            }
+            if (b == (byte)'\n')
+            {
+                NewLine(i + 1);
+                continue;
+            }
+            _tokenAtLineStart = _lineBlank;
+            _lineBlank = false;
             switch (b)
             {
-                case (byte)' ' or (byte)'\t' or (byte)'\r':
-                    continue;
-                case (byte)'\n':
-                    NewLine(i + 1);
-                    continue;
                 case (byte)'{' or (byte)'[':
+                    if (_expect == Expect.CommaOrEnd && _depth == _elementDepth && _depth > 0)
+                    {
+                        // A comma missing between two Items: both are whole, so say so and read on.
+                        results.Add(Failure(Invalid(i, ExpectedText()), _line, null));
+                        _expect = Expect.Value;
+                    }
                     if (_expect is not (Expect.Value or Expect.ValueOrEnd))
                     {
                         return SyntaxError(i, Invalid(i, ExpectedText()), results);
@@ -320,6 +377,7 @@ public sealed class StacJsonStream
                     return i + 1;
                 case 0xEF when _depth == 0:
                     // A UTF-8 byte order mark before a document (e.g. from concatenated files).
+                    _lineBlank = _tokenAtLineStart;
                     if (end - i < 3)
                     {
                         return i;
@@ -344,6 +402,85 @@ public sealed class StacJsonStream
         return i;
     }
 
+    /// <summary>
+    /// Skips the rest of a candidate broken by a syntax error: ends after the bracket that balances
+    /// it, or before a line that starts a value where the broken candidate started.
+    /// </summary>
+    private int ScanRecover(int i, List<StacReadResult> results)
+    {
+        var buffer = _buffer;
+        var end = _length;
+        for (; i < end; i++)
+        {
+            var b = buffer[i];
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
+            {
+                continue;
+            }
+            if (b == (byte)'\n')
+            {
+                NewLine(i + 1);
+                continue;
+            }
+            var lineStart = _lineBlank;
+            _lineBlank = false;
+            switch (b)
+            {
+                case (byte)'"':
+                    _lexer = Lexer.RecoverString;
+                    return i + 1;
+                case (byte)'{' or (byte)'[':
+                    if (b == (byte)'{' && lineStart && _valueOwnsLine && _base + i - _lineStart + 1 == _valueColumn)
+                    {
+                        // The next element, indented as the broken one was: that one lacked a closing bracket.
+                        _lineBlank = true;
+                        _depth = _valueDepth;
+                        EndRecovery(Expect.Value);
+                        return i;
+                    }
+                    _depth++;
+                    continue;
+                case (byte)'}' or (byte)']':
+                    if (_depth - 1 == _valueDepth)
+                    {
+                        if (b == _valueCloser)
+                        {
+                            _depth--;
+                            EndRecovery(Expect.CommaOrEnd);
+                            return i + 1;
+                        }
+                        // This closes the array around the broken element: the elements between were lost.
+                        results.Add(Failure($"the brackets of the value broken at line {_skipFromLine} do not balance: {_base + i - _skipFrom} bytes (lines {_skipFromLine}–{_line}) up to the end of its array were skipped", _skipFromLine, null));
+                        _depth = _valueDepth;
+                        EndRecovery(Expect.CommaOrEnd);
+                        return i;
+                    }
+                    _depth--;
+                    continue;
+            }
+        }
+        return i;
+    }
+
+    private void EndRecovery(Expect next)
+    {
+        _lexer = Lexer.Structure;
+        _expect = next;
+        _skipFrom = -1;
+    }
+
+    /// <summary>After skipping lines to find a value's start: an error says how much was skipped, so nothing vanishes silently.</summary>
+    private void ReportSkippedLines(int at, List<StacReadResult> results)
+    {
+        if (_skipFrom >= 0 && _skippedLines > 0)
+        {
+            var bytes = _base + at - _skipFrom;
+            results.Add(Failure($"after the syntax error at line {_skipFromLine}, {_skippedLines} line{(_skippedLines == 1 ? "" : "s")} ({bytes} bytes) were skipped looking for a line that starts a JSON object or array", _skipFromLine, null));
+        }
+        _skipFrom = -1;
+        _skippedLines = 0;
+    }
+
     private static bool IsBareStart(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'t' or (byte)'f' or (byte)'n';
 
     private string ExpectedText() => _expect switch
@@ -360,6 +497,7 @@ public sealed class StacJsonStream
     {
         _line++;
         _lineStart = _base + next;
+        _lineBlank = true;
     }
 
     /// <summary>A value starts at <paramref name="at"/> at the current depth: decide whether it is a candidate Item.</summary>
@@ -409,6 +547,9 @@ public sealed class StacJsonStream
         _valueDepth = _depth;
         _valueLine = _line;
         _valueLineStart = _lineStart;
+        _valueColumn = _base + at - _lineStart + 1;
+        _valueOwnsLine = _tokenAtLineStart;
+        _valueCloser = _buffer[at] == (byte)'{' ? (byte)'}' : (byte)']';
     }
 
     private void EndString(int end, List<StacReadResult> results)
@@ -499,12 +640,24 @@ public sealed class StacJsonStream
     }
 
     /// <summary>
-    /// Reports a syntax error found at <paramref name="at"/> against the value it breaks, resets the
-    /// scanner and returns where to continue: the failed candidate's start, skipping its first line.
+    /// Reports a syntax error found at <paramref name="at"/> against the value it breaks and returns
+    /// where to continue. Inside an array element, the scanner skips to the element's end (see
+    /// <see cref="ScanRecover"/>); inside a top-level candidate, it rewinds to its start and skips its
+    /// first line; elsewhere it skips to a line that starts a value.
     /// </summary>
     private int SyntaxError(int at, string reason, List<StacReadResult> results)
     {
         var resume = at;
+        if (_valueStart >= 0 && _valueDepth > 0 && !_completed)
+        {
+            results.Add(Failure(reason, _valueLine, ++_index));
+            _valueStart = -1;
+            _skipFrom = _base + at;
+            _skipFromLine = _line;
+            _lineBlank = _tokenAtLineStart;
+            _lexer = Lexer.Recover;
+            return at;
+        }
         if (_valueStart >= 0)
         {
             results.Add(Failure(reason, _valueLine, ++_index));
@@ -513,13 +666,12 @@ public sealed class StacJsonStream
             _lineStart = _valueLineStart;
             _valueStart = -1;
         }
-        else if (_depth > 0)
-        {
-            results.Add(Failure(reason, _topLine, null));
-        }
         else
         {
-            results.Add(Failure(reason, _line, null));
+            results.Add(Failure(reason, _depth > 0 ? _topLine : _line, null));
+            _skipFrom = _base + at;
+            _skipFromLine = _line;
+            _skippedLines = 0;
         }
         _depth = 0;
         _expect = Expect.Value;
@@ -541,6 +693,9 @@ public sealed class StacJsonStream
         Bare,
         SkipLine,   // after a syntax error: skip the rest of the line
         LineStart,  // after a syntax error: resume at a line that starts with '{' or '['
+        Recover,    // after a syntax error inside a candidate: skip to its end
+        RecoverString,
+        RecoverEscape,
     }
 
     private enum Expect : byte

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text.Json;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell.Command;
@@ -27,10 +26,10 @@ public sealed class ConvertToStacJsonCommand : StacCmdlet
             {
                 json = StacItemJson.Serialize(item, indented: !Compress);
             }
-            catch (JsonException ex)
+            catch (StacFormatException ex)
             {
                 // A value JSON cannot hold (NaN, Infinity) that a script put into the Item.
-                WriteError(new ErrorRecord(ex, "InvalidStacItem", ErrorCategory.InvalidData, item));
+                WriteError(StacErrors.InvalidItem(ex, item));
                 continue;
             }
             WriteObject(json);
