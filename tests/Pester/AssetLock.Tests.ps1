@@ -375,29 +375,92 @@ TO '$badLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock',
     }
     AfterAll { Remove-Item -LiteralPath $badDir -Recurse -Force -ErrorAction SilentlyContinue }
 
-    It 'reports a row with missing fields, an unknown store type and an unreachable endpoint, and still checks the good row' {
+    It 'reports a row with missing fields and an unknown store type at import, an unreachable endpoint at the check, and still checks the good row' {
         if ($duckdbExit -eq 3) {
             Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)'
         }
         $duckdbExit | Should -Be 0
         $entries = @(Import-StacAssetLock -LiteralPath $badLock -ErrorVariable readErrors -ErrorAction SilentlyContinue)
-        $entries.ItemId | Should -Be @('unknown-store', 'closed-port', 'good')
-        $readErrors.Count | Should -Be 1
+        $entries.ItemId | Should -Be @('closed-port', 'good')
+        $readErrors.Count | Should -Be 2
         $readErrors[0].Exception.Message | Should -Match 'row 1'
         $readErrors[0].Exception.Message | Should -Match 'item_id'
-        $readErrors[0].FullyQualifiedErrorId | Should -BeLike 'AssetLockRowInvalid*'
+        $readErrors[1].Exception.Message | Should -Match "row 2: item 'unknown-store' asset 'data': store_type 'ftp' is not one of"
+        $readErrors.FullyQualifiedErrorId | Should -BeLike 'AssetLockRowInvalid*'
 
         $results = @($entries | Test-StacAssetLock -ErrorVariable testErrors -ErrorAction SilentlyContinue)
-        $results.Count | Should -Be 3
+        $results.Count | Should -Be 2
         ($results | Where-Object ItemId -EQ 'good').Valid | Should -BeTrue
-        $unknown = $results | Where-Object ItemId -EQ 'unknown-store'
-        $unknown.Valid | Should -BeFalse
-        ($unknown.Reasons -join '; ') | Should -Match 'ftp'
         $closedResult = $results | Where-Object ItemId -EQ 'closed-port'
         $closedResult.Valid | Should -BeFalse
         ($closedResult.Reasons -join '; ') | Should -Match "unreachable|refused|127\.0\.0\.1:$closedPort"
-        $testErrors.Count | Should -Be 2
+        $testErrors.Count | Should -Be 1
         ($testErrors | Where-Object { $_.TargetObject.ItemId -eq 'closed-port' }).CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+
+    It 'refuses a negative size, a malformed checksum and an unknown store type per row, from a lock file and from objects built by hand' {
+        if ($duckdbExit -eq 3) {
+            Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)'
+        }
+        $good = Get-Multihash ([byte[]](1..10))
+        $factsLock = Join-Path $badDir 'facts.lock.parquet'
+        $sql = @"
+COPY (SELECT * FROM (VALUES
+  ('negative', 'data', 'file', '$goodFile', -5::BIGINT, NULL::VARCHAR),
+  ('zzzz', 'data', 'file', '$goodFile', 10::BIGINT, 'zzzz'),
+  ('ftp', 'data', 'ftp', 'x.bin', 10::BIGINT, NULL),
+  ('good', 'data', 'file', '$goodFile', 10::BIGINT, '$good')
+) t(item_id, asset_key, store_type, key, size_bytes, file_checksum))
+TO '$factsLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock', 'stacpkg:schema-version': 'v1'})
+"@
+        & node (Join-Path $RepoRoot 'tests/duckdb/query.mjs') $sql | Out-Null
+        $LASTEXITCODE | Should -Be 0
+
+        # Import: one error per bad row naming item, asset, field and value; the good row comes through.
+        $entries = @(Import-StacAssetLock -LiteralPath $factsLock -ErrorVariable readErrors -ErrorAction SilentlyContinue)
+        $entries.ItemId | Should -Be @('good')
+        $readErrors.Count | Should -Be 3
+        $readErrors[0].Exception.Message | Should -BeLike "*row 1: item 'negative' asset 'data': size_bytes -5 is negative"
+        $readErrors[1].Exception.Message | Should -BeLike "*row 2: item 'zzzz' asset 'data': file_checksum 'zzzz' is not hex*"
+        $readErrors[2].Exception.Message | Should -BeLike "*row 3: item 'ftp' asset 'data': store_type 'ftp' is not one of*"
+
+        # The same lock as -AssetLock: refused, nothing written into an Item.
+        $item = New-TestItem -Id 'negative' -Assets @{ data = $goodFile }
+        { $item | Update-StacItem -AssetLock $factsLock -ErrorAction Stop } | Should -Throw "*size_bytes -5 is negative*"
+
+        # Objects built by hand: PSCustomObjects and entries edited after import. ("$goodFile": a
+        # PSObject-wrapped string from Join-Path stops PowerShell converting the object at all.)
+        $bad = @(
+            [pscustomobject]@{ ItemId = 'negative'; AssetKey = 'data'; StoreType = 'file'; Key = "$goodFile"; SizeBytes = -5 }
+            [pscustomobject]@{ ItemId = 'zzzz'; AssetKey = 'data'; StoreType = 'file'; Key = "$goodFile"; SizeBytes = 10; FileChecksum = 'zzzz' }
+            [pscustomobject]@{ ItemId = 'ftp'; AssetKey = 'data'; StoreType = 'ftp'; StoreContainer = 'ftp://host'; Key = 'x.bin' }
+        )
+        $results = @($bad + $entries | Test-StacAssetLock -Checksum -ErrorVariable testErrors -ErrorAction SilentlyContinue)
+        ($results | Where-Object Valid).ItemId | Should -Be @('good')
+        ($results | Where-Object ItemId -EQ 'zzzz').Reasons | Should -Be @("file_checksum 'zzzz' is not hex digits in pairs")
+        ($results | Where-Object ItemId -EQ 'negative').Reasons | Should -Be @('size_bytes -5 is negative')
+        $testErrors.Count | Should -Be 3
+        $testErrors.FullyQualifiedErrorId | Should -BeLike 'AssetInvalid*'
+
+        { $item | Update-StacItem -AssetLock $bad[0] -ErrorAction Stop } | Should -Throw "*item 'negative' asset 'data': size_bytes -5 is negative*"
+        $blank = $entries[0].Clone(); $blank.ItemId = ''
+        { $item | Update-StacItem -AssetLock $blank -ErrorAction Stop } | Should -Throw "*item_id is empty*"
+        $edited = $entries[0].Clone(); $edited.SizeBytes = -5
+        { $item | Update-StacItem -AssetLock $edited -ErrorAction Stop } | Should -Throw "*item 'good' asset 'data': size_bytes -5 is negative*"
+
+        $target = Join-Path $badDir 'moved'
+        $moved = @($bad + $entries | Move-StacAsset -Destination $target -SourceRoot $badDir -ErrorVariable moveErrors -ErrorAction SilentlyContinue)
+        $moved.ItemId | Should -Be @('good')
+        $moveErrors.Count | Should -Be 3
+        ($moveErrors.Exception.Message -join "`n") | Should -Match "invalid lock row: item 'negative' asset 'data': size_bytes -5"
+        Test-Path -LiteralPath (Join-Path $target 'negative') | Should -BeFalse
+
+        $exported = Join-Path $badDir 'exported.lock.parquet'
+        $bad + $entries | Export-StacAssetLock -Path $exported -ErrorVariable exportErrors -ErrorAction SilentlyContinue
+        $exportErrors.Count | Should -Be 3
+        $exportErrors[0].FullyQualifiedErrorId | Should -BeLike 'AssetLockRowRefused*'
+        $exportErrors[1].Exception.Message | Should -BeLike "*row 2: item 'zzzz' asset 'data': file_checksum 'zzzz'*"
+        Test-Path -LiteralPath $exported | Should -BeFalse
     }
 
     It 'reports a corrupt parquet file by name and goes on with the next file' {

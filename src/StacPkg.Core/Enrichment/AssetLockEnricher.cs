@@ -14,12 +14,18 @@ public sealed class AssetLockEnricher
     private readonly string? _alternateKey;
     private readonly string? _alternateName;
 
+    /// <exception cref="ArgumentException">A row breaks a row rule (<see cref="AssetLockRowRules"/>).</exception>
     /// <param name="alternateKey">When set, the row's href is written as <c>alternate.&lt;key&gt;.href</c>.</param>
     /// <param name="alternateName">The <c>alternate:name</c> of that alternate entry.</param>
     public AssetLockEnricher(IEnumerable<AssetLockEntry> entries, string? alternateKey = null, string? alternateName = null)
     {
         foreach (var entry in entries)
         {
+            // A wrong size or checksum must not reach an Item.
+            if (AssetLockRowRules.Describe(entry) is { } problem)
+            {
+                throw new ArgumentException($"invalid lock row: {problem}", nameof(entries));
+            }
             _rows[(entry.ItemId, entry.AssetKey)] = entry;
         }
         if (alternateKey is { Length: 0 })

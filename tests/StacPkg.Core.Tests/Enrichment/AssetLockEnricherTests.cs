@@ -28,6 +28,13 @@ public class AssetLockEnricherTests
     };
 
     [Fact]
+    public void A_row_that_breaks_a_rule_is_refused_before_any_Item_is_written()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new AssetLockEnricher([Row("data", 10, HashB), Row("thumb", -5, "zzzz")]));
+        Assert.StartsWith("invalid lock row: item 'it' asset 'thumb': size_bytes -5 is negative; file_checksum 'zzzz' is not hex digits in pairs", ex.Message);
+    }
+
+    [Fact]
     public void Writes_file_info_on_matching_assets_of_a_copy_and_declares_the_extension_once()
     {
         var item = Item();

@@ -127,17 +127,23 @@ public class AssetValidatorTests
         var noType = new AssetLockEntry { ItemId = "item", AssetKey = "a", Key = "k" };
         var noKey = new AssetLockEntry { ItemId = "item", AssetKey = "b", StoreType = "s3" };
         var unknown = new AssetLockEntry { ItemId = "item", AssetKey = "c", StoreType = "gopher", Key = "k" };
-        var validator = new AssetValidator(
-            location => location.StoreType == "gopher" ? throw new StoreException(StoreErrorKind.Permanent, "store type 'gopher' is not supported") : _store,
-            new AssetValidationOptions { Retry = FastRetry });
+        var negative = Locked("d", new byte[3]);
+        negative.SizeBytes = -5;
+        var badSum = Locked("e", new byte[3]);
+        badSum.FileChecksum = "zzzz";
+        var validator = new AssetValidator(_ => _store, new AssetValidationOptions { Retry = FastRetry, Checksum = true });
 
         var results = new Dictionary<string, AssetValidationResult>();
-        await foreach (var r in validator.ValidateAsync([ok, noType, noKey, unknown], CancellationToken.None)) results[r.AssetKey] = r;
+        await foreach (var r in validator.ValidateAsync([ok, noType, noKey, unknown, negative, badSum], CancellationToken.None)) results[r.AssetKey] = r;
 
         Assert.True(results["ok"].Valid);
-        Assert.Equal(["no store_type"], results["a"].Reasons);
-        Assert.Equal(["no key"], results["b"].Reasons);
-        Assert.Equal(["store error: store type 'gopher' is not supported"], results["c"].Reasons);
+        Assert.Equal(["store_type is empty"], results["a"].Reasons);
+        Assert.Equal(["store_container is empty (a s3 row needs its bucket or container)", "key is empty (a s3 row needs its object key)"], results["b"].Reasons);
+        Assert.Equal(["store_type 'gopher' is not one of file, s3, az, gs, http, https"], results["c"].Reasons);
+        Assert.Equal(["size_bytes -5 is negative"], results["d"].Reasons);
+        // A malformed checksum is a failure, not a note: the row cannot vouch for the content.
+        Assert.False(results["e"].Valid);
+        Assert.Equal(["file_checksum 'zzzz' is not hex digits in pairs"], results["e"].Reasons);
     }
 
     [Fact]
