@@ -506,6 +506,81 @@ TO '$factsLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock
     }
 }
 
+Describe 'Locks written by the Python stacpkg' {
+    BeforeAll {
+        $script:seedDir = New-TempDirectory 'seedlock'
+        $script:seedNginx = Start-TestNginx
+        $web = $seedNginx.Root
+        if ($web) {
+            New-Item -ItemType Directory -Path (Join-Path $web 'dir') | Out-Null
+            [IO.File]::WriteAllBytes((Join-Path $web 'dir/a.bin'), [byte[]](1..20))
+            [IO.File]::WriteAllBytes((Join-Path $web 'dir/b.bin'), [byte[]](1..30))
+            & touch -d '2024-05-01 10:00:00 UTC' (Join-Path $web 'dir/a.bin') (Join-Path $web 'dir/b.bin')
+        }
+        # Local files with a sub-second modification time, as file systems keep them.
+        $script:seedFiles = foreach ($name in 'c.bin', 'd.bin') {
+            $path = Join-Path $seedDir $name
+            [IO.File]::WriteAllBytes($path, [byte[]](1..40))
+            & touch -d '2024-05-01 10:00:00.123456789 UTC' $path
+            $path
+        }
+    }
+    AfterAll {
+        Stop-TestServer $seedNginx
+        Remove-Item -LiteralPath $seedDir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'validates its rows (a whole URL with a query as container, obstore file ETags) while unchanged, writes the same last_modified text, and sees a change' {
+        Skip-WithoutServer $seedNginx 'nginx'
+        $base = $seedNginx.BaseUrl
+        $etagOf = { param($url) (Invoke-WebRequest -Method Head -Uri $url).Headers.ETag[0] }
+        $etagA = & $etagOf "$base/dir/a.bin"
+        $etagB = & $etagOf "$base/dir/b.bin"
+        # obstore's local ETag: inode, mtime in µs since the epoch, size, in hex.
+        $obstore = foreach ($path in $seedFiles) {
+            $inode = [long](& stat -c '%i' $path)
+            '{0:x}-{1:x}-{2:x}' -f $inode, 1714557600123456L, 40
+        }
+        # The Python stacpkg's lock: our columns without file_checksum, no schema metadata, last_modified from isoformat().
+        $seedLock = Join-Path $seedDir 'seed.lock.parquet'
+        $sql = @"
+COPY (SELECT * FROM (VALUES
+  ('i1', 'query', 'http', '$base/dir/a.bin?collection=c1&item=i1', NULL::VARCHAR, '', 20::BIGINT, '$($etagA.Replace("'", "''"))', '2024-05-01T10:00:00+00:00'),
+  ('i1', 'plain', 'http', '$base', NULL, 'dir/b.bin', 30::BIGINT, '$($etagB.Replace("'", "''"))', '2024-05-01T10:00:00+00:00'),
+  ('i2', 'c', 'file', NULL, NULL, '$($seedFiles[0])', 40::BIGINT, '$($obstore[0])', '2024-05-01T10:00:00.123456+00:00'),
+  ('i2', 'd', 'file', NULL, NULL, '$($seedFiles[1])', 40::BIGINT, '$($obstore[1])', '2024-05-01T10:00:00.123456+00:00')
+) t(item_id, asset_key, store_type, store_container, store_endpoint_url, key, size_bytes, etag, last_modified))
+TO '$seedLock' (FORMAT parquet)
+"@
+        & node (Join-Path $RepoRoot 'tests/duckdb/query.mjs') $sql | Out-Null
+        if ($LASTEXITCODE -eq 3) { Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)' }
+        $LASTEXITCODE | Should -Be 0
+
+        $rows = @(Import-StacAssetLock -LiteralPath $seedLock)
+        ($rows | Where-Object AssetKey -EQ 'query').Href | Should -Be "$base/dir/a.bin?collection=c1&item=i1"
+        $results = @($rows | Test-StacAssetLock -ErrorVariable testErrors -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 4
+        $results | Where-Object { -not $_.Valid } | ForEach-Object { "$($_.ItemId)/$($_.AssetKey): $($_.Reasons -join '; ')" } | Should -BeNullOrEmpty
+        $testErrors.Count | Should -Be 0
+        # The query reached the server as written, not escaped into the path.
+        Get-Content -LiteralPath (Join-Path $seedNginx.Dir 'access.log') -Raw | Should -Match ([regex]::Escape('HEAD /dir/a.bin?collection=c1&item=i1 '))
+
+        # Our lock of the same objects says last_modified in the same words.
+        $item1 = New-TestItem -Id 'i1' -Assets ([ordered]@{ query = "$base/dir/a.bin?collection=c1&item=i1"; plain = "$base/dir/b.bin" })
+        $item2 = New-TestItem -Id 'i2' -Assets ([ordered]@{ c = $seedFiles[0]; d = $seedFiles[1] })
+        $ours = @($item1, $item2 | New-StacAssetLock -WarningAction SilentlyContinue)
+        foreach ($row in $rows) {
+            ($ours | Where-Object { $_.ItemId -eq $row.ItemId -and $_.AssetKey -eq $row.AssetKey }).LastModified | Should -BeExactly $row.LastModified
+        }
+
+        # A rewrite with the same size, a microsecond later: the obstore ETag says the file changed.
+        & touch -d '2024-05-01 10:00:00.123457 UTC' $seedFiles[1]
+        $after = @($rows | Test-StacAssetLock -ErrorAction SilentlyContinue)
+        ($after | Where-Object { -not $_.Valid }).AssetKey | Should -Be @('d')
+        ($after | Where-Object AssetKey -EQ 'd').Reasons -join '; ' | Should -Match 'inode-mtime-size'
+    }
+}
+
 Describe 'Secrets never leave the href' {
     BeforeAll {
         $script:secretNginx = Start-TestNginx

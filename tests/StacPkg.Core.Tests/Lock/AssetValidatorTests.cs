@@ -46,7 +46,7 @@ public class AssetValidatorTests
         entry.LastModified = "2024-05-06T07:08:10Z";
         var result = await Validator().ValidateOneAsync(entry, CancellationToken.None);
         Assert.False(result.Valid);
-        Assert.Equal(["size 1000 != locked 1200", "etag \"abc\" != locked \"def\"", "last-modified 2024-05-06T07:08:09.4Z != locked 2024-05-06T07:08:10Z"], result.Reasons);
+        Assert.Equal(["size 1000 != locked 1200", "etag \"abc\" != locked \"def\"", "last-modified 2024-05-06T07:08:09.400000+00:00 != locked 2024-05-06T07:08:10Z"], result.Reasons);
     }
 
     [Fact]
@@ -118,6 +118,36 @@ public class AssetValidatorTests
         Assert.Equal(["unreachable: connection reset"], (await Validator().ValidateOneAsync(down, CancellationToken.None)).Reasons);
         Assert.Equal(FastRetry.MaxAttempts, 10 - _store.Failures["down"].Count);
         Assert.Equal(["unauthorized: 403 Forbidden"], (await Validator().ValidateOneAsync(denied, CancellationToken.None)).Reasons);
+    }
+
+    [Fact]
+    public async Task A_file_row_with_an_obstore_etag_is_compared_by_the_mtime_and_size_it_carries()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, new byte[40]);
+            var mtime = new DateTime(2024, 5, 1, 10, 0, 0, DateTimeKind.Utc).AddTicks(1_234_567);
+            File.SetLastWriteTimeUtc(path, mtime);
+            var microseconds = (mtime.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            // inode-mtime(µs)-size, hex, as the Python stacpkg (obstore) writes it; the inode is never compared.
+            var row = new AssetLockEntry
+            {
+                ItemId = "i", AssetKey = "a", StoreType = "file", Key = path, SizeBytes = 40,
+                ETag = $"b40261-{microseconds:x}-28", LastModified = "2024-05-01T10:00:00.123456+00:00",
+            };
+            var validator = new AssetValidator(_ => new FileStore());
+            var unchanged = await validator.ValidateOneAsync(row, CancellationToken.None);
+            Assert.Empty(unchanged.Reasons);
+
+            File.SetLastWriteTimeUtc(path, mtime.AddTicks(10));
+            var touched = await validator.ValidateOneAsync(row, CancellationToken.None);
+            Assert.Equal([$"etag \"b40261-{microseconds:x}-28\" (inode-mtime-size) does not match the file's modification time and size"], touched.Reasons);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
