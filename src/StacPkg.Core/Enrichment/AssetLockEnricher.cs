@@ -1,5 +1,6 @@
 using StacPkg.Core.Json;
 using StacPkg.Core.Lock;
+using StacPkg.Core.Packaging;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.Enrichment;
@@ -58,7 +59,7 @@ public sealed class AssetLockEnricher
             fileInfo |= asset.AdditionalFields.ContainsKey("file:size") || asset.AdditionalFields.ContainsKey("file:checksum");
             if (_alternateKey is { } alternateKey)
             {
-                var alternate = new JsonMap { ["href"] = row.Href };
+                var alternate = new JsonMap { ["href"] = AlternateHref(row) };
                 if (_alternateName is not null)
                 {
                     alternate["alternate:name"] = _alternateName;
@@ -77,6 +78,16 @@ public sealed class AssetLockEnricher
         }
         return new ItemEnrichmentResult(copy, matched, warnings);
     }
+
+    /// <summary>
+    /// The row's href; for a bundled row of a package (<c>assets/…</c>, relative to the package) the
+    /// full path of that file inside the package, since a relative href would name a file under
+    /// whatever folder the Items are used from.
+    /// </summary>
+    private static string AlternateHref(AssetLockEntry row) =>
+        row.PackageRoot is { } root && StacPackageValidator.IsBundled(row) && PackagePaths.Resolve(root, row.Key) is { } inside
+            ? inside
+            : row.Href;
 
     private static void WriteFileInfo(string itemId, string key, StacAsset asset, AssetLockEntry row, List<string> warnings)
     {
