@@ -68,9 +68,11 @@ public static class AssetLockRowRules
         // store a URL with a query (and an origin alone is a URL too).
         if (type is "http" or "https")
         {
-            if (container is null || !container.StartsWith(type + "://", StringComparison.OrdinalIgnoreCase))
+            // Either scheme: what matters is that the container is a URL the http store can request.
+            if (container is null
+                || !(container.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || container.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add($"store_container '{Shown(container)}' is not a {type}:// URL");
+                problems.Add($"store_container '{Shown(container)}' is not an http(s):// URL");
             }
             else if (!ReferenceEquals(SigningParameters.Remove(container, out _), container))
             {
