@@ -15,9 +15,20 @@ internal static class AssetLockArgument
         var entries = new List<AssetLockEntry>();
         foreach (var value in values)
         {
-            switch (value is PSObject wrapped ? wrapped.BaseObject : value)
+            var unwrapped = value is PSObject wrapped ? wrapped.BaseObject : value;
+            // A row built by hand as a PSCustomObject binds as it would when piped.
+            if (unwrapped is PSCustomObject && LanguagePrimitives.TryConvertTo(value, out AssetLockEntry? converted))
+            {
+                unwrapped = converted;
+            }
+            switch (unwrapped)
             {
                 case AssetLockEntry entry:
+                    if (AssetLockRowRules.Describe(entry) is { } problem)
+                    {
+                        cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-AssetLock: {problem}."),
+                            "AssetLockRowInvalid", ErrorCategory.InvalidData, entry));
+                    }
                     entries.Add(entry);
                     break;
                 case string or FileSystemInfo:

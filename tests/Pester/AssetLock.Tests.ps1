@@ -375,29 +375,92 @@ TO '$badLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock',
     }
     AfterAll { Remove-Item -LiteralPath $badDir -Recurse -Force -ErrorAction SilentlyContinue }
 
-    It 'reports a row with missing fields, an unknown store type and an unreachable endpoint, and still checks the good row' {
+    It 'reports a row with missing fields and an unknown store type at import, an unreachable endpoint at the check, and still checks the good row' {
         if ($duckdbExit -eq 3) {
             Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)'
         }
         $duckdbExit | Should -Be 0
         $entries = @(Import-StacAssetLock -LiteralPath $badLock -ErrorVariable readErrors -ErrorAction SilentlyContinue)
-        $entries.ItemId | Should -Be @('unknown-store', 'closed-port', 'good')
-        $readErrors.Count | Should -Be 1
+        $entries.ItemId | Should -Be @('closed-port', 'good')
+        $readErrors.Count | Should -Be 2
         $readErrors[0].Exception.Message | Should -Match 'row 1'
         $readErrors[0].Exception.Message | Should -Match 'item_id'
-        $readErrors[0].FullyQualifiedErrorId | Should -BeLike 'AssetLockRowInvalid*'
+        $readErrors[1].Exception.Message | Should -Match "row 2: item 'unknown-store' asset 'data': store_type 'ftp' is not one of"
+        $readErrors.FullyQualifiedErrorId | Should -BeLike 'AssetLockRowInvalid*'
 
         $results = @($entries | Test-StacAssetLock -ErrorVariable testErrors -ErrorAction SilentlyContinue)
-        $results.Count | Should -Be 3
+        $results.Count | Should -Be 2
         ($results | Where-Object ItemId -EQ 'good').Valid | Should -BeTrue
-        $unknown = $results | Where-Object ItemId -EQ 'unknown-store'
-        $unknown.Valid | Should -BeFalse
-        ($unknown.Reasons -join '; ') | Should -Match 'ftp'
         $closedResult = $results | Where-Object ItemId -EQ 'closed-port'
         $closedResult.Valid | Should -BeFalse
         ($closedResult.Reasons -join '; ') | Should -Match "unreachable|refused|127\.0\.0\.1:$closedPort"
-        $testErrors.Count | Should -Be 2
+        $testErrors.Count | Should -Be 1
         ($testErrors | Where-Object { $_.TargetObject.ItemId -eq 'closed-port' }).CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+
+    It 'refuses a negative size, a malformed checksum and an unknown store type per row, from a lock file and from objects built by hand' {
+        if ($duckdbExit -eq 3) {
+            Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)'
+        }
+        $good = Get-Multihash ([byte[]](1..10))
+        $factsLock = Join-Path $badDir 'facts.lock.parquet'
+        $sql = @"
+COPY (SELECT * FROM (VALUES
+  ('negative', 'data', 'file', '$goodFile', -5::BIGINT, NULL::VARCHAR),
+  ('zzzz', 'data', 'file', '$goodFile', 10::BIGINT, 'zzzz'),
+  ('ftp', 'data', 'ftp', 'x.bin', 10::BIGINT, NULL),
+  ('good', 'data', 'file', '$goodFile', 10::BIGINT, '$good')
+) t(item_id, asset_key, store_type, key, size_bytes, file_checksum))
+TO '$factsLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock', 'stacpkg:schema-version': 'v1'})
+"@
+        & node (Join-Path $RepoRoot 'tests/duckdb/query.mjs') $sql | Out-Null
+        $LASTEXITCODE | Should -Be 0
+
+        # Import: one error per bad row naming item, asset, field and value; the good row comes through.
+        $entries = @(Import-StacAssetLock -LiteralPath $factsLock -ErrorVariable readErrors -ErrorAction SilentlyContinue)
+        $entries.ItemId | Should -Be @('good')
+        $readErrors.Count | Should -Be 3
+        $readErrors[0].Exception.Message | Should -BeLike "*row 1: item 'negative' asset 'data': size_bytes -5 is negative"
+        $readErrors[1].Exception.Message | Should -BeLike "*row 2: item 'zzzz' asset 'data': file_checksum 'zzzz' is not hex*"
+        $readErrors[2].Exception.Message | Should -BeLike "*row 3: item 'ftp' asset 'data': store_type 'ftp' is not one of*"
+
+        # The same lock as -AssetLock: refused, nothing written into an Item.
+        $item = New-TestItem -Id 'negative' -Assets @{ data = $goodFile }
+        { $item | Update-StacItem -AssetLock $factsLock -ErrorAction Stop } | Should -Throw "*size_bytes -5 is negative*"
+
+        # Objects built by hand: PSCustomObjects and entries edited after import. ("$goodFile": a
+        # PSObject-wrapped string from Join-Path stops PowerShell converting the object at all.)
+        $bad = @(
+            [pscustomobject]@{ ItemId = 'negative'; AssetKey = 'data'; StoreType = 'file'; Key = "$goodFile"; SizeBytes = -5 }
+            [pscustomobject]@{ ItemId = 'zzzz'; AssetKey = 'data'; StoreType = 'file'; Key = "$goodFile"; SizeBytes = 10; FileChecksum = 'zzzz' }
+            [pscustomobject]@{ ItemId = 'ftp'; AssetKey = 'data'; StoreType = 'ftp'; StoreContainer = 'ftp://host'; Key = 'x.bin' }
+        )
+        $results = @($bad + $entries | Test-StacAssetLock -Checksum -ErrorVariable testErrors -ErrorAction SilentlyContinue)
+        ($results | Where-Object Valid).ItemId | Should -Be @('good')
+        ($results | Where-Object ItemId -EQ 'zzzz').Reasons | Should -Be @("file_checksum 'zzzz' is not hex digits in pairs")
+        ($results | Where-Object ItemId -EQ 'negative').Reasons | Should -Be @('size_bytes -5 is negative')
+        $testErrors.Count | Should -Be 3
+        $testErrors.FullyQualifiedErrorId | Should -BeLike 'AssetInvalid*'
+
+        { $item | Update-StacItem -AssetLock $bad[0] -ErrorAction Stop } | Should -Throw "*item 'negative' asset 'data': size_bytes -5 is negative*"
+        $blank = $entries[0].Clone(); $blank.ItemId = ''
+        { $item | Update-StacItem -AssetLock $blank -ErrorAction Stop } | Should -Throw "*item_id is empty*"
+        $edited = $entries[0].Clone(); $edited.SizeBytes = -5
+        { $item | Update-StacItem -AssetLock $edited -ErrorAction Stop } | Should -Throw "*item 'good' asset 'data': size_bytes -5 is negative*"
+
+        $target = Join-Path $badDir 'moved'
+        $moved = @($bad + $entries | Move-StacAsset -Destination $target -SourceRoot $badDir -ErrorVariable moveErrors -ErrorAction SilentlyContinue)
+        $moved.ItemId | Should -Be @('good')
+        $moveErrors.Count | Should -Be 3
+        ($moveErrors.Exception.Message -join "`n") | Should -Match "invalid lock row: item 'negative' asset 'data': size_bytes -5"
+        Test-Path -LiteralPath (Join-Path $target 'negative') | Should -BeFalse
+
+        $exported = Join-Path $badDir 'exported.lock.parquet'
+        $bad + $entries | Export-StacAssetLock -Path $exported -ErrorVariable exportErrors -ErrorAction SilentlyContinue
+        $exportErrors.Count | Should -Be 3
+        $exportErrors[0].FullyQualifiedErrorId | Should -BeLike 'AssetLockRowRefused*'
+        $exportErrors[1].Exception.Message | Should -BeLike "*row 2: item 'zzzz' asset 'data': file_checksum 'zzzz'*"
+        Test-Path -LiteralPath $exported | Should -BeFalse
     }
 
     It 'reports a corrupt parquet file by name and goes on with the next file' {
@@ -440,6 +503,81 @@ TO '$badLock' (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock',
         $entries.AssetKey | Should -Be @('good')
         $lockErrors.Count | Should -Be 1
         $lockErrors[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedAssetHref*'
+    }
+}
+
+Describe 'Locks written by the Python stacpkg' {
+    BeforeAll {
+        $script:seedDir = New-TempDirectory 'seedlock'
+        $script:seedNginx = Start-TestNginx
+        $web = $seedNginx.Root
+        if ($web) {
+            New-Item -ItemType Directory -Path (Join-Path $web 'dir') | Out-Null
+            [IO.File]::WriteAllBytes((Join-Path $web 'dir/a.bin'), [byte[]](1..20))
+            [IO.File]::WriteAllBytes((Join-Path $web 'dir/b.bin'), [byte[]](1..30))
+            & touch -d '2024-05-01 10:00:00 UTC' (Join-Path $web 'dir/a.bin') (Join-Path $web 'dir/b.bin')
+        }
+        # Local files with a sub-second modification time, as file systems keep them.
+        $script:seedFiles = foreach ($name in 'c.bin', 'd.bin') {
+            $path = Join-Path $seedDir $name
+            [IO.File]::WriteAllBytes($path, [byte[]](1..40))
+            & touch -d '2024-05-01 10:00:00.123456789 UTC' $path
+            $path
+        }
+    }
+    AfterAll {
+        Stop-TestServer $seedNginx
+        Remove-Item -LiteralPath $seedDir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'validates its rows (a whole URL with a query as container, obstore file ETags) while unchanged, writes the same last_modified text, and sees a change' {
+        Skip-WithoutServer $seedNginx 'nginx'
+        $base = $seedNginx.BaseUrl
+        $etagOf = { param($url) (Invoke-WebRequest -Method Head -Uri $url).Headers.ETag[0] }
+        $etagA = & $etagOf "$base/dir/a.bin"
+        $etagB = & $etagOf "$base/dir/b.bin"
+        # obstore's local ETag: inode, mtime in µs since the epoch, size, in hex.
+        $obstore = foreach ($path in $seedFiles) {
+            $inode = [long](& stat -c '%i' $path)
+            '{0:x}-{1:x}-{2:x}' -f $inode, 1714557600123456L, 40
+        }
+        # The Python stacpkg's lock: our columns without file_checksum, no schema metadata, last_modified from isoformat().
+        $seedLock = Join-Path $seedDir 'seed.lock.parquet'
+        $sql = @"
+COPY (SELECT * FROM (VALUES
+  ('i1', 'query', 'http', '$base/dir/a.bin?collection=c1&item=i1', NULL::VARCHAR, '', 20::BIGINT, '$($etagA.Replace("'", "''"))', '2024-05-01T10:00:00+00:00'),
+  ('i1', 'plain', 'http', '$base', NULL, 'dir/b.bin', 30::BIGINT, '$($etagB.Replace("'", "''"))', '2024-05-01T10:00:00+00:00'),
+  ('i2', 'c', 'file', NULL, NULL, '$($seedFiles[0])', 40::BIGINT, '$($obstore[0])', '2024-05-01T10:00:00.123456+00:00'),
+  ('i2', 'd', 'file', NULL, NULL, '$($seedFiles[1])', 40::BIGINT, '$($obstore[1])', '2024-05-01T10:00:00.123456+00:00')
+) t(item_id, asset_key, store_type, store_container, store_endpoint_url, key, size_bytes, etag, last_modified))
+TO '$seedLock' (FORMAT parquet)
+"@
+        & node (Join-Path $RepoRoot 'tests/duckdb/query.mjs') $sql | Out-Null
+        if ($LASTEXITCODE -eq 3) { Skip-WithoutServer $null 'DuckDB (npm @duckdb/node-api)' }
+        $LASTEXITCODE | Should -Be 0
+
+        $rows = @(Import-StacAssetLock -LiteralPath $seedLock)
+        ($rows | Where-Object AssetKey -EQ 'query').Href | Should -Be "$base/dir/a.bin?collection=c1&item=i1"
+        $results = @($rows | Test-StacAssetLock -ErrorVariable testErrors -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 4
+        $results | Where-Object { -not $_.Valid } | ForEach-Object { "$($_.ItemId)/$($_.AssetKey): $($_.Reasons -join '; ')" } | Should -BeNullOrEmpty
+        $testErrors.Count | Should -Be 0
+        # The query reached the server as written, not escaped into the path.
+        Get-Content -LiteralPath (Join-Path $seedNginx.Dir 'access.log') -Raw | Should -Match ([regex]::Escape('HEAD /dir/a.bin?collection=c1&item=i1 '))
+
+        # Our lock of the same objects says last_modified in the same words.
+        $item1 = New-TestItem -Id 'i1' -Assets ([ordered]@{ query = "$base/dir/a.bin?collection=c1&item=i1"; plain = "$base/dir/b.bin" })
+        $item2 = New-TestItem -Id 'i2' -Assets ([ordered]@{ c = $seedFiles[0]; d = $seedFiles[1] })
+        $ours = @($item1, $item2 | New-StacAssetLock -WarningAction SilentlyContinue)
+        foreach ($row in $rows) {
+            ($ours | Where-Object { $_.ItemId -eq $row.ItemId -and $_.AssetKey -eq $row.AssetKey }).LastModified | Should -BeExactly $row.LastModified
+        }
+
+        # A rewrite with the same size, a microsecond later: the obstore ETag says the file changed.
+        & touch -d '2024-05-01 10:00:00.123457 UTC' $seedFiles[1]
+        $after = @($rows | Test-StacAssetLock -ErrorAction SilentlyContinue)
+        ($after | Where-Object { -not $_.Valid }).AssetKey | Should -Be @('d')
+        ($after | Where-Object AssetKey -EQ 'd').Reasons -join '; ' | Should -Match 'inode-mtime-size'
     }
 }
 

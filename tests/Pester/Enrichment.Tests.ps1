@@ -116,6 +116,25 @@ Describe 'Update-StacItem -AssetLock' {
             Should -Throw -ErrorId 'AlternateNameWithoutKey*'
     }
 
+    It '-AlternateKey writes a package''s bundled files as paths inside that package, wherever the current location is' {
+        $pkg = Join-Path $TestDrive 'bundled.pkg'
+        $null = New-LocalItems -Folder $src | New-StacPackage -Path $pkg -IncludeAssets -SourceRoot $src
+        $elsewhere = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'elsewhere')
+        Push-Location -LiteralPath $elsewhere
+        try {
+            $items = @(Import-StacItem -LiteralPath (Join-Path $pkg 'items.parquet'))
+            foreach ($lock in @('../bundled.pkg', @(Import-StacAssetLock -LiteralPath '../bundled.pkg'))) {
+                $updated = @($items | Update-StacItem -AssetLock $lock -AlternateKey local)
+                $href = $updated[0].Assets['data'].AdditionalFields['alternate']['local']['href']
+                $href | Should -Be (Join-Path $pkg 'assets/i1/data.bin')
+                # The href names the bundled copy from here too, not a file under the current folder.
+                Test-Path -LiteralPath $href | Should -BeTrue
+                [IO.File]::ReadAllText($href) | Should -Be ([IO.File]::ReadAllText((Join-Path $src 'i1-data.bin')))
+            }
+        }
+        finally { Pop-Location }
+    }
+
     It 'a lock file that does not exist stops the command' {
         { New-LocalItems -Folder $src | Update-StacItem -AssetLock (Join-Path $TestDrive 'missing.parquet') -ErrorAction Stop } |
             Should -Throw

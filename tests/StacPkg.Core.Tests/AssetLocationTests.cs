@@ -42,6 +42,16 @@ public class AssetLocationTests
     }
 
     [Theory]
+    [InlineData("https://example.com/tilejson.json?collection=x&item=y")]
+    [InlineData("http://127.0.0.1:8080/dir/a.bin")]
+    [InlineData("https://example.com?x=1")]
+    public void A_whole_URL_as_container_with_an_empty_key_is_the_href_as_written(string url)
+    {
+        // The Python stacpkg's shape for a URL with a query: the whole URL in store_container, key "".
+        Assert.Equal(url, new AssetLocation(url.StartsWith("https", StringComparison.Ordinal) ? "https" : "http", url, null, "").ToHref());
+    }
+
+    [Theory]
     [InlineData("HTTPS://Example.COM:8443/Path/A.tif", "https://example.com:8443", "Path/A.tif")]
     [InlineData("https://example.com", "https://example.com", "")]
     [InlineData("https://example.com/a.tif#frag", "https://example.com", "a.tif")]

@@ -1,5 +1,6 @@
 using StacPkg.Core.Json;
 using StacPkg.Core.Lock;
+using StacPkg.Core.Packaging;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.Enrichment;
@@ -14,12 +15,18 @@ public sealed class AssetLockEnricher
     private readonly string? _alternateKey;
     private readonly string? _alternateName;
 
+    /// <exception cref="ArgumentException">A row breaks a row rule (<see cref="AssetLockRowRules"/>).</exception>
     /// <param name="alternateKey">When set, the row's href is written as <c>alternate.&lt;key&gt;.href</c>.</param>
     /// <param name="alternateName">The <c>alternate:name</c> of that alternate entry.</param>
     public AssetLockEnricher(IEnumerable<AssetLockEntry> entries, string? alternateKey = null, string? alternateName = null)
     {
         foreach (var entry in entries)
         {
+            // A wrong size or checksum must not reach an Item.
+            if (AssetLockRowRules.Describe(entry) is { } problem)
+            {
+                throw new ArgumentException($"invalid lock row: {problem}", nameof(entries));
+            }
             _rows[(entry.ItemId, entry.AssetKey)] = entry;
         }
         if (alternateKey is { Length: 0 })
@@ -52,7 +59,7 @@ public sealed class AssetLockEnricher
             fileInfo |= asset.AdditionalFields.ContainsKey("file:size") || asset.AdditionalFields.ContainsKey("file:checksum");
             if (_alternateKey is { } alternateKey)
             {
-                var alternate = new JsonMap { ["href"] = row.Href };
+                var alternate = new JsonMap { ["href"] = AlternateHref(row) };
                 if (_alternateName is not null)
                 {
                     alternate["alternate:name"] = _alternateName;
@@ -71,6 +78,16 @@ public sealed class AssetLockEnricher
         }
         return new ItemEnrichmentResult(copy, matched, warnings);
     }
+
+    /// <summary>
+    /// The row's href; for a bundled row of a package (<c>assets/…</c>, relative to the package) the
+    /// full path of that file inside the package, since a relative href would name a file under
+    /// whatever folder the Items are used from.
+    /// </summary>
+    private static string AlternateHref(AssetLockEntry row) =>
+        row.PackageRoot is { } root && StacPackageValidator.IsBundled(row) && PackagePaths.Resolve(root, row.Key) is { } inside
+            ? inside
+            : row.Href;
 
     private static void WriteFileInfo(string itemId, string key, StacAsset asset, AssetLockEntry row, List<string> warnings)
     {

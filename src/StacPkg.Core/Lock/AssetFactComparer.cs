@@ -19,7 +19,16 @@ internal static class AssetFactComparer
         {
             var a = NormalizeETag(observed.ETag);
             var b = NormalizeETag(locked.ETag);
-            if (a != b)
+            if (locked.StoreType == "file" && ObstoreFileETag.TryParse(b, out var lockedMicroseconds, out var etagSize))
+            {
+                // Another implementation's file ETag: compared by the mtime and size it carries.
+                if (observed.LastModified is { } m && ObstoreFileETag.Microseconds(m) != lockedMicroseconds
+                    || observed.SizeBytes is { } s && s != etagSize)
+                {
+                    reasons.Add($"etag \"{b}\" (inode-mtime-size) does not match the file's modification time and size");
+                }
+            }
+            else if (a != b)
             {
                 reasons.Add($"etag \"{a}\" != locked \"{b}\"");
             }

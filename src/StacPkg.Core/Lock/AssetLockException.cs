@@ -2,7 +2,7 @@ namespace StacPkg.Core.Lock;
 
 /// <summary>
 /// An asset lock file that cannot be read or written as asked: not a lock, not readable Parquet, a
-/// duplicate row, a row without its required fields. The message names the file (and the row, when
+/// duplicate row, a row that breaks a row rule (<see cref="AssetLockRowRules"/>). The message names the file (and the row, when
 /// there is one).
 /// </summary>
 public sealed class AssetLockException : Exception

@@ -30,7 +30,7 @@ public static class AssetLockFile
     /// complete (a failed or cancelled write leaves any existing file untouched); the same rows always
     /// give the same bytes. Returns the number of rows written.
     /// </summary>
-    /// <exception cref="AssetLockException">An entry has no item id or asset key, or repeats an (item_id, asset_key) pair.</exception>
+    /// <exception cref="AssetLockException">An entry breaks a row rule (<see cref="AssetLockRowRules"/>), or repeats an (item_id, asset_key) pair.</exception>
     public static Task<long> WriteAsync(string path, IEnumerable<AssetLockEntry> entries, CancellationToken cancellationToken) =>
         WriteAsync(path, AsyncSequence.From(entries, cancellationToken), cancellationToken);
 
@@ -67,13 +67,9 @@ public static class AssetLockFile
 
     private static void Check(string path, AssetLockEntry entry, long row, AssetRowKeys seen)
     {
-        if (string.IsNullOrEmpty(entry.ItemId))
+        if (AssetLockRowRules.Describe(entry) is { } problem)
         {
-            throw new AssetLockException(path, row, "item_id is empty");
-        }
-        if (string.IsNullOrEmpty(entry.AssetKey))
-        {
-            throw new AssetLockException(path, row, $"asset_key is empty (item '{entry.ItemId}')");
+            throw new AssetLockException(path, row, problem);
         }
         if (!seen.TryAdd(entry.ItemId, entry.AssetKey, row, out var first))
         {
@@ -84,8 +80,9 @@ public static class AssetLockFile
     /// <summary>
     /// Streams the rows of a lock, one row group at a time. <paramref name="path"/> is a lock file or a
     /// package directory. Unknown columns are ignored, file_checksum (and the other fact columns) may
-    /// be absent, and columns may come in any order. A row without item_id or asset_key, or repeating
-    /// an earlier pair, is a per-row error; the other rows still read. The rows of a package's lock
+    /// be absent, and columns may come in any order. A row that breaks a row rule
+    /// (<see cref="AssetLockRowRules"/>: no item_id, a negative size, a malformed checksum, …), or
+    /// repeats an earlier pair, is a per-row error; the other rows still read. The rows of a package's lock
     /// carry the package folder (<see cref="AssetLockEntry.PackageRoot"/>): its bundled rows' keys are
     /// paths inside it.
     /// </summary>

@@ -17,30 +17,27 @@ internal sealed record AssetLockRowGroup(
     /// <summary>Row <paramref name="index"/> of this group as an entry, or the error that makes it unusable.</summary>
     public AssetLockReadResult Result(string file, int index, long row, AssetRowKeys seen, string? packageRoot)
     {
-        var itemId = ItemIds[index];
-        var assetKey = AssetKeys[index];
-        if (string.IsNullOrEmpty(itemId))
-        {
-            return AssetLockReadResult.Fail(new AssetLockException(file, row, "item_id is null"));
-        }
-        if (string.IsNullOrEmpty(assetKey))
-        {
-            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"asset_key is null (item '{itemId}')"));
-        }
-        if (!seen.TryAdd(itemId, assetKey, row, out var first))
-        {
-            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"duplicate asset '{assetKey}' of item '{itemId}' (first at row {first})"));
-        }
-        // A row without store_type or key still reads: validation reports it as invalid, so the user sees which asset it is.
+        var itemId = ItemIds[index] ?? "";
+        var assetKey = AssetKeys[index] ?? "";
+        AssetLockEntry entry;
         try
         {
-            return AssetLockReadResult.Ok(Entry(index, itemId, assetKey, packageRoot));
+            entry = Entry(index, itemId, assetKey, packageRoot);
         }
         catch (FormatException ex)
         {
             // An endpoint, container or key carrying credentials or a signature: the row is refused, and the message does not repeat them.
             return AssetLockReadResult.Fail(new AssetLockException(file, row, $"item '{itemId}' asset '{assetKey}': {ex.Message}"));
         }
+        if (AssetLockRowRules.Describe(entry) is { } problem)
+        {
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, problem));
+        }
+        if (!seen.TryAdd(itemId, assetKey, row, out var first))
+        {
+            return AssetLockReadResult.Fail(new AssetLockException(file, row, $"duplicate asset '{assetKey}' of item '{itemId}' (first at row {first})"));
+        }
+        return AssetLockReadResult.Ok(entry);
     }
 
     private AssetLockEntry Entry(int index, string itemId, string assetKey, string? packageRoot) =>

@@ -37,16 +37,8 @@ public sealed class AssetValidator
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled: a stopped check never reports a result.</exception>
     public async Task<AssetValidationResult> ValidateOneAsync(AssetLockEntry entry, CancellationToken cancellationToken)
     {
-        var reasons = new List<string>();
+        var reasons = AssetLockRowRules.Problems(entry);
         var notes = new List<string>();
-        if (string.IsNullOrEmpty(entry.StoreType))
-        {
-            reasons.Add("no store_type");
-        }
-        if (string.IsNullOrEmpty(entry.Key))
-        {
-            reasons.Add("no key");
-        }
         if (reasons.Count > 0)
         {
             return new AssetValidationResult(entry, false, reasons, null, null, notes);
@@ -99,6 +91,7 @@ public sealed class AssetValidator
         }
         else if (!Multihash.TryParseSha256(entry.FileChecksum, out var locked))
         {
+            // A valid multihash of another function (the row rules refuse anything else): no sha2-256 to compare with.
             notes.Add("locked checksum is not a sha2-256 multihash; not compared");
         }
         else if (locked != observed)

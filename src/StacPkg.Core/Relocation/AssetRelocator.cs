@@ -73,6 +73,10 @@ public sealed class AssetRelocator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         source = entry.Location;
+        if (AssetLockRowRules.Describe(entry) is { } problem)
+        {
+            return Failed(entry, $"invalid lock row: {problem}");
+        }
         AssetLocation target;
         try
         {

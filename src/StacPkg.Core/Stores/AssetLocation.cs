@@ -81,7 +81,8 @@ public sealed record AssetLocation(string StoreType, string? Container, string? 
                 return Key;
             case "http":
             case "https":
-                return $"{RequireContainer()}/{Key}";
+                // Other implementations store a URL with a query as the whole container and an empty key.
+                return Key.Length == 0 && IsWholeUrl(RequireContainer()) ? Container! : $"{RequireContainer()}/{Key}";
             case "s3":
             case "gs":
                 // An S3-compatible endpoint lives in its own column; the href stays portable.
@@ -229,6 +230,13 @@ public sealed record AssetLocation(string StoreType, string? Container, string? 
             throw new FormatException($"the href '{shownHref}' must name a bucket or container and an object key");
         }
         return (rest[..slash], rest[(slash + 1)..]);
+    }
+
+    /// <summary>Whether an http(s) container has a path or query after its origin, so it is a whole URL rather than an origin.</summary>
+    private static bool IsWholeUrl(string container)
+    {
+        var authority = container.IndexOf("://", StringComparison.Ordinal);
+        return authority >= 0 && container.IndexOfAny(['/', '?'], authority + 3) >= 0;
     }
 
     private string RequireContainer() =>

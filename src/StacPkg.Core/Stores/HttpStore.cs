@@ -38,7 +38,7 @@ public sealed class HttpStore : IObjectStore
     public async Task<ObjectFacts?> HeadAsync(AssetLocation location, CancellationToken cancellationToken)
     {
         var url = UrlOf(location);
-        using (var head = await SendAsync(HttpMethod.Head, url, null, cancellationToken).ConfigureAwait(false))
+        using (var head = await SendAsync(HttpMethod.Head, url, location, null, cancellationToken).ConfigureAwait(false))
         {
             if (head.StatusCode is not (HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented))
             {
@@ -49,7 +49,7 @@ public sealed class HttpStore : IObjectStore
         }
 
         // Some servers (and presigned GET-only URLs) refuse HEAD: one byte of a GET gives the same facts.
-        using var get = await SendAsync(HttpMethod.Get, url, new RangeHeaderValue(0, 0), cancellationToken).ConfigureAwait(false);
+        using var get = await SendAsync(HttpMethod.Get, url, location, new RangeHeaderValue(0, 0), cancellationToken).ConfigureAwait(false);
         if (IsMissing(get.StatusCode)) return null;
         if (get.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
@@ -73,7 +73,7 @@ public sealed class HttpStore : IObjectStore
         var range = offset > 0 || length is not null
             ? new RangeHeaderValue(offset, length is { } n ? offset + n - 1 : null)
             : null;
-        var response = await SendAsync(HttpMethod.Get, url, range, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, url, location, range, cancellationToken).ConfigureAwait(false);
         try
         {
             if (IsMissing(response.StatusCode))
@@ -104,7 +104,7 @@ public sealed class HttpStore : IObjectStore
     public async Task<ObjectRead?> OpenReadWithFactsAsync(AssetLocation location, CancellationToken cancellationToken)
     {
         var url = UrlOf(location);
-        var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, url, location, null, cancellationToken).ConfigureAwait(false);
         try
         {
             if (IsMissing(response.StatusCode))
@@ -138,7 +138,11 @@ public sealed class HttpStore : IObjectStore
         return new HttpBodyStream(response, body, url, response.Content.Headers.ContentLength, limit, _requestTimeout);
     }
 
-    /// <summary>The URL of <paramref name="location"/>; it never has a query (locations cannot hold one).</summary>
+    /// <summary>
+    /// The URL of <paramref name="location"/>. It has a query only when the container is a whole URL
+    /// with one (a lock row another implementation wrote with an empty key); the row rules keep
+    /// signing parameters out of it.
+    /// </summary>
     internal static string UrlOf(AssetLocation location)
     {
         ArgumentNullException.ThrowIfNull(location);
@@ -149,9 +153,9 @@ public sealed class HttpStore : IObjectStore
         return location.ToHref();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, RangeHeaderValue? range, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, AssetLocation location, RangeHeaderValue? range, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, RequestUri(url));
+        using var request = new HttpRequestMessage(method, RequestUri(url, QueryStart(location)));
         request.Headers.Range = range;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
@@ -169,17 +173,26 @@ public sealed class HttpStore : IObjectStore
         }
     }
 
+    /// <summary>Where the query of <paramref name="location"/>'s URL starts, or -1: a '?' in a key is part of the object's name.</summary>
+    private static int QueryStart(AssetLocation location) =>
+        location.Key.Length == 0 && location.Container is { } container ? container.IndexOf('?') : -1;
+
     /// <summary>
     /// The request URI with the key's percent-encoding untouched (no unescaping, no dot-segment
-    /// removal), only characters that cannot go on the wire escaped.
+    /// removal), only characters that cannot go on the wire escaped; from <paramref name="queryStart"/>
+    /// on (when not -1), '?' is the query's own character.
     /// </summary>
-    private static Uri RequestUri(string url)
+    private static Uri RequestUri(string url, int queryStart)
     {
         var escaped = new System.Text.StringBuilder(url.Length + 16);
         for (var i = 0; i < url.Length; i++)
         {
             var c = url[i];
-            if (c == '%')
+            if (c == '?' && queryStart >= 0 && i >= queryStart)
+            {
+                escaped.Append(c);
+            }
+            else if (c == '%')
             {
                 var validEscape = i + 2 < url.Length && Uri.IsHexDigit(url[i + 1]) && Uri.IsHexDigit(url[i + 2]);
                 escaped.Append(validEscape ? "%" : "%25");

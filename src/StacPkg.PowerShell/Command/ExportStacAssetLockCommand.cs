@@ -9,8 +9,9 @@ namespace StacPkg.PowerShell.Command;
 /// </summary>
 /// <remarks>
 /// Rows stream into the file as they arrive. The file appears under its name only when every row was
-/// written: a duplicate (item, asset) row, a row without item id or asset key, a failure or Ctrl+C
-/// leaves the target as it was (absent, or the previous lock).
+/// written: a duplicate (item, asset) row, a row that breaks a row rule (no item id or asset key, an
+/// unknown store type, a negative size, a malformed checksum or timestamp: each such row is a
+/// non-terminating error), a failure or Ctrl+C leaves the target as it was (absent, or the previous lock).
 /// </remarks>
 [Cmdlet(VerbsData.Export, "StacAssetLock", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -25,6 +26,8 @@ public sealed class ExportStacAssetLockCommand : StacCmdlet
     private ProgressThrottle? _progress;
     private StreamingOperation<AssetLockEntry, long>? _operation;
     private long _fed;
+    private long _rows;
+    private bool _refused;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     public string Path { get; set; } = "";
@@ -58,7 +61,18 @@ public sealed class ExportStacAssetLockCommand : StacCmdlet
         }
         foreach (var entry in InputObject)
         {
-            if (entry is not null)
+            if (entry is null)
+            {
+                continue;
+            }
+            _rows++;
+            // Each bad row is reported and the rest still checked, so one run names them all; the file is then not written.
+            if (AssetLockRowRules.Describe(entry) is { } problem)
+            {
+                _refused = true;
+                WriteError(new ErrorRecord(new AssetLockException(_target, _rows, problem), "AssetLockRowRefused", ErrorCategory.InvalidData, entry));
+            }
+            else if (!_refused)
             {
                 _operation!.Feed(entry);
                 _fed++;
@@ -69,8 +83,9 @@ public sealed class ExportStacAssetLockCommand : StacCmdlet
 
     protected override void EndProcessing()
     {
-        if (!_accepted)
+        if (!_accepted || _refused)
         {
+            // Without Complete, Dispose cancels the write: no file, or the previous lock as it was.
             return;
         }
         // No input at all still makes a lock (Complete starts the write): an empty one, as an empty selection deserves.

@@ -28,6 +28,27 @@ public class AssetLockEnricherTests
     };
 
     [Fact]
+    public void A_bundled_row_of_a_package_becomes_the_full_path_inside_that_package()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "some.pkg");
+        var bundled = Row("data", 10, null, key: "assets/it/data.tif");
+        bundled.PackageRoot = root;
+        var outside = Row("thumb", 5, null, key: "../x.png");
+        outside.PackageRoot = root;
+        var result = new AssetLockEnricher([bundled, outside], alternateKey: "local").Enrich(Item());
+        Assert.Equal(Path.Combine(root, "assets", "it", "data.tif"), ((JsonMap)((JsonMap)result.Item.Assets["data"].AdditionalFields["alternate"]!)["local"]!)["href"]);
+        // Not a bundled row: its href as the lock holds it.
+        Assert.Equal("../x.png", ((JsonMap)((JsonMap)result.Item.Assets["thumb"].AdditionalFields["alternate"]!)["local"]!)["href"]);
+    }
+
+    [Fact]
+    public void A_row_that_breaks_a_rule_is_refused_before_any_Item_is_written()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new AssetLockEnricher([Row("data", 10, HashB), Row("thumb", -5, "zzzz")]));
+        Assert.StartsWith("invalid lock row: item 'it' asset 'thumb': size_bytes -5 is negative; file_checksum 'zzzz' is not hex digits in pairs", ex.Message);
+    }
+
+    [Fact]
     public void Writes_file_info_on_matching_assets_of_a_copy_and_declares_the_extension_once()
     {
         var item = Item();

@@ -96,7 +96,7 @@ public class AssetLockBuilderTests
 
         Assert.Equal(entries.Select(e => e.ItemId), results.Select(r => r.ItemId));
         Assert.Equal(4L, results[3].Entry!.SizeBytes);
-        Assert.Equal(("\"e\"", "2024-01-02T03:04:05Z"), (results[0].Entry!.ETag, results[0].Entry!.LastModified));
+        Assert.Equal(("\"e\"", "2024-01-02T03:04:05+00:00"), (results[0].Entry!.ETag, results[0].Entry!.LastModified));
         Assert.Contains("missing", results[7].Error);
         Assert.Equal(49, results.Count(r => r.Succeeded));
         Assert.All(entries, e => Assert.Null(e.ETag)); // inputs are not changed

@@ -218,12 +218,59 @@ public sealed class AssetLockFileTests : IDisposable
         var read = await ReadAllAsync(path);
         Assert.Equal(5, read.Count);
         Assert.Equal("i1", read[0].Entry!.ItemId);
-        Assert.Equal((2L, "item_id is null"), (read[1].Error!.Row, read[1].Error!.Reason));
+        Assert.Equal((2L, "item '' asset 'a': item_id is empty"), (read[1].Error!.Row, read[1].Error!.Reason));
         Assert.Equal(3L, read[2].Error!.Row);
-        Assert.Contains("asset_key is null", read[2].Error!.Message);
+        Assert.Contains("asset_key is empty", read[2].Error!.Message);
         Assert.Contains("nulls.parquet", read[2].Error!.Message);
-        Assert.Equal(("", ""), (read[3].Entry!.StoreType, read[3].Entry!.Key));
+        Assert.Equal((4L, "item 'i4' asset 'a': store_type is empty"), (read[3].Error!.Row, read[3].Error!.Reason));
         Assert.Contains("duplicate asset 'a' of item 'i1' (first at row 1)", read[4].Error!.Message);
+    }
+
+    [SkippableFact]
+    public async Task Rows_with_bad_facts_are_per_row_errors_naming_item_asset_field_and_value()
+    {
+        DuckDb.RequireAvailable();
+        var path = Path.Combine(_dir, "bad.parquet");
+        var good = Multihash.Sha256([1, 2, 3]);
+        DuckDb.Query($$"""
+            COPY (SELECT * FROM (VALUES
+                    ('i1', 'ok', 'file', NULL, '/k1', 5::BIGINT, '{{good}}', '2024-05-01T10:00:00+00:00'),
+                    ('i2', 'size', 'file', NULL, '/k2', -5::BIGINT, NULL, NULL),
+                    ('i3', 'sum', 'file', NULL, '/k3', 1::BIGINT, 'zzzz', NULL),
+                    ('i4', 'type', 'ftp', 'ftp://host', 'k4', NULL, NULL, NULL),
+                    ('i5', 'short', 's3', 'bucket', 'k5', NULL, '1220abcd', NULL),
+                    ('i6', 'date', 'https', 'https://example.com', 'k6', NULL, NULL, 'yesterday'),
+                    ('i7', 'nokey', 's3', 'bucket', '', NULL, NULL, NULL),
+                    ('i8', 'signed', 'https', 'https://h/x?sig=SECRET', '', NULL, NULL, NULL),
+                    ('i9', 'md5', 'https', 'https://example.com', 'k9', NULL, 'd50110' || repeat('ab', 16), NULL))
+                t(item_id, asset_key, store_type, store_container, key, size_bytes, file_checksum, last_modified))
+            TO {{DuckDb.Literal(path)}} (FORMAT parquet, KV_METADATA {'stacpkg:schema-kind': 'asset-lock', 'stacpkg:schema-version': 'v1'})
+            """);
+        var read = await ReadAllAsync(path);
+        Assert.Equal(9, read.Count);
+        Assert.Equal("ok", read[0].Entry!.AssetKey);
+        Assert.Equal("item 'i2' asset 'size': size_bytes -5 is negative", read[1].Error!.Reason);
+        Assert.Equal("item 'i3' asset 'sum': file_checksum 'zzzz' is not hex digits in pairs", read[2].Error!.Reason);
+        Assert.Equal("item 'i4' asset 'type': store_type 'ftp' is not one of file, s3, az, gs, http, https", read[3].Error!.Reason);
+        Assert.StartsWith("item 'i5' asset 'short': file_checksum '1220abcd' is not a sha2-256 multihash", read[4].Error!.Reason);
+        Assert.Equal("item 'i6' asset 'date': last_modified 'yesterday' is not an ISO-8601 timestamp", read[5].Error!.Reason);
+        Assert.Equal("item 'i7' asset 'nokey': key is empty (a s3 row needs its object key)", read[6].Error!.Reason);
+        Assert.Contains("signed query", read[7].Error!.Reason);
+        Assert.DoesNotContain("SECRET", read[7].Error!.Message);
+        // Another hash function with its right length is a valid checksum (not compared, but not wrong).
+        Assert.Equal("md5", read[8].Entry!.AssetKey);
+        Assert.All(read.Skip(1).SkipLast(1), r => Assert.Contains("bad.parquet: row ", r.Error!.Message));
+    }
+
+    [Fact]
+    public async Task Writing_a_row_that_breaks_a_rule_leaves_no_file()
+    {
+        var path = Path.Combine(_dir, "w.parquet");
+        var entries = SampleEntries();
+        entries[2].SizeBytes = -5;
+        var ex = await Assert.ThrowsAsync<AssetLockException>(() => AssetLockFile.WriteAsync(path, entries, CancellationToken.None));
+        Assert.Equal((3L, "item 'item-2' asset 'visual': size_bytes -5 is negative"), (ex.Row, ex.Reason));
+        Assert.False(File.Exists(path));
     }
 
     [SkippableFact]

@@ -1,4 +1,5 @@
 using StacPkg.Core.Lock;
+using StacPkg.Core.Tests.Support;
 
 namespace StacPkg.Core.Tests.Lock;
 
@@ -33,6 +34,24 @@ public sealed class AssetLockMergeTests : IDisposable
         var rows = new List<AssetLockEntry>();
         await foreach (var r in AssetLockFile.ReadAsync(path, CancellationToken.None)) rows.Add(r.Entry!);
         return rows;
+    }
+
+    [SkippableFact]
+    public async Task A_shard_lock_with_a_row_that_breaks_a_rule_is_refused_and_nothing_is_written()
+    {
+        DuckDb.RequireAvailable();
+        var good = Path.Combine(_dir, "good.parquet");
+        await AssetLockFile.WriteAsync(good, Reference().Take(2), CancellationToken.None);
+        // Written by DuckDB: our own writer refuses such a row.
+        var bad = Path.Combine(_dir, "bad.parquet");
+        DuckDb.Query($$"""
+            COPY (SELECT 'item-99' AS item_id, 'visual' AS asset_key, 'file' AS store_type, '/data/x.tif' AS key, -5::BIGINT AS size_bytes)
+            TO {{DuckDb.Literal(bad)}} (FORMAT parquet)
+            """);
+        var merged = Path.Combine(_dir, "merged.parquet");
+        var ex = await Assert.ThrowsAsync<AssetLockException>(() => AssetLockMerge.MergeAsync([good, bad], null, merged, CancellationToken.None));
+        Assert.Equal($"{bad}: row 1: item 'item-99' asset 'visual': size_bytes -5 is negative", ex.Message);
+        Assert.False(File.Exists(merged));
     }
 
     [Fact]

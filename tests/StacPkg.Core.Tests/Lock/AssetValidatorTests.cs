@@ -46,7 +46,7 @@ public class AssetValidatorTests
         entry.LastModified = "2024-05-06T07:08:10Z";
         var result = await Validator().ValidateOneAsync(entry, CancellationToken.None);
         Assert.False(result.Valid);
-        Assert.Equal(["size 1000 != locked 1200", "etag \"abc\" != locked \"def\"", "last-modified 2024-05-06T07:08:09.4Z != locked 2024-05-06T07:08:10Z"], result.Reasons);
+        Assert.Equal(["size 1000 != locked 1200", "etag \"abc\" != locked \"def\"", "last-modified 2024-05-06T07:08:09.400000+00:00 != locked 2024-05-06T07:08:10Z"], result.Reasons);
     }
 
     [Fact]
@@ -121,23 +121,59 @@ public class AssetValidatorTests
     }
 
     [Fact]
+    public async Task A_file_row_with_an_obstore_etag_is_compared_by_the_mtime_and_size_it_carries()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, new byte[40]);
+            var mtime = new DateTime(2024, 5, 1, 10, 0, 0, DateTimeKind.Utc).AddTicks(1_234_567);
+            File.SetLastWriteTimeUtc(path, mtime);
+            var microseconds = (mtime.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            // inode-mtime(µs)-size, hex, as the Python stacpkg (obstore) writes it; the inode is never compared.
+            var row = new AssetLockEntry
+            {
+                ItemId = "i", AssetKey = "a", StoreType = "file", Key = path, SizeBytes = 40,
+                ETag = $"b40261-{microseconds:x}-28", LastModified = "2024-05-01T10:00:00.123456+00:00",
+            };
+            var validator = new AssetValidator(_ => new FileStore());
+            var unchanged = await validator.ValidateOneAsync(row, CancellationToken.None);
+            Assert.Empty(unchanged.Reasons);
+
+            File.SetLastWriteTimeUtc(path, mtime.AddTicks(10));
+            var touched = await validator.ValidateOneAsync(row, CancellationToken.None);
+            Assert.Equal([$"etag \"b40261-{microseconds:x}-28\" (inode-mtime-size) does not match the file's modification time and size"], touched.Reasons);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Bad_rows_are_invalid_with_a_reason_and_the_others_are_still_checked()
     {
         var ok = Locked("ok", new byte[2]);
         var noType = new AssetLockEntry { ItemId = "item", AssetKey = "a", Key = "k" };
         var noKey = new AssetLockEntry { ItemId = "item", AssetKey = "b", StoreType = "s3" };
         var unknown = new AssetLockEntry { ItemId = "item", AssetKey = "c", StoreType = "gopher", Key = "k" };
-        var validator = new AssetValidator(
-            location => location.StoreType == "gopher" ? throw new StoreException(StoreErrorKind.Permanent, "store type 'gopher' is not supported") : _store,
-            new AssetValidationOptions { Retry = FastRetry });
+        var negative = Locked("d", new byte[3]);
+        negative.SizeBytes = -5;
+        var badSum = Locked("e", new byte[3]);
+        badSum.FileChecksum = "zzzz";
+        var validator = new AssetValidator(_ => _store, new AssetValidationOptions { Retry = FastRetry, Checksum = true });
 
         var results = new Dictionary<string, AssetValidationResult>();
-        await foreach (var r in validator.ValidateAsync([ok, noType, noKey, unknown], CancellationToken.None)) results[r.AssetKey] = r;
+        await foreach (var r in validator.ValidateAsync([ok, noType, noKey, unknown, negative, badSum], CancellationToken.None)) results[r.AssetKey] = r;
 
         Assert.True(results["ok"].Valid);
-        Assert.Equal(["no store_type"], results["a"].Reasons);
-        Assert.Equal(["no key"], results["b"].Reasons);
-        Assert.Equal(["store error: store type 'gopher' is not supported"], results["c"].Reasons);
+        Assert.Equal(["store_type is empty"], results["a"].Reasons);
+        Assert.Equal(["store_container is empty (a s3 row needs its bucket or container)", "key is empty (a s3 row needs its object key)"], results["b"].Reasons);
+        Assert.Equal(["store_type 'gopher' is not one of file, s3, az, gs, http, https"], results["c"].Reasons);
+        Assert.Equal(["size_bytes -5 is negative"], results["d"].Reasons);
+        // A malformed checksum is a failure, not a note: the row cannot vouch for the content.
+        Assert.False(results["e"].Valid);
+        Assert.Equal(["file_checksum 'zzzz' is not hex digits in pairs"], results["e"].Reasons);
     }
 
     [Fact]

@@ -101,6 +101,23 @@ public sealed class AssetRelocatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_row_that_breaks_a_rule_is_not_copied_and_the_others_copy()
+    {
+        var rows = await SourcesAsync(3);
+        rows[1].SizeBytes = -5;
+        rows[2].FileChecksum = "zzzz";
+        using var relocator = Relocator();
+        var results = await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None));
+        Assert.Equal(AssetRelocationStatus.Copied, results.Single(r => r.Source == rows[0]).Status);
+        var negative = results.Single(r => r.Source == rows[1]);
+        Assert.Equal(AssetRelocationStatus.Failed, negative.Status);
+        Assert.Contains("invalid lock row: item 'item1' asset 'data': size_bytes -5 is negative", negative.Error);
+        Assert.Contains("file_checksum 'zzzz'", results.Single(r => r.Source == rows[2]).Error);
+        Assert.False(File.Exists(Target.TargetFor(rows[1], RelocationLayout.ItemAsset).Key));
+        Assert.False(File.Exists(Target.TargetFor(rows[2], RelocationLayout.ItemAsset).Key));
+    }
+
+    [Fact]
     public async Task An_existing_different_target_is_refused_without_Force_and_replaced_with_Force()
     {
         var rows = await SourcesAsync(1);
