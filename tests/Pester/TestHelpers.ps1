@@ -84,6 +84,7 @@ function Add-ForeignContent([string] $Package) {
     Set-Content -LiteralPath (Join-Path $Package '.env') -Value 'TOKEN=planted'
     $null = New-Item -ItemType Directory -Path (Join-Path $Package '.git')
     Set-Content -LiteralPath (Join-Path $Package '.git/config') -Value '[remote "origin"]'
+}
 
 # A pretty-printed FeatureCollection of 100 Items (ids f1..f100) with one comma removed inside
 # feature #2, as a hand edit might leave it.
