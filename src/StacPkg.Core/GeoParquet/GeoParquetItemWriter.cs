@@ -22,6 +22,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private const int BatchSize = 64;
 
     private readonly string _path;
+    private readonly int _rowGroupRows;
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
     private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
@@ -32,7 +33,15 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private bool _completed;
 
     public GeoParquetItemWriter(string path)
+        : this(path, RowGroupRows)
     {
+    }
+
+    /// <summary>Writes row groups of <paramref name="rowGroupRows"/> rows (tests use small ones to get many).</summary>
+    internal GeoParquetItemWriter(string path, int rowGroupRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupRows, 1);
+        _rowGroupRows = rowGroupRows;
         _path = AtomicFile.FullPathInExistingFolder(path);
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
@@ -125,7 +134,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             foreach (var record in _spool.ReadRecords(cancellationToken))
             {
                 schema.ShredRecord(record, context);
-                if (++rows == RowGroupRows)
+                if (++rows == _rowGroupRows)
                 {
                     await encoding.ConfigureAwait(false);
                     // The encoded row group's text is free again: shred the next one into it.
