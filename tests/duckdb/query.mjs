@@ -6,6 +6,7 @@
 //   node tests/duckdb/query.mjs "SELECT * FROM parquet_kv_metadata('x.parquet')"
 //
 // Several statements separated by ';' may be given; the rows of the last one are printed.
+// An argument of - reads the SQL from stdin.
 // Value mapping (so that an independent reader's view can be compared exactly):
 //   integers of any width, DECIMAL  -> JSON numbers, written exactly (no double rounding)
 //   FLOAT/DOUBLE                    -> JSON numbers; NaN/Infinity as strings
@@ -16,6 +17,7 @@
 //   DATE, TIME, UUID, VARCHAR/JSON  -> strings
 //   LIST/ARRAY -> arrays, STRUCT -> objects, MAP -> [{key, value}], UNION -> {tag, value}
 // Errors: message on stderr, exit code 1; @duckdb/node-api not installed: exit code 3.
+import { readFileSync } from 'node:fs';
 import { loadDuckDb } from './duckdb.mjs';
 
 const duckdb = loadDuckDb();
@@ -101,13 +103,15 @@ function toJson(v) {
 }
 
 async function main(argv) {
-  if (argv.length !== 1 || !argv[0].trim()) {
-    throw new Error('usage: node tests/duckdb/query.mjs "<SQL>"');
+  // "-" reads the SQL from stdin: generated SQL can exceed the operating system's argument limit.
+  const sql = argv.length === 1 && argv[0] === '-' ? readFileSync(0, 'utf8') : argv[0];
+  if (argv.length !== 1 || !sql.trim()) {
+    throw new Error('usage: node tests/duckdb/query.mjs "<SQL>" (or - to read it from stdin)');
   }
   const instance = await duckdb.DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const reader = await connection.runAndReadAll(argv[0]);
+    const reader = await connection.runAndReadAll(sql);
     const rows = reader.convertRowObjects(converter);
     process.stdout.write('[' + rows.map(toJson).join(',\n') + ']\n');
   } finally {

@@ -55,6 +55,24 @@ internal sealed class ColumnChunk
         buffer[ValueCount++] = value;
     }
 
+    /// <summary>The least and greatest timestamp buffered, as microseconds since the Unix epoch; null when there is none.</summary>
+    public (long Min, long Max)? TimestampRange()
+    {
+        if (ValueCount == 0)
+        {
+            return null;
+        }
+        var min = long.MaxValue;
+        var max = long.MinValue;
+        foreach (var value in Timestamps.AsSpan(0, ValueCount))
+        {
+            min = Math.Min(min, value.Ticks);
+            max = Math.Max(max, value.Ticks);
+        }
+        // Values are already truncated to whole microseconds.
+        return ((min - DateTime.UnixEpoch.Ticks) / 10, (max - DateTime.UnixEpoch.Ticks) / 10);
+    }
+
     private ReadOnlyMemory<T> Values<T>(T[] buffer) => new(buffer, 0, ValueCount);
 
     /// <summary>Writes this chunk into the row group, then empties it for reuse.</summary>

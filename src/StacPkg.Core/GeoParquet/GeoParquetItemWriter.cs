@@ -22,6 +22,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private const int BatchSize = 64;
 
     private readonly string _path;
+    private readonly int _rowGroupRows;
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
     private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
@@ -32,7 +33,15 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private bool _completed;
 
     public GeoParquetItemWriter(string path)
+        : this(path, RowGroupRows)
     {
+    }
+
+    /// <summary>Writes row groups of <paramref name="rowGroupRows"/> rows (tests use small ones to get many).</summary>
+    internal GeoParquetItemWriter(string path, int rowGroupRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupRows, 1);
+        _rowGroupRows = rowGroupRows;
         _path = AtomicFile.FullPathInExistingFolder(path);
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
@@ -100,12 +109,14 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         await _spooling.ConfigureAwait(false);
 
         var schema = new ItemWriteSchema(_inference);
+        var timestamps = new TimestampStatistics();
         using var target = new AtomicFile(_path);
         await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema);
-            await WriteRowGroupsAsync(writer, schema, cancellationToken).ConfigureAwait(false);
+            await WriteRowGroupsAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
         }
+        timestamps.Correct(target.Stream);
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,7 +124,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     /// Shreds the spooled Items into row groups. Each full row group is encoded on another core
     /// while the next one is shredded into the leaves' spare buffers.
     /// </summary>
-    private async Task WriteRowGroupsAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)
+    private async Task WriteRowGroupsAsync(ParquetWriter writer, ItemWriteSchema schema, TimestampStatistics timestamps, CancellationToken cancellationToken)
     {
         var context = new ShredContext();
         var spareStrings = new CharArena();
@@ -124,20 +135,20 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             foreach (var record in _spool.ReadRecords(cancellationToken))
             {
                 schema.ShredRecord(record, context);
-                if (++rows == RowGroupRows)
+                if (++rows == _rowGroupRows)
                 {
                     await encoding.ConfigureAwait(false);
                     // The encoded row group's text is free again: shred the next one into it.
                     spareStrings.Reset();
                     (context.Strings, spareStrings) = (spareStrings, context.Strings);
-                    encoding = EncodeRowGroupAsync(writer, schema, cancellationToken);
+                    encoding = EncodeRowGroupAsync(writer, schema, timestamps, cancellationToken);
                     rows = 0;
                 }
             }
             await encoding.ConfigureAwait(false);
             if (rows > 0 || Count == 0)
             {
-                await EncodeRowGroupAsync(writer, schema, cancellationToken).ConfigureAwait(false);
+                await EncodeRowGroupAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -147,9 +158,10 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         }
     }
 
-    private static Task EncodeRowGroupAsync(ParquetWriter writer, ItemWriteSchema schema, CancellationToken cancellationToken)
+    private static Task EncodeRowGroupAsync(ParquetWriter writer, ItemWriteSchema schema, TimestampStatistics timestamps, CancellationToken cancellationToken)
     {
         var chunks = schema.Leaves.Select(leaf => (leaf, chunk: leaf.TakeChunk())).ToArray();
+        timestamps.AddRowGroup(chunks);
         return Task.Run(async () =>
         {
             using var rowGroup = writer.CreateRowGroup();

@@ -48,16 +48,27 @@ public static class DuckDb
         var psi = new ProcessStartInfo(LazyNode.Value.Node!)
         {
             WorkingDirectory = RepoRoot,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(Path.Combine(RepoRoot, "tests", "duckdb", "query.mjs"));
-        psi.ArgumentList.Add(sql);
+        // On stdin, not as an argument: generated SQL can exceed the operating system's argument limit.
+        psi.ArgumentList.Add("-");
 
         using var process = Process.Start(psi) ?? throw new DuckDbException("could not start node", sql);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            process.StandardInput.Write(sql);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // node exited before reading the SQL (e.g. DuckDB not installed): its exit code says why.
+        }
         var limit = timeout ?? TimeSpan.FromMinutes(2);
         if (!process.WaitForExit(limit))
         {
