@@ -86,7 +86,7 @@ Describe 'Two builds racing into one target' {
             $runFolder = New-Item -ItemType Directory -Path (Join-Path $folder "../$(Split-Path -Leaf $folder)-$name") -Force
             Start-Run $runFolder.FullName ($packageBig -f $target, '')
         }
-        $results = @($runs | ForEach-Object { Wait-ChildPwsh $_ -TimeoutSeconds 180 })
+        $results = @($runs | ForEach-Object { Wait-ChildPwsh $_ -TimeoutSeconds 420 })
         @($results | Where-Object ExitCode -eq 0).Count | Should -Be 1 -Because ($results.Output -join "`n")
         $failed = $results | Where-Object ExitCode -ne 0
         ($failed.Output -join "`n") | Should -Match ([regex]::Escape($target))
