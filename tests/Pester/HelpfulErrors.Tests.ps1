@@ -26,3 +26,17 @@ Describe 'New-StacPackage -WhatIf on an existing package' {
         $text | Should -BeLike "*What if: Performing the operation `"Replace STAC package`" on target `"$existing`"*"
     }
 }
+
+Describe 'New-StacPackage -Include of a folder' {
+    It 'says the path is a folder, not a file, and writes no package' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $dir 'docs')
+        $target = Join-Path $dir 'with-docs.pkg'
+        $thrown = $null
+        try { $item | New-StacPackage -Path $target -NoProbe -Include $folder.FullName -ErrorVariable errs -ErrorAction SilentlyContinue }
+        catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'IncludeNotFound,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathIsDirectory,*'
+        "$($errs[0])" | Should -Be "'$($folder.FullName)' is a directory, not a file; name a file in it."
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+}

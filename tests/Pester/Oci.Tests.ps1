@@ -422,6 +422,18 @@ Describe 'Save-StacPackage refuses what is not the package' {
         Test-Path -LiteralPath (Join-Path $work 'evil.txt') | Should -BeFalse
     }
 
+    It 'a layer title that is the folder of another title: both named, nothing written (not "Access denied")' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
+        $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
+        $file = New-RawLayer 'text/markdown' 'docs' ([Text.Encoding]::ASCII.GetBytes('a file'))
+        $inside = New-RawLayer 'text/markdown' 'docs/a.md' ([Text.Encoding]::ASCII.GetBytes('in the folder'))
+        Send-RawManifest $registry 'stac/raw' 'file-and-folder' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $inside, $file))
+        $parent = New-TempDirectory 'oci-file-folder'
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:file-and-folder" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $failure.Exception.Message | Should -BeLike "*layer titles 'docs' and 'docs/a.md' conflict: 'docs' cannot be both a file and the folder of 'docs/a.md'*"
+    }
+
     It 'a zip layer that expands beyond the sizes its lock declares (a zip bomb): refused early, nothing written' {
         Skip-WithoutServer $registry 'docker-registry'
         $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))

@@ -104,10 +104,15 @@ public static class OciPackageSaver
         }
     }
 
-    /// <summary>Every layer needs a title that is a safe relative path, and no two the same, before anything is downloaded.</summary>
+    /// <summary>
+    /// Every layer needs a title that is a safe relative path, no two the same, and none the folder
+    /// of another ('docs' beside 'docs/a.md' could be written as neither), before anything is downloaded.
+    /// </summary>
     private static void CheckTitles(OciManifest manifest, OciReference reference, string targetPath)
     {
         var titles = new HashSet<string>(StringComparer.Ordinal);
+        // Each folder a title lies in, with that title.
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var layer in manifest.Layers)
         {
@@ -123,7 +128,16 @@ public static class OciPackageSaver
             {
                 throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} has the title '{title}' of another layer");
             }
+            for (var slash = title.IndexOf('/'); slash > 0; slash = title.IndexOf('/', slash + 1))
+            {
+                folders.TryAdd(title[..slash], title);
+            }
             index++;
+        }
+        if (folders.FirstOrDefault(f => titles.Contains(f.Key)) is { Key: { } folder, Value: { } within })
+        {
+            throw new OciException(OciErrorKind.InvalidArtifact,
+                $"{reference}: the layer titles '{folder}' and '{within}' conflict: '{folder}' cannot be both a file and the folder of '{within}'");
         }
     }
 }
