@@ -620,6 +620,15 @@ Save-StacPackage -Reference '$secureReference' -Path '$two' | Out-Null
         Test-Path -LiteralPath (Join-Path $parent 'y') | Should -BeFalse
     }
 
+    It '-PlainHttp against the TLS registry says it answered as HTTPS, not "400 Bad Request"' {
+        Skip-WithoutServer $secure 'docker-registry (TLS, htpasswd)'
+        $parent = New-TempDirectory 'oci-plain'
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference $secureReference -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciProtocolError'
+        $failure.Exception.Message | Should -BeLike "*$($secure.Host) answered as an HTTPS (TLS) server to plain http: drop -PlainHttp*"
+        $failure = { Publish-StacPackage -Path $package -Reference $secureReference -PlainHttp } | Should -Throw -PassThru
+        $failure.Exception.Message | Should -BeLike '*answered as an HTTPS (TLS) server*drop -PlainHttp*'
+    }
+
     It 'wrong credentials and no credentials give a clear authentication error that never shows the password' {
         Skip-WithoutServer $secure 'docker-registry (TLS, htpasswd)'
         $wrongPassword = 'Wr0ng-Secret-0815'
