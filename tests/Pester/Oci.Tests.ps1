@@ -434,6 +434,20 @@ Describe 'Save-StacPackage refuses what is not the package' {
         $failure.Exception.Message | Should -BeLike "*layer titles 'docs' and 'docs/a.md' conflict: 'docs' cannot be both a file and the folder of 'docs/a.md'*"
     }
 
+    It 'a layer title with a name longer than a file system holds: said so at once, nothing downloaded or retried' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
+        $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
+        $long = New-RawLayer 'text/markdown' "docs/$('n' * 300).md" ([Text.Encoding]::ASCII.GetBytes('long'))
+        Send-RawManifest $registry 'stac/raw' 'long-title' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $long))
+        $parent = New-TempDirectory 'oci-long-title'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:long-title" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $failure.Exception.Message | Should -BeLike '*layer 2 has a title with a name of 303 bytes*longer than the 255 a file system allows*'
+        @(Get-RegistryRequests $registry 'stac/raw' | Where-Object { $_ -like "GET */blobs/$($long.digest)" }) | Should -BeNullOrEmpty
+    }
+
     It 'a zip layer that expands beyond the sizes its lock declares (a zip bomb): refused early, nothing written' {
         Skip-WithoutServer $registry 'docker-registry'
         $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
