@@ -40,3 +40,13 @@ Describe 'New-StacPackage -Include of a folder' {
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 }
+
+Describe 'The output types the help names' {
+    It 'resolve as type names in a script, and are the types of the objects the cmdlets write' {
+        $script = "Import-Module '$ModulePath'; `$item = '$itemJson' | ConvertFrom-StacJson; " +
+            "`$item -is [StacPkg.Core.Stac.StacItem]; (Get-StacPackage -Path '$existing') -is [StacPkg.Core.Packaging.StacPackageInfo]; " +
+            "[StacPkg.Core.Lock.AssetLockEntry].FullName"
+        $run = Invoke-ChildPwsh $script
+        $run.Output | Should -Be @('True', 'True', 'StacPkg.Core.Lock.AssetLockEntry')
+    }
+}
