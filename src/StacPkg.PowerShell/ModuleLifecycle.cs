@@ -22,6 +22,7 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
     // load context, which PowerShell's type-name lookup does not search, so the output types the
     // help names ([StacPkg.Core.Stac.StacItem]) are made resolvable by their full names here.
     private static readonly Type? TypeAccelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+    private static List<Type> _accelerated = [];
 
     /// <summary>Called by Import-Module, also on every -Force re-import of the loaded assembly.</summary>
     public void OnImport()
@@ -34,7 +35,9 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
                 _hooked = true;
             }
         }
-        foreach (var type in CoreOutputTypes())
+        // Read while Core resolves: the OutputType attributes name Core's types.
+        _accelerated = CoreOutputTypes().ToList();
+        foreach (var type in _accelerated)
         {
             TypeAccelerators?.GetMethod("Add", [typeof(string), typeof(Type)])?.Invoke(null, [type.FullName!, type]);
         }
@@ -51,10 +54,11 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
                 _hooked = false;
             }
         }
-        foreach (var type in CoreOutputTypes())
+        foreach (var type in _accelerated)
         {
             TypeAccelerators?.GetMethod("Remove", [typeof(string)])?.Invoke(null, [type.FullName!]);
         }
+        _accelerated = [];
     }
 
     /// <summary>The Core types the module's cmdlets declare as output.</summary>
