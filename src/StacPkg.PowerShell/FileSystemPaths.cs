@@ -11,39 +11,66 @@ namespace StacPkg.PowerShell;
 /// </summary>
 internal static class FileSystemPaths
 {
-    /// <summary>The existing files a path argument names; writes a non-terminating error for each that names none.</summary>
+    /// <summary>
+    /// The existing files a path argument names; writes a non-terminating error for each argument
+    /// that names none, and for each directory it names (a directory is not a file to read).
+    /// </summary>
     public static List<string> ResolveExisting(StacCmdlet cmdlet, string path, bool literal)
     {
         var files = new List<string>();
-        ProviderInfo provider;
-        try
+        foreach (var resolved in Resolve(cmdlet, path, literal, literalMustExist: true))
         {
-            if (literal)
+            if (Directory.Exists(resolved))
             {
-                var resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-                if (!File.Exists(resolved) && IsFileSystem(provider))
-                {
-                    cmdlet.WriteError(StacErrors.PathNotFound(path));
-                    return files;
-                }
-                files.Add(resolved);
+                cmdlet.WriteError(StacErrors.DirectoryNotFile(path, resolved));
             }
             else
             {
-                files.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out provider));
+                files.Add(resolved);
+            }
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// The provider paths a path argument names, or none after writing a non-terminating error. As for
+    /// Get-Item, a -Path that matches nothing is an error naming it, and a -Path that exists as
+    /// written is taken literally even if it has wildcard characters (New-StacPackage creates
+    /// 'pkg [1]' by that name). A -LiteralPath that does not exist is an error if
+    /// <paramref name="literalMustExist"/>; otherwise the caller reports it.
+    /// </summary>
+    private static List<string> Resolve(StacCmdlet cmdlet, string path, bool literal, bool literalMustExist)
+    {
+        ProviderInfo provider;
+        List<string> resolved;
+        try
+        {
+            var unresolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            if (File.Exists(unresolved) || Directory.Exists(unresolved) || !IsFileSystem(provider) || literal && !literalMustExist)
+            {
+                resolved = [unresolved];
+            }
+            else
+            {
+                resolved = literal ? [] : [.. cmdlet.GetResolvedProviderPathFromPSPath(path, out provider)];
             }
         }
         catch (ItemNotFoundException)
         {
             cmdlet.WriteError(StacErrors.PathNotFound(path));
-            return files;
+            return [];
+        }
+        if (resolved.Count == 0)
+        {
+            cmdlet.WriteError(StacErrors.PathNotFound(path));
+            return [];
         }
         if (!IsFileSystem(provider))
         {
             cmdlet.WriteError(StacErrors.NotFileSystemPath(path, provider));
-            files.Clear();
+            return [];
         }
-        return files;
+        return resolved;
     }
 
     /// <summary>
@@ -76,51 +103,36 @@ internal static class FileSystemPaths
         return resolved;
     }
 
-    /// <summary>The existing directories (packages) a path argument names; writes a non-terminating error for each that names none.</summary>
-    public static List<string> ResolveDirectories(StacCmdlet cmdlet, string path, bool literal)
-    {
-        var directories = new List<string>();
-        ProviderInfo provider;
-        try
-        {
-            if (literal)
-            {
-                directories.Add(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
-            }
-            else
-            {
-                directories.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out provider));
-            }
-        }
-        catch (ItemNotFoundException)
-        {
-            cmdlet.WriteError(StacErrors.PathNotFound(path));
-            return directories;
-        }
-        if (!IsFileSystem(provider))
-        {
-            cmdlet.WriteError(StacErrors.NotFileSystemPath(path, provider));
-            directories.Clear();
-        }
-        return directories;
-    }
+    /// <summary>
+    /// The directories (packages) a path argument names; writes a non-terminating error for a -Path
+    /// that matches nothing. A -LiteralPath is passed on as it is, for the caller to say there is no
+    /// package there.
+    /// </summary>
+    public static List<string> ResolveDirectories(StacCmdlet cmdlet, string path, bool literal) =>
+        Resolve(cmdlet, path, literal, literalMustExist: false);
 
     /// <summary>The lock files a path argument names: a package directory stands for the lock inside it, so `Import-StacAssetLock ./my.pkg` works.</summary>
     public static List<string> ResolveLocks(StacCmdlet cmdlet, string path, bool literal)
     {
-        var provider = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out _, out _);
-        if (Directory.Exists(provider))
+        var locks = new List<string>();
+        foreach (var resolved in Resolve(cmdlet, path, literal, literalMustExist: true))
         {
-            var inside = Path.Combine(provider, AssetLockFile.FileName);
-            if (!File.Exists(inside))
+            var inside = Path.Combine(resolved, AssetLockFile.FileName);
+            if (!Directory.Exists(resolved))
+            {
+                locks.Add(resolved);
+            }
+            else if (File.Exists(inside))
+            {
+                locks.Add(inside);
+            }
+            else
             {
                 cmdlet.WriteError(new ErrorRecord(new FileNotFoundException($"The directory '{path}' has no {AssetLockFile.FileName}; it is not a package."),
                     "PackageLockNotFound", ErrorCategory.ObjectNotFound, path));
-                return [];
             }
-            return [inside];
         }
-        return ResolveExisting(cmdlet, path, literal);
+        return locks;
     }
 
     private static bool IsFileSystem(ProviderInfo provider) =>

@@ -18,6 +18,12 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
     private static readonly object Gate = new();
     private static bool _hooked;
 
+    // PowerShell's table of type names a script may use ([xml], ...). Core's types live in our own
+    // load context, which PowerShell's type-name lookup does not search, so the output types the
+    // help names ([StacPkg.Core.Stac.StacItem]) are made resolvable by their full names here.
+    private static readonly Type? TypeAccelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+    private static List<Type> _accelerated = [];
+
     /// <summary>Called by Import-Module, also on every -Force re-import of the loaded assembly.</summary>
     public void OnImport()
     {
@@ -28,6 +34,12 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
                 AssemblyLoadContext.Default.Resolving += ResolveCore;
                 _hooked = true;
             }
+        }
+        // Read while Core resolves: the OutputType attributes name Core's types.
+        _accelerated = CoreOutputTypes().ToList();
+        foreach (var type in _accelerated)
+        {
+            TypeAccelerators?.GetMethod("Add", [typeof(string), typeof(Type)])?.Invoke(null, [type.FullName!, type]);
         }
     }
 
@@ -42,7 +54,22 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
                 _hooked = false;
             }
         }
+        foreach (var type in _accelerated)
+        {
+            TypeAccelerators?.GetMethod("Remove", [typeof(string)])?.Invoke(null, [type.FullName!]);
+        }
+        _accelerated = [];
     }
+
+    /// <summary>The Core types the module's cmdlets declare as output.</summary>
+    private static IEnumerable<Type> CoreOutputTypes() =>
+        typeof(ModuleLifecycle).Assembly.GetTypes()
+            .SelectMany(cmdlet => cmdlet.GetCustomAttributes<OutputTypeAttribute>())
+            .SelectMany(output => output.Type)
+            .Select(name => name.Type)
+            .OfType<Type>()
+            .Where(type => type.Assembly.GetName().Name == CoreAssemblyName)
+            .Distinct();
 
     private static Assembly? ResolveCore(AssemblyLoadContext context, AssemblyName name) =>
         string.Equals(name.Name, CoreAssemblyName, StringComparison.Ordinal)

@@ -58,6 +58,11 @@ internal static class StacErrors
         new(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
             "PathNotFound", ErrorCategory.ObjectNotFound, path);
 
+    /// <summary>A directory where a file to read was expected: said as such, not as "does not exist" or "access denied".</summary>
+    public static ErrorRecord DirectoryNotFile(string path, string directory) =>
+        new(new ArgumentException($"'{directory}' is a directory, not a file; name a file in it."),
+            "PathIsDirectory", ErrorCategory.InvalidArgument, path);
+
     public static ErrorRecord NotFileSystemPath(string path, ProviderInfo provider) =>
         new(new ArgumentException($"The path '{path}' is on the {provider.Name} provider; StacPkg reads and writes files only."),
             "NotFileSystemPath", ErrorCategory.InvalidArgument, path);

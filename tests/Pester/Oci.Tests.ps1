@@ -422,6 +422,32 @@ Describe 'Save-StacPackage refuses what is not the package' {
         Test-Path -LiteralPath (Join-Path $work 'evil.txt') | Should -BeFalse
     }
 
+    It 'a layer title that is the folder of another title: both named, nothing written (not "Access denied")' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
+        $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
+        $file = New-RawLayer 'text/markdown' 'docs' ([Text.Encoding]::ASCII.GetBytes('a file'))
+        $inside = New-RawLayer 'text/markdown' 'docs/a.md' ([Text.Encoding]::ASCII.GetBytes('in the folder'))
+        Send-RawManifest $registry 'stac/raw' 'file-and-folder' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $inside, $file))
+        $parent = New-TempDirectory 'oci-file-folder'
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:file-and-folder" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $failure.Exception.Message | Should -BeLike "*layer titles 'docs' and 'docs/a.md' conflict: 'docs' cannot be both a file and the folder of 'docs/a.md'*"
+    }
+
+    It 'a layer title with a name longer than a file system holds: said so at once, nothing downloaded or retried' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
+        $lock = New-RawLayer 'application/vnd.stacpkg.asset-lock.v1.parquet' 'assets.lock.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'assets.lock.parquet')))
+        $long = New-RawLayer 'text/markdown' "docs/$('n' * 300).md" ([Text.Encoding]::ASCII.GetBytes('long'))
+        Send-RawManifest $registry 'stac/raw' 'long-title' (New-RawManifest 'application/vnd.stacpkg.package.v1+json' @($items, $lock, $long))
+        $parent = New-TempDirectory 'oci-long-title'
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference "$($registry.Host)/stac/raw:long-title" -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciInvalidArtifact'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $failure.Exception.Message | Should -BeLike '*layer 2 has a title with a name of 303 bytes*longer than the 255 a file system allows*'
+        @(Get-RegistryRequests $registry 'stac/raw' | Where-Object { $_ -like "GET */blobs/$($long.digest)" }) | Should -BeNullOrEmpty
+    }
+
     It 'a zip layer that expands beyond the sizes its lock declares (a zip bomb): refused early, nothing written' {
         Skip-WithoutServer $registry 'docker-registry'
         $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))
@@ -616,6 +642,15 @@ Save-StacPackage -Reference '$secureReference' -Path '$two' | Out-Null
         # Plain http to a TLS registry fails too, instead of sending the password in clear.
         { Save-StacPackage -Reference $secureReference -Path (Join-Path $parent 'y') -Credential $credential -PlainHttp } | Should -Throw
         Test-Path -LiteralPath (Join-Path $parent 'y') | Should -BeFalse
+    }
+
+    It '-PlainHttp against the TLS registry says it answered as HTTPS, not "400 Bad Request"' {
+        Skip-WithoutServer $secure 'docker-registry (TLS, htpasswd)'
+        $parent = New-TempDirectory 'oci-plain'
+        $failure = Assert-SaveRefused { Save-StacPackage -Reference $secureReference -Path (Join-Path $parent 'x') -PlainHttp } $parent 'OciProtocolError'
+        $failure.Exception.Message | Should -BeLike "*$($secure.Host) answered as an HTTPS (TLS) server to plain http: drop -PlainHttp*"
+        $failure = { Publish-StacPackage -Path $package -Reference $secureReference -PlainHttp } | Should -Throw -PassThru
+        $failure.Exception.Message | Should -BeLike '*answered as an HTTPS (TLS) server*drop -PlainHttp*'
     }
 
     It 'wrong credentials and no credentials give a clear authentication error that never shows the password' {

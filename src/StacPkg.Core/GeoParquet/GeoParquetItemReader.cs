@@ -22,22 +22,22 @@ public static class GeoParquetItemReader
         {
             reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or Parquet.ParquetException or ArgumentException)
+        catch (Exception ex) when (ParquetDamage.IsDamage(ex))
         {
-            throw new StacFormatException($"not a readable Parquet file: {ex.Message}", ex) { InputName = full };
+            throw Damaged(full, "reading the footer", ex);
         }
         await using (reader)
         {
-            var schema = ReadSchema.Create(reader.Metadata!.Schema, reader.Schema.GetDataFields());
-            var layout = new ItemColumns(schema, reader.CustomMetadata);
+            var (schema, layout) = Guarded(full, "reading the schema", () =>
+            {
+                var schema = ReadSchema.Create(reader.Metadata!.Schema, reader.Schema.GetDataFields());
+                return (schema, new ItemColumns(schema, reader.CustomMetadata));
+            });
             long row = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                using var rowGroup = reader.OpenRowGroupReader(g);
-                foreach (var leaf in schema.Leaves)
-                {
-                    await leaf.LoadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
-                }
+                using var rowGroup = Guarded(full, $"opening row group {g + 1}", () => reader.OpenRowGroupReader(g));
+                await LoadAsync(full, g, schema, rowGroup, cancellationToken).ConfigureAwait(false);
                 for (long r = 0; r < rowGroup.RowCount; r++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -45,7 +45,7 @@ public static class GeoParquetItemReader
                     StacItem item;
                     try
                     {
-                        item = StacItem.FromJson(layout.ReadItem());
+                        item = StacItem.FromJson(Guarded(full, $"decoding row {row}", layout.ReadItem));
                     }
                     catch (StacFormatException ex)
                     {
@@ -56,4 +56,34 @@ public static class GeoParquetItemReader
             }
         }
     }
+
+    private static async Task LoadAsync(string file, int group, ReadSchema schema, ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)
+    {
+        foreach (var leaf in schema.Leaves)
+        {
+            try
+            {
+                await leaf.LoadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ParquetDamage.IsDamage(ex))
+            {
+                throw Damaged(file, $"reading row group {group + 1}", ex);
+            }
+        }
+    }
+
+    private static T Guarded<T>(string file, string what, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is not StacFormatException && ParquetDamage.IsDamage(ex))
+        {
+            throw Damaged(file, what, ex);
+        }
+    }
+
+    private static StacFormatException Damaged(string file, string what, Exception ex) =>
+        new(ParquetDamage.Reason(what, ex), ex) { InputName = file };
 }

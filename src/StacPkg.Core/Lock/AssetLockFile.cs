@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.IO;
 
 namespace StacPkg.Core.Lock;
@@ -123,20 +124,26 @@ public static class AssetLockFile
         {
             return await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsCorrupt(ex))
+        catch (Exception ex) when (ParquetDamage.IsDamage(ex))
         {
-            throw new AssetLockException(file, null, $"not a readable Parquet file ({ex.Message})", ex);
+            throw new AssetLockException(file, null, ParquetDamage.Reason("reading the footer", ex), ex);
         }
     }
-
-    private static bool IsCorrupt(Exception ex) =>
-        ex is IOException or InvalidDataException or ParquetException or ArgumentException or NotSupportedException
-            or InvalidOperationException or IndexOutOfRangeException or OverflowException;
 
     /// <summary>Checks that the file is a lock and finds its columns by name.</summary>
     private static Dictionary<string, AssetLockColumnReader> LockColumns(string file, ParquetReader reader)
     {
-        var metadata = reader.CustomMetadata ?? new Dictionary<string, string>();
+        IReadOnlyDictionary<string, string> metadata;
+        List<Field> fields;
+        try
+        {
+            metadata = reader.CustomMetadata ?? new Dictionary<string, string>();
+            fields = reader.Schema.Fields.ToList();
+        }
+        catch (Exception ex) when (ParquetDamage.IsDamage(ex))
+        {
+            throw new AssetLockException(file, null, ParquetDamage.Reason("reading the schema", ex), ex);
+        }
         if (metadata.TryGetValue(AssetLockColumns.SchemaKindKey, out var kind) && kind != AssetLockColumns.SchemaKind)
         {
             throw new AssetLockException(file, null, $"not an asset lock: {AssetLockColumns.SchemaKindKey} is '{kind}', expected '{AssetLockColumns.SchemaKind}'");
@@ -146,7 +153,7 @@ public static class AssetLockFile
             throw new AssetLockException(file, null, $"asset lock schema version '{version}' is not supported (this version reads '{AssetLockColumns.SchemaVersion}')");
         }
         // Only top-level, non-repeated columns can be lock columns; anything else is an unknown column.
-        var columns = reader.Schema.Fields
+        var columns = fields
             .OfType<DataField>()
             .Where(f => !f.IsArray && f.MaxRepetitionLevel == 0)
             .GroupBy(f => f.Name, StringComparer.Ordinal)
@@ -182,9 +189,9 @@ public static class AssetLockFile
                 await Strings(AssetLockColumns.LastModified).ConfigureAwait(false),
                 await Strings(AssetLockColumns.FileChecksum).ConfigureAwait(false));
         }
-        catch (Exception ex) when (IsCorrupt(ex))
+        catch (Exception ex) when (ParquetDamage.IsDamage(ex))
         {
-            throw new AssetLockException(file, null, $"row group {index + 1} is not readable ({ex.Message})", ex);
+            throw new AssetLockException(file, null, ParquetDamage.Reason($"reading row group {index + 1}", ex), ex);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Packaging;
 
@@ -12,6 +13,9 @@ namespace StacPkg.Core.Oci;
 /// </summary>
 public static class OciPackageSaver
 {
+    // The longest file or folder name ext4, XFS, APFS and NTFS hold (NTFS counts UTF-16 units; bytes are the stricter bound).
+    private const int MaxNameBytes = 255;
+
     /// <exception cref="OciException">Not found, not a package, unsafe, or bytes that are not what the manifest says; nothing is written under the target.</exception>
     /// <exception cref="StacPackageException">The target cannot be written (its folder is missing, or it exists and <paramref name="force"/> is off).</exception>
     public static async Task<OciPackageDescriptor> SaveAsync(OciReference reference, string targetPath, bool force, OciRegistryOptions registry,
@@ -123,10 +127,15 @@ public static class OciPackageSaver
         }
     }
 
-    /// <summary>Every layer needs a title that is a safe relative path, and no two the same, before anything is downloaded.</summary>
+    /// <summary>
+    /// Every layer needs a title that is a safe relative path, no two the same, and none the folder
+    /// of another ('docs' beside 'docs/a.md' could be written as neither), before anything is downloaded.
+    /// </summary>
     private static void CheckTitles(OciManifest manifest, OciReference reference, string targetPath)
     {
         var titles = new HashSet<string>(StringComparer.Ordinal);
+        // Each folder a title lies in, with that title.
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var layer in manifest.Layers)
         {
@@ -142,7 +151,22 @@ public static class OciPackageSaver
             {
                 throw new OciException(OciErrorKind.InvalidArtifact, $"{reference}: layer {index} has the title '{title}' of another layer");
             }
+            // A name no file system holds fails every attempt to write it; refused here, it is not retried as a transient error.
+            if (title.Split('/').FirstOrDefault(name => Encoding.UTF8.GetByteCount(name) > MaxNameBytes) is { } longName)
+            {
+                throw new OciException(OciErrorKind.InvalidArtifact,
+                    $"{reference}: layer {index} has a title with a name of {Encoding.UTF8.GetByteCount(longName)} bytes ('{longName[..40]}…'), longer than the {MaxNameBytes} a file system allows");
+            }
+            for (var slash = title.IndexOf('/'); slash > 0; slash = title.IndexOf('/', slash + 1))
+            {
+                folders.TryAdd(title[..slash], title);
+            }
             index++;
+        }
+        if (folders.FirstOrDefault(f => titles.Contains(f.Key)) is { Key: { } folder, Value: { } within })
+        {
+            throw new OciException(OciErrorKind.InvalidArtifact,
+                $"{reference}: the layer titles '{folder}' and '{within}' conflict: '{folder}' cannot be both a file and the folder of '{within}'");
         }
     }
 }

@@ -487,7 +487,14 @@ public sealed class OciRegistryClient : IDisposable
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            return await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            // A TLS server sent plain HTTP answers "HTTP/1.0 400 Bad Request" (Go's, as the registry is); no registry answer is HTTP/1.0.
+            if (_options.PlainHttp && response.StatusCode == HttpStatusCode.BadRequest && response.Version == HttpVersion.Version10)
+            {
+                response.Dispose();
+                throw new OciException(OciErrorKind.Protocol, $"{what}: {_registry} answered as an HTTPS (TLS) server to plain http: drop -PlainHttp");
+            }
+            return response;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

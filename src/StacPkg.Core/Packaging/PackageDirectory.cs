@@ -15,27 +15,7 @@ internal sealed class PackageDirectory
     public PackageDirectory(string target, bool replace)
     {
         _replace = replace;
-        Target = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(Target);
-        if (parent is null || !Directory.Exists(parent))
-        {
-            throw new StacPackageException($"cannot create the package '{Target}': the folder '{parent}' does not exist");
-        }
-        if (File.Exists(Target))
-        {
-            throw new StacPackageException($"cannot create the package '{Target}': a file of that name exists");
-        }
-        if (Directory.Exists(Target))
-        {
-            if (!replace)
-            {
-                throw new StacPackageException($"the package '{Target}' already exists; use -Force to replace it");
-            }
-            if (!IsReplaceable(Target))
-            {
-                throw new StacPackageException($"'{Target}' is a folder that is not a package; it is not replaced");
-            }
-        }
+        Target = CheckTarget(target, replace, out _);
         ScratchFiles.RemoveStaleBeside(Target);
         TempPath = ScratchFiles.NewName(Target, "tmp");
         // Held until the folder is committed or abandoned: it tells the next run that this one is alive.
@@ -49,6 +29,38 @@ internal sealed class PackageDirectory
             _lock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The full path of a package to build at <paramref name="target"/>, and whether it would replace
+    /// one; throws as the build would when it cannot (so -WhatIf can say so before anything is written).
+    /// </summary>
+    /// <exception cref="StacPackageException">The folder is missing, a file has the name, or a package (without replace) or another folder is there.</exception>
+    public static string CheckTarget(string target, bool replace, out bool replaces)
+    {
+        var full = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            throw new StacPackageException($"cannot create the package '{full}': the folder '{parent}' does not exist");
+        }
+        if (File.Exists(full))
+        {
+            throw new StacPackageException($"cannot create the package '{full}': a file of that name exists");
+        }
+        replaces = Directory.Exists(full);
+        if (replaces)
+        {
+            if (!replace)
+            {
+                throw new StacPackageException($"the package '{full}' already exists; use -Force to replace it");
+            }
+            if (!IsReplaceable(full))
+            {
+                throw new StacPackageException($"'{full}' is a folder that is not a package; it is not replaced");
+            }
+        }
+        return full;
     }
 
     public string Target { get; }

@@ -159,16 +159,16 @@ public sealed class StacPackageInfo
         : relative.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? "text/markdown"
         : MediaTypes.ForPath(relative) ?? DefaultMediaType;
 
-    /// <summary>The facts as Markdown, one fact a line.</summary>
+    /// <summary>The facts as Markdown, one fact a line; a value cannot break its line (<see cref="MarkdownText"/>).</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
         text.Append("# stacpkg Inspect\n");
-        text.Append(CultureInfo.InvariantCulture, $"- Package: {Path}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Package: {MarkdownText.Inline(Path)}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Items: {ItemCount}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- Collections: {string.Join(", ", Collections)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Collections: {string.Join(", ", Collections.Select(MarkdownText.Inline))}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Assets: {AssetCount}\n");
-        text.Append(CultureInfo.InvariantCulture, $"- Asset keys: {string.Join(", ", AssetKeys)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"- Asset keys: {string.Join(", ", AssetKeys.Select(MarkdownText.Inline))}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Known asset bytes: {KnownAssetBytes}\n");
         return text.ToString();
     }

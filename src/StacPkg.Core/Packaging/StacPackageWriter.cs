@@ -43,6 +43,14 @@ public sealed class StacPackageWriter : IAsyncDisposable
     private bool _done;
     private bool _itemsDisposed;
 
+    /// <summary>Whether a build at <paramref name="path"/> would replace a package; throws the error the build would give when it cannot be built there.</summary>
+    /// <exception cref="StacPackageException">The target's folder is missing, or a package is there and <paramref name="force"/> is off, or a folder that is not a package is there.</exception>
+    public static bool WouldReplace(string path, bool force)
+    {
+        PackageDirectory.CheckTarget(path, force, out var replaces);
+        return replaces;
+    }
+
     /// <exception cref="StacPackageException">The target's folder is missing, or a package is there and <see cref="StacPackageOptions.Force"/> is off.</exception>
     public StacPackageWriter(string path, StacPackageOptions options, ObjectStores stores)
     {

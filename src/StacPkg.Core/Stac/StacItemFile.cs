@@ -72,13 +72,23 @@ public static class StacItemFile
     {
         var json = new StacJsonStream(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (gzip)
+        {
+            await CheckGzipAsync(path, file, cancellationToken).ConfigureAwait(false);
+        }
         await using var input = gzip ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
+            var first = true;
             int read;
-            while ((read = await input.ReadAsync(chunk.AsMemory(0, ChunkBytes), cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await ReadAsync(path, input, chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
+                if (first && JsonTextEncoding.NotUtf8(chunk.AsSpan(0, read)) is { } encoding)
+                {
+                    throw new StacFormatException(JsonTextEncoding.Reason(encoding)) { InputName = path };
+                }
+                first = false;
                 foreach (var result in json.Push(chunk.AsSpan(0, read)))
                 {
                     yield return result;
@@ -92,6 +102,33 @@ public static class StacItemFile
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    /// <summary>Refuses a .gz file without the gzip signature (1f 8b), which GZipStream reports as an "unsupported compression method".</summary>
+    private static async Task CheckGzipAsync(string path, FileStream file, CancellationToken cancellationToken)
+    {
+        var signature = new byte[2];
+        var read = await file.ReadAtLeastAsync(signature, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        file.Position = 0;
+        if (read > 0 && (read < 2 || signature[0] != 0x1F || signature[1] != 0x8B))
+        {
+            throw new StacFormatException(
+                "the file ends in .gz but is not gzip-compressed (it lacks the gzip signature): compress it with gzip, or remove .gz from its name if it is plain text")
+            { InputName = path };
+        }
+    }
+
+    /// <summary>A read of the (decompressed) text; damaged gzip data is named as such, with the file.</summary>
+    private static async Task<int> ReadAsync(string path, Stream input, byte[] chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await input.ReadAsync(chunk.AsMemory(0, ChunkBytes), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex) when (input is GZipStream)
+        {
+            throw new StacFormatException($"the gzip data is damaged ({ex.Message}): compress the file again", ex) { InputName = path };
         }
     }
 }

@@ -84,8 +84,18 @@ public sealed class NewStacPackageCommand : StacCmdlet
     {
         EndpointUrlArgument.Check(this, EndpointUrl);
         _target = FileSystemPaths.ResolveOutput(this, Path, literal: true);
+        // -WhatIf shows what a run would do: fail as it would, or say that it replaces the package.
+        var replaces = false;
+        try
+        {
+            replaces = StacPackageWriter.WouldReplace(_target, Force);
+        }
+        catch (StacPackageException ex)
+        {
+            ThrowTerminatingError(StacErrors.PackageFailed(ex, "PackageNotWritten", _target));
+        }
         // One decision for the whole package; declined, the input is consumed and ignored.
-        if (!ShouldProcess(_target, "Create STAC package"))
+        if (!ShouldProcess(_target, replaces ? "Replace STAC package" : "Create STAC package"))
         {
             return;
         }
