@@ -9,6 +9,8 @@ namespace StacPkg.PowerShell;
 /// </summary>
 public abstract class StacCmdlet : PSCmdlet, IDisposable
 {
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly CancellationTokenSource _stopping;
     private readonly IDisposable _termination;
 
@@ -32,6 +34,20 @@ public abstract class StacCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+    }
+
+    /// <summary>Waits as <see cref="Wait(Task)"/>, calling <paramref name="tick"/> on this thread a few times a second meanwhile (for progress).</summary>
+    protected internal void Wait(Task task, Action tick)
+    {
+        while (!task.IsCompleted)
+        {
+            Task.WhenAny(task, Task.Delay(TickInterval)).GetAwaiter().GetResult();
+            if (!task.IsCompleted)
+            {
+                tick();
+            }
+        }
+        Wait(task);
     }
 
     protected void Wait(ValueTask task)

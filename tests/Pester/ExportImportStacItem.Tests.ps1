@@ -127,6 +127,24 @@ Start-Sleep -Milliseconds 1500
         $run.Output | Should -Contain 'files=0'
     }
 
+    It 'shows progress while the Parquet file is encoded after the last Item (Export-StacItem and New-StacPackage)' {
+        $big = Join-Path $TestDrive 'progress.ndjson'
+        New-ItemsNdjson $big 6000
+        # A runspace of its own records every progress record in Streams.Progress.
+        $run = Invoke-ChildPwsh @"
+Import-Module '$ModulePath'
+foreach (`$pipeline in 'Import-StacItem `$args[0] | Export-StacItem `$args[1]', 'Import-StacItem `$args[0] | New-StacPackage `$args[2] -NoProbe -WarningAction SilentlyContinue') {
+    `$ps = [powershell]::Create().AddScript("Import-Module '$ModulePath'; `$pipeline").AddArgument('$big').AddArgument('$(Join-Path $TestDrive 'progress.parquet')').AddArgument('$(Join-Path $TestDrive 'progress.pkg')')
+    `$null = `$ps.Invoke()
+    `$ps.Streams.Progress | ForEach-Object StatusDescription | Where-Object { `$_ -match 'encoded' } | Select-Object -Last 1
+    `$ps.Dispose()
+}
+"@
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        @($run.Output -match '^\d+ of 6000 items encoded$') | Should -Not -BeNullOrEmpty -Because ($run.Output -join "`n")
+        @($run.Output -match '^\d+ of 6000 items encoded into items\.parquet$') | Should -Not -BeNullOrEmpty -Because ($run.Output -join "`n")
+    }
+
     It 'keeps the previous file when a replacement fails mid-way' {
         $path = Join-Path $TestDrive 'keep.ndjson'
         $items[0] | Export-StacItem -Path $path

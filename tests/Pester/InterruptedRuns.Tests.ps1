@@ -9,8 +9,7 @@ BeforeAll {
     $script:root = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stacpkg-interrupted-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
     # Real-shaped Items, enough for a build of several seconds (about 50 MB of NDJSON).
     $script:bigItems = Join-Path $root 'big.ndjson'
-    & python3 ([IO.Path]::GetFullPath((Join-Path $RepoRoot '../shared/bench/gen_items.py'))) 6000 $bigItems
-    if ($LASTEXITCODE -ne 0) { throw "gen_items.py failed with exit code $LASTEXITCODE" }
+    New-ItemsNdjson $bigItems 6000
     $script:smallItems = Join-Path $root 'small.ndjson'
     Get-Content -LiteralPath $bigItems -TotalCount 20 | Set-Content -LiteralPath $smallItems
 

@@ -96,3 +96,24 @@ function New-BrokenFeatureCollection([string] $Path) {
     $features[1] = $features[1].Replace('"id": "f2",', '"id": "f2"')
     Set-Content -LiteralPath $Path -Value ("{`n`"type`": `"FeatureCollection`",`n`"features`": [`n" + ($features -join ",`n") + "`n]`n}")
 }
+
+# Real-shaped Items in bulk: the Items of the stac-geoparquet fixtures (ten public collections), cycled
+# to -Count NDJSON lines, each with its own id. For runs that must take a while.
+function New-ItemsNdjson([string] $Path, [int] $Count) {
+    $fixtures = Join-Path $RepoRoot 'tests/fixtures/stac-geoparquet'
+    $items = foreach ($file in Get-ChildItem -LiteralPath $fixtures -Filter '*.json' | Sort-Object Name) {
+        foreach ($item in (Get-Content -LiteralPath $file.FullName -Raw | ConvertFrom-Json -DateKind String -Depth 100)) {
+            [pscustomobject]@{ Id = $item.id; Json = ConvertTo-Json -InputObject $item -Depth 100 -Compress }
+        }
+    }
+    $writer = [IO.StreamWriter]::new($Path, $false, [Text.UTF8Encoding]::new($false))
+    try {
+        for ($i = 0; $i -lt $Count; $i++) {
+            $item = $items[$i % $items.Count]
+            $writer.WriteLine($item.Json.Replace("`"id`":`"$($item.Id)`"", "`"id`":`"$($item.Id)-$i`""))
+        }
+    }
+    finally {
+        $writer.Dispose()
+    }
+}

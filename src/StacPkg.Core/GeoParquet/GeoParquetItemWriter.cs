@@ -50,6 +50,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
 
     public long Count { get; private set; }
 
+    // Advanced by CompleteAsync on a pool thread, read by the cmdlet's thread for progress.
+    private long _encoded;
+
+    public long Encoded => Interlocked.Read(ref _encoded);
+
     public ConcurrentQueue<string> Warnings { get; } = new();
 
     public async ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
@@ -137,6 +142,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
                 schema.ShredRecord(record, context);
                 if (++rows == _rowGroupRows)
                 {
+                    Interlocked.Add(ref _encoded, rows);
                     await encoding.ConfigureAwait(false);
                     // The encoded row group's text is free again: shred the next one into it.
                     spareStrings.Reset();
@@ -149,6 +155,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             if (rows > 0 || Count == 0)
             {
                 await EncodeRowGroupAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _encoded, rows);
             }
         }
         finally

@@ -83,6 +83,9 @@ public sealed class StacPackageWriter : IAsyncDisposable
     /// <summary>Items accepted so far.</summary>
     public long Count => _items.Count;
 
+    /// <summary>Items encoded into items.parquet so far; <see cref="CompleteAsync"/> advances it (for progress).</summary>
+    public long Encoded => _items.Encoded;
+
     /// <summary>Things the user should know that are not errors; the caller drains them on its own thread.</summary>
     public ConcurrentQueue<string> Warnings { get; } = new();
 

@@ -20,6 +20,8 @@ public sealed class FeatureCollectionItemWriter : IStacItemWriter
 
     public long Count { get; private set; }
 
+    public long Encoded => Count;
+
     public ConcurrentQueue<string> Warnings { get; } = new();
 
     public ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)

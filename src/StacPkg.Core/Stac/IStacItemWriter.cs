@@ -11,6 +11,12 @@ public interface IStacItemWriter : IAsyncDisposable
     /// <summary>Items accepted so far.</summary>
     long Count { get; }
 
+    /// <summary>
+    /// Items in the output so far. Text writers write each Item as it comes; the GeoParquet writer
+    /// encodes row groups only in <see cref="CompleteAsync"/>, which advances this as it goes (for progress).
+    /// </summary>
+    long Encoded { get; }
+
     /// <summary>Warnings for the user (e.g. a timestamp without a UTC offset); the caller drains them on its own thread.</summary>
     ConcurrentQueue<string> Warnings { get; }
 

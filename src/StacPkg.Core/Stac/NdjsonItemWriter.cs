@@ -13,6 +13,8 @@ public sealed class NdjsonItemWriter : IStacItemWriter
 
     public long Count { get; private set; }
 
+    public long Encoded => Count;
+
     public ConcurrentQueue<string> Warnings { get; } = new();
 
     public ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)

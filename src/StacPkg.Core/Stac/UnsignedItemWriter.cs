@@ -20,6 +20,8 @@ public sealed class UnsignedItemWriter : IStacItemWriter
 
     public long Count => _inner.Count;
 
+    public long Encoded => _inner.Encoded;
+
     public ConcurrentQueue<string> Warnings => _inner.Warnings;
 
     public async ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)

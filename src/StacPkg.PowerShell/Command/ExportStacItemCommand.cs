@@ -94,7 +94,8 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            Wait(writer.CompleteAsync(CancellationToken));
+            // A Parquet file is encoded only now, row group by row group: say how far it got.
+            Wait(writer.CompleteAsync(CancellationToken), () => _progress!.Report(() => $"{writer.Encoded} of {writer.Count} items encoded"));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -170,7 +170,12 @@ public sealed class NewStacPackageCommand : StacCmdlet
         StacPackageInfo? info = null;
         try
         {
-            info = Wait(new ValueTask<StacPackageInfo>(writer.CompleteAsync(CancellationToken)));
+            // items.parquet is encoded only now, then the lock and the manifest are finished: say how far it got.
+            var completing = writer.CompleteAsync(CancellationToken);
+            Wait(completing, () => _progress!.Report(() => writer.Encoded < writer.Count
+                ? $"{writer.Encoded} of {writer.Count} items encoded into {StacPackageLayout.ItemsFileName}"
+                : "finishing the asset lock and the manifest"));
+            info = completing.Result;
         }
         catch (Exception ex) when (ex is StacPackageException or IOException or UnauthorizedAccessException or StacFormatException)
         {
