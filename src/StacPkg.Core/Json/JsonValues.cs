@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 
 namespace StacPkg.Core.Json;
 
@@ -24,17 +25,42 @@ public static class JsonValues
     /// The first number in a JSON value that JSON cannot hold (NaN, Infinity), with its member path
     /// ("properties.x", "bbox[2]"); null when there is none.
     /// </summary>
-    public static (string Path, double Number)? FindNonFiniteNumber(object? value, string path = "")
+    public static (string Path, double Number)? FindNonFiniteNumber(object? value)
+    {
+        // Every Item passes through here on the way in and out: the walk allocates nothing, and the
+        // path is built only for the number that is found, from the leaf up.
+        var trail = new List<object>();
+        if (FindNonFinite(value, trail) is not { } number)
+        {
+            return null;
+        }
+        var path = new StringBuilder();
+        for (var i = trail.Count - 1; i >= 0; i--)
+        {
+            if (trail[i] is int index)
+            {
+                path.Append(CultureInfo.InvariantCulture, $"[{index}]");
+            }
+            else
+            {
+                path.Append(path.Length == 0 ? "" : ".").Append((string)trail[i]);
+            }
+        }
+        return (path.ToString(), number);
+    }
+
+    private static double? FindNonFinite(object? value, List<object> trail)
     {
         switch (value)
         {
             case double d when !double.IsFinite(d):
-                return (path, d);
+                return d;
             case JsonMap map:
                 foreach (var (key, member) in map)
                 {
-                    if (FindNonFiniteNumber(member, path.Length == 0 ? key : $"{path}.{key}") is { } found)
+                    if (FindNonFinite(member, trail) is { } found)
                     {
+                        trail.Add(key);
                         return found;
                     }
                 }
@@ -42,8 +68,9 @@ public static class JsonValues
             case List<object?> list:
                 for (var i = 0; i < list.Count; i++)
                 {
-                    if (FindNonFiniteNumber(list[i], $"{path}[{i}]") is { } found)
+                    if (FindNonFinite(list[i], trail) is { } found)
                     {
+                        trail.Add(i);
                         return found;
                     }
                 }
