@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using StacPkg.Core.Json;
@@ -290,6 +291,22 @@ public sealed class StacJsonStream
         _scan = i;
     }
 
+    /// <summary>True for whitespace the structural scans step over; a newline also starts a new line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SkipsWhitespace(byte b, int i)
+    {
+        if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
+        {
+            return true;
+        }
+        if (b == (byte)'\n')
+        {
+            NewLine(i + 1);
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Scans structural bytes until a string or bare token starts; returns where scanning stopped.</summary>
     private int ScanStructure(int i, List<StacReadResult> results)
     {
@@ -298,13 +315,8 @@ public sealed class StacJsonStream
         for (; i < end; i++)
         {
             var b = buffer[i];
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
+            if (SkipsWhitespace(b, i))
             {
-                continue;
-            }
-            if (b == (byte)'\n')
-            {
-                NewLine(i + 1);
                 continue;
             }
             _tokenAtLineStart = _lineBlank;
@@ -413,13 +425,8 @@ public sealed class StacJsonStream
         for (; i < end; i++)
         {
             var b = buffer[i];
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r')
+            if (SkipsWhitespace(b, i))
             {
-                continue;
-            }
-            if (b == (byte)'\n')
-            {
-                NewLine(i + 1);
                 continue;
             }
             var lineStart = _lineBlank;
