@@ -15,14 +15,11 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 public sealed class GeoParquetItemWriter : IStacItemWriter
 {
-    /// <summary>Rows per row group: large enough for good compression, small enough to bound memory.</summary>
-    internal const int RowGroupRows = 10_000;
-
     /// <summary>Items handed between threads at once, so that the hand-over costs little per Item.</summary>
     private const int BatchSize = 64;
 
     private readonly string _path;
-    private readonly int _rowGroupRows;
+    private readonly GeoParquetWriteOptions _options;
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
     private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
@@ -32,16 +29,10 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private List<(StacItem Item, JsonMap Json)> _batch = new(BatchSize);
     private bool _completed;
 
-    public GeoParquetItemWriter(string path)
-        : this(path, RowGroupRows)
+    public GeoParquetItemWriter(string path, GeoParquetWriteOptions? options = null)
     {
-    }
-
-    /// <summary>Writes row groups of <paramref name="rowGroupRows"/> rows (tests use small ones to get many).</summary>
-    internal GeoParquetItemWriter(string path, int rowGroupRows)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupRows, 1);
-        _rowGroupRows = rowGroupRows;
+        _options = options ?? GeoParquetWriteOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.RowGroupSize, 1);
         _path = AtomicFile.FullPathInExistingFolder(path);
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
@@ -140,7 +131,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             foreach (var record in _spool.ReadRecords(cancellationToken))
             {
                 schema.ShredRecord(record, context);
-                if (++rows == _rowGroupRows)
+                if (++rows == _options.RowGroupSize)
                 {
                     Interlocked.Add(ref _encoded, rows);
                     await encoding.ConfigureAwait(false);

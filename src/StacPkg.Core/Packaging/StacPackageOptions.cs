@@ -1,3 +1,4 @@
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Stores;
 
@@ -23,6 +24,9 @@ public sealed record StacPackageOptions
 
     /// <summary>Keep signing parameters (SAS, presigned URLs, tokens) in the hrefs of items.parquet; by default they are removed.</summary>
     public bool KeepSignedHrefs { get; init; }
+
+    /// <summary>How items.parquet is laid out (compression, row groups, order, Collections).</summary>
+    public GeoParquetWriteOptions Items { get; init; } = GeoParquetWriteOptions.Default;
 
     /// <summary>Replace an existing package at the target.</summary>
     public bool Force { get; init; }

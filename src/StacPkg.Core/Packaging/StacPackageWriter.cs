@@ -59,7 +59,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
         _directory = new PackageDirectory(path, options.Force);
         try
         {
-            IStacItemWriter items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName));
+            IStacItemWriter items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName), options.Items);
             _items = options.KeepSignedHrefs ? items : new UnsignedItemWriter(items);
         }
         catch

@@ -29,14 +29,15 @@ public static class StacItemFile
 
     /// <summary>
     /// A writer for .parquet/.geoparquet, .ndjson/.jsonl or .json (a FeatureCollection), chosen by
-    /// extension. Signing parameters are taken out of the hrefs unless <paramref name="keepSignedHrefs"/>.
+    /// extension. Signing parameters are taken out of the hrefs unless <paramref name="keepSignedHrefs"/>;
+    /// <paramref name="parquet"/> lays out a GeoParquet file and is ignored for the other formats.
     /// </summary>
     /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>
-    public static IStacItemWriter CreateWriter(string path, bool keepSignedHrefs = false)
+    public static IStacItemWriter CreateWriter(string path, bool keepSignedHrefs = false, GeoParquetWriteOptions? parquet = null)
     {
         IStacItemWriter writer = Classify(path) switch
         {
-            (StacItemFileKind.Parquet, _) => new GeoParquetItemWriter(path),
+            (StacItemFileKind.Parquet, _) => new GeoParquetItemWriter(path, parquet),
             (StacItemFileKind.Ndjson, _) => new NdjsonItemWriter(path),
             _ => new FeatureCollectionItemWriter(path),
         };

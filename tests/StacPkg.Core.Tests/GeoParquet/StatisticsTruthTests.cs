@@ -99,7 +99,7 @@ public sealed class StatisticsTruthTests : IDisposable
         {
             var ndjson = Path.Combine(_dir, "generated.ndjson");
             File.WriteAllLines(ndjson, GenerateItems(1_200));
-            await using var writer = new GeoParquetItemWriter(file, rowGroupRows: 150);
+            await using var writer = new GeoParquetItemWriter(file, new GeoParquetWriteOptions { RowGroupSize = 150 });
             foreach (var item in Fixtures.LoadItems(ndjson))
             {
                 await writer.WriteAsync(item, default);

@@ -1,0 +1,24 @@
+using StacPkg.Core.Json;
+
+namespace StacPkg.Core.GeoParquet;
+
+/// <summary>How a <see cref="GeoParquetItemWriter"/> lays out its file.</summary>
+public sealed record GeoParquetWriteOptions
+{
+    public static GeoParquetWriteOptions Default { get; } = new();
+
+    /// <summary>Rows per row group: large enough for good compression, small enough to bound memory.</summary>
+    public const int DefaultRowGroupSize = 10_000;
+
+    /// <summary>The codec of every data and dictionary page.</summary>
+    public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
+
+    /// <summary>Rows per row group.</summary>
+    public int RowGroupSize { get; init; } = DefaultRowGroupSize;
+
+    /// <summary>The order of the rows.</summary>
+    public ItemSortOrder SortBy { get; init; } = ItemSortOrder.None;
+
+    /// <summary>STAC Collections stored in the file's <c>stac-geoparquet</c> metadata, by id.</summary>
+    public IReadOnlyList<JsonMap> Collections { get; init; } = [];
+}
