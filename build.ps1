@@ -142,11 +142,13 @@ function Invoke-Package {
 # Counts the results in a TRX file by outcome; a skipped xunit test is 'NotExecuted'.
 function Get-TrxCount([string] $Path) {
     $trx = [xml](Get-Content -LiteralPath $Path -Raw)
-    $outcomes = @($trx.TestRun.Results.ChildNodes | Where-Object LocalName -EQ 'UnitTestResult' | ForEach-Object outcome)
+    $results = @($trx.TestRun.Results.ChildNodes | Where-Object LocalName -EQ 'UnitTestResult')
+    $failures = @($results | Where-Object outcome -In 'Failed', 'Error', 'Timeout', 'Aborted')
     [pscustomobject]@{
-        Passed  = @($outcomes | Where-Object { $_ -eq 'Passed' }).Count
-        Failed  = @($outcomes | Where-Object { $_ -in 'Failed', 'Error', 'Timeout', 'Aborted' }).Count
-        Skipped = @($outcomes | Where-Object { $_ -in 'NotExecuted', 'Inconclusive', 'NotRunnable' }).Count
+        Passed      = @($results | Where-Object outcome -EQ 'Passed').Count
+        Failed      = $failures.Count
+        Skipped     = @($results | Where-Object outcome -In 'NotExecuted', 'Inconclusive', 'NotRunnable').Count
+        FailedNames = @($failures | ForEach-Object { "xunit: $($_.testName)" })
     }
 }
 
@@ -198,6 +200,10 @@ function Invoke-Test {
     $passed = ($counts | Measure-Object Passed -Sum).Sum
     $failed = ($counts | Measure-Object Failed -Sum).Sum
     $skipped = ($counts | Measure-Object Skipped -Sum).Sum
+    # Repeated beside the summary: a CI log is often read only from its end.
+    foreach ($name in @($counts | ForEach-Object { $_.PSObject.Properties['FailedNames']?.Value })) {
+        Write-Host "FAILED $name"
+    }
     Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) {
         exit 1

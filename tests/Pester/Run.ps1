@@ -31,9 +31,15 @@ if ($null -eq $result) {
 
 # A block or file that failed outside any test (BeforeAll, discovery) fails the run too.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+$failedNames = @(
+    $result.Failed | ForEach-Object { "Pester: $($_.ExpandedPath) -- $(($_.ErrorRecord | Select-Object -First 1).Exception.Message -split "`n" | Select-Object -First 1)" }
+    $result.FailedBlocks | ForEach-Object { "Pester block: $($_.Path -join '.')" }
+    $result.FailedContainers | ForEach-Object { "Pester file: $($_.Item)" }
+)
 [pscustomobject]@{
-    Passed  = $result.PassedCount
-    Failed  = $failed
-    Skipped = $result.SkippedCount + $result.NotRunCount + $result.InconclusiveCount
+    Passed      = $result.PassedCount
+    Failed      = $failed
+    Skipped     = $result.SkippedCount + $result.NotRunCount + $result.InconclusiveCount
+    FailedNames = $failedNames
 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
 exit ([int]($failed -gt 0))
