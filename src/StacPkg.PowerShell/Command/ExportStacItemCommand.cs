@@ -67,6 +67,10 @@ public sealed class ExportStacItemCommand : StacCmdlet
         {
             ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
         }
+        if (StacCollection is not null && !StacItemFile.IsParquet(_target))
+        {
+            WriteWarning($"-StacCollection is stored only in STAC GeoParquet files (.parquet, .geoparquet); '{_target}' is written without it.");
+        }
         _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC Items to {_target}");
     }
 
