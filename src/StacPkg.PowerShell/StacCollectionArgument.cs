@@ -49,10 +49,10 @@ internal static class StacCollectionArgument
         }
         catch (StacFormatException ex)
         {
-            // Text split into lines (Get-Content without -Raw) is the common way to get here with a string.
-            var hint = ex.InnerException is System.Text.Json.JsonException ? " (read a JSON file with Get-Content -Raw)" : "";
+            // Text split into lines (Get-Content without -Raw) is the common way to get JSON that does not parse.
+            var hint = unwrapped is string && ex.InnerException is not null ? "; read a JSON file with Get-Content -Raw" : "";
             cmdlet.ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"-StacCollection value #{position}: {ex.Reason}{hint}.", ex),
+                new ArgumentException($"-StacCollection value #{position}: {ex.Reason.TrimEnd('.')}{hint}.", ex),
                 "InvalidStacCollection", ErrorCategory.InvalidData, value));
             throw; // not reached: ThrowTerminatingError does not return
         }
