@@ -99,6 +99,12 @@ Describe 'Collections passed through the pipeline' {
         (Get-StacCollection $fromObjects).Id | Should -Be 'field-samples'
     }
 
+    It 'ConvertFrom-StacJson takes a StacCollection from Get-StacCollection for the Items after it' {
+        $joined = Join-Path $TestDrive 'joined.parquet'
+        & { Get-StacCollection $source; Get-Content -LiteralPath $LocalItems } | ConvertFrom-StacJson | Export-StacItem $joined
+        (Get-StacCollection $joined).Title | Should -Be 'Field samples'
+    }
+
     It 'Import-StacItem of a catalog dump attaches its Collection and reports a broken one' {
         $dump = Join-Path $TestDrive 'dump.ndjson'
         @(($CollectionText | ConvertFrom-Json | ConvertTo-Json -Depth 10 -Compress)) + @(Get-Content -LiteralPath $LocalItems) +

@@ -124,6 +124,18 @@ public sealed class StacCollectionMetadataTests : IDisposable
     }
 
     [Fact]
+    public async Task An_item_whose_collection_id_was_changed_no_longer_brings_its_old_collection()
+    {
+        var items = Naip();
+        items.ForEach(i => i.StacCollection = CollectionFixtures.Make("naip"));
+        items.ForEach(i => i.Collection = "renamed");
+
+        var writer = await CollectionFixtures.WriteAsync(PathOf("a.parquet"), items);
+
+        Assert.Empty(writer.Collections);
+    }
+
+    [Fact]
     public void The_same_id_given_twice_is_refused()
     {
         var options = new GeoParquetWriteOptions { Collections = [CollectionFixtures.Make("a"), CollectionFixtures.Make("a", "again")] };
