@@ -16,6 +16,7 @@
         'ConvertTo-StacJson'
         'Export-StacAssetLock'
         'Export-StacItem'
+        'Get-StacCollection'
         'Get-StacPackage'
         'Import-StacAssetLock'
         'Import-StacItem'

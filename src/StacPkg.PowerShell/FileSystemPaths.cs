@@ -112,27 +112,34 @@ internal static class FileSystemPaths
         Resolve(cmdlet, path, literal, literalMustExist: false);
 
     /// <summary>The lock files a path argument names: a package directory stands for the lock inside it, so `Import-StacAssetLock ./my.pkg` works.</summary>
-    public static List<string> ResolveLocks(StacCmdlet cmdlet, string path, bool literal)
+    public static List<string> ResolveLocks(StacCmdlet cmdlet, string path, bool literal) =>
+        ResolveInPackages(cmdlet, path, literal, AssetLockFile.FileName, "PackageLockNotFound");
+
+    /// <summary>
+    /// The files a path argument names, where a package directory stands for its file
+    /// <paramref name="fileName"/>; a directory without it is a non-terminating error <paramref name="missingId"/>.
+    /// </summary>
+    public static List<string> ResolveInPackages(StacCmdlet cmdlet, string path, bool literal, string fileName, string missingId)
     {
-        var locks = new List<string>();
+        var files = new List<string>();
         foreach (var resolved in Resolve(cmdlet, path, literal, literalMustExist: true))
         {
-            var inside = Path.Combine(resolved, AssetLockFile.FileName);
+            var inside = Path.Combine(resolved, fileName);
             if (!Directory.Exists(resolved))
             {
-                locks.Add(resolved);
+                files.Add(resolved);
             }
             else if (File.Exists(inside))
             {
-                locks.Add(inside);
+                files.Add(inside);
             }
             else
             {
-                cmdlet.WriteError(new ErrorRecord(new FileNotFoundException($"The directory '{path}' has no {AssetLockFile.FileName}; it is not a package."),
-                    "PackageLockNotFound", ErrorCategory.ObjectNotFound, path));
+                cmdlet.WriteError(new ErrorRecord(new FileNotFoundException($"The directory '{path}' has no {fileName}; it is not a package."),
+                    missingId, ErrorCategory.ObjectNotFound, path));
             }
         }
-        return locks;
+        return files;
     }
 
     private static bool IsFileSystem(ProviderInfo provider) =>

@@ -107,7 +107,7 @@ public sealed class GeoParquetRoundTripTests : IDisposable
         Assert.Equal(items.Max(i => i.Bbox![3]), bbox[3], 9);
         var covering = (JsonMap)((JsonMap)column["covering"]!)["bbox"]!;
         Assert.Equal(new List<object?> { "bbox", "xmin" }, covering["xmin"]);
-        Assert.Equal("""{"version":"1.0.0"}""", reader.CustomMetadata["stac-geoparquet"]);
+        Assert.Equal("""{"version":"1.1.0"}""", reader.CustomMetadata["stac-geoparquet"]);
         Assert.Equal("items", reader.CustomMetadata["stacpkg:schema-kind"]);
         Assert.Equal("v1", reader.CustomMetadata["stacpkg:schema-version"]);
     }

@@ -120,7 +120,9 @@ public sealed class StacJsonStreamTests
         { """{"type":"Feature","stac_version":"1.1.0","id":"b","geometry":null,"bbox":"1,2,3,4","properties":{"datetime":"2024-01-01T00:00:00Z"}}""", "bbox must be an array" },
         { """{"type":"Feature","stac_version":"1.1.0","id":"q","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z","title":"unterminated}}""", "line break inside a string" },
         { """{"type":"Feature" "id":"x"}""", "expected ',' or '}'" },
-        { """{"type":"Collection","id":"c"}""", "type is 'Collection'" },
+        // A Collection is not an error (the Items after it carry it), but a Catalog is not an Item.
+        { """{"type":"Catalog","id":"c"}""", "type is 'Catalog'" },
+        { """{"type":"Collection","title":"no id"}""", "the Collection has no id" },
         { "42", "expected a JSON object or array" },
         { "[42]", "got a number" },
         { "[\"x\"]", "got a string" },

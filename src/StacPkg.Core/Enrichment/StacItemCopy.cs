@@ -15,6 +15,7 @@ public static class StacItemCopy
         {
             Id = item.Id,
             Collection = item.Collection,
+            StacCollection = item.StacCollection,
             Geometry = item.Geometry is null ? null : CloneMap(item.Geometry),
             Bbox = (double[]?)item.Bbox?.Clone(),
             Properties = CloneMap(item.Properties),

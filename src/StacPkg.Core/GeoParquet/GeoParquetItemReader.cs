@@ -33,6 +33,12 @@ public static class GeoParquetItemReader
                 var schema = ReadSchema.Create(reader.Metadata!.Schema, reader.Schema.GetDataFields());
                 return (schema, new ItemColumns(schema, reader.CustomMetadata));
             });
+            // Each Item carries its Collection from the file's metadata, so a copy to another file keeps it.
+            var collections = new StacCollectionSet();
+            foreach (var collection in StacGeoParquetMetadata.Read(reader.CustomMetadata).Collections)
+            {
+                collections.Set(collection);
+            }
             long row = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
@@ -46,6 +52,7 @@ public static class GeoParquetItemReader
                     try
                     {
                         item = StacItem.FromJson(Guarded(full, $"decoding row {row}", layout.ReadItem));
+                        item.StacCollection = collections.Find(item.Collection);
                     }
                     catch (StacFormatException ex)
                     {

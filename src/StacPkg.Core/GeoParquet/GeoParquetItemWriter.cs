@@ -28,11 +28,21 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private readonly BatchGcScope _gc;
     private List<(StacItem Item, JsonMap Json)> _batch = new(BatchSize);
     private bool _completed;
+    private readonly StacCollectionSet _collections = new();
+    private readonly HashSet<string> _conflicting = new(StringComparer.Ordinal);
 
     public GeoParquetItemWriter(string path, GeoParquetWriteOptions? options = null)
     {
         _options = options ?? GeoParquetWriteOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RowGroupSize, 1);
+        foreach (var collection in _options.Collections)
+        {
+            if (_collections.Contains(collection.Id))
+            {
+                throw new ArgumentException($"the Collection '{collection.Id}' is given twice", nameof(options));
+            }
+            _collections.Set(collection);
+        }
         _path = AtomicFile.FullPathInExistingFolder(path);
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
@@ -48,17 +58,35 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
 
     public ConcurrentQueue<string> Warnings { get; } = new();
 
+    /// <summary>The Collections stored in the file: the given ones, and those the Items carry (the first of each id).</summary>
+    public IReadOnlyList<StacCollection> Collections => _collections.Sorted();
+
     public async ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
         var json = item.ToWritableJson();
         _inference.Check(item, Warnings.Enqueue);
+        Gather(item);
         _batch.Add((item, json));
         Count++;
         if (_batch.Count == BatchSize)
         {
             await HandOverAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Keeps the Collection an Item carries; a given Collection of the same id wins.</summary>
+    private void Gather(StacItem item)
+    {
+        if (item.StacCollection is not { } collection || collection.Id != item.Collection ||
+            _options.Collections.Any(c => c.Id == collection.Id))
+        {
+            return;
+        }
+        if (!_collections.Add(collection) && _conflicting.Add(collection.Id))
+        {
+            Warnings.Enqueue($"the Items carry different documents of the Collection '{collection.Id}': the first one met is stored; give the one to store with -StacCollection");
         }
     }
 
@@ -109,7 +137,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         using var target = new AtomicFile(_path);
         await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema);
+            writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema, _collections.Sorted());
             await WriteRowGroupsAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
         }
         timestamps.Correct(target.Stream);

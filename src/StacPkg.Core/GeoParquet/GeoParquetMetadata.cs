@@ -1,4 +1,5 @@
 using StacPkg.Core.Json;
+using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.GeoParquet;
 
@@ -6,7 +7,6 @@ namespace StacPkg.Core.GeoParquet;
 internal static class GeoParquetMetadata
 {
     public const string GeoKey = "geo";
-    public const string StacGeoParquetKey = "stac-geoparquet";
     public const string SchemaKindKey = "stacpkg:schema-kind";
     public const string SchemaVersionKey = "stacpkg:schema-version";
     /// <summary>JSON array of physical column paths whose values are JSON text (types conflicted across items).</summary>
@@ -14,7 +14,7 @@ internal static class GeoParquetMetadata
     /// <summary>JSON array of column names that are top-level Item fields rather than properties.</summary>
     public const string ItemFieldsKey = "stacpkg:item-fields";
 
-    public static Dictionary<string, string> Build(ItemSchemaInference inference, ItemWriteSchema schema)
+    public static Dictionary<string, string> Build(ItemSchemaInference inference, ItemWriteSchema schema, IEnumerable<StacCollection> collections)
     {
         var geometry = new JsonMap
         {
@@ -42,7 +42,7 @@ internal static class GeoParquetMetadata
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [GeoKey] = JsonValueWriter.ToJson(geo, false),
-            [StacGeoParquetKey] = """{"version":"1.0.0"}""",
+            [StacGeoParquetMetadata.Key] = StacGeoParquetMetadata.Write(collections),
             [SchemaKindKey] = "items",
             [SchemaVersionKey] = "v1",
         };

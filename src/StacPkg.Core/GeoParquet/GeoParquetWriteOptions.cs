@@ -1,4 +1,4 @@
-using StacPkg.Core.Json;
+using StacPkg.Core.Stac;
 
 namespace StacPkg.Core.GeoParquet;
 
@@ -19,6 +19,9 @@ public sealed record GeoParquetWriteOptions
     /// <summary>The order of the rows.</summary>
     public ItemSortOrder SortBy { get; init; } = ItemSortOrder.None;
 
-    /// <summary>STAC Collections stored in the file's <c>stac-geoparquet</c> metadata, by id.</summary>
-    public IReadOnlyList<JsonMap> Collections { get; init; } = [];
+    /// <summary>
+    /// STAC Collections stored in the file's <c>stac-geoparquet</c> metadata, keyed by id (ids must
+    /// be distinct). They win over a Collection of the same id that the Items carry (<see cref="StacItem.StacCollection"/>).
+    /// </summary>
+    public IReadOnlyList<StacCollection> Collections { get; init; } = [];
 }

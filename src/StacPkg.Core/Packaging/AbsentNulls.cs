@@ -23,6 +23,7 @@ internal static class AbsentNulls
         {
             Id = item.Id,
             Collection = item.Collection,
+            StacCollection = item.StacCollection,
             Geometry = item.Geometry,
             Bbox = item.Bbox,
             Properties = Without(item.Properties),

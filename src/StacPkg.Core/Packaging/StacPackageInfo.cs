@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
+using StacPkg.Core.Stac;
 using StacPkg.Core.Stores;
 
 namespace StacPkg.Core.Packaging;
@@ -18,6 +19,9 @@ public sealed class StacPackageInfo
     public string Path { get; init; } = "";
     public long ItemCount { get; init; }
     public IReadOnlyList<string> Collections { get; init; } = [];
+
+    /// <summary>The STAC Collections stored in items.parquet's metadata, sorted by id.</summary>
+    public IReadOnlyList<StacCollection> StacCollections { get; init; } = [];
     public long AssetCount { get; init; }
     public IReadOnlyList<string> AssetKeys { get; init; } = [];
     public long KnownAssetBytes { get; init; }
@@ -67,6 +71,16 @@ public sealed class StacPackageInfo
             throw new StacPackageException($"the package '{root}' has an unreadable {StacPackageLayout.ItemsFileName}: {ex.Message}", ex);
         }
 
+        StacCollectionRead stored;
+        try
+        {
+            stored = await StacGeoParquetMetadata.ReadAsync(System.IO.Path.Combine(root, StacPackageLayout.ItemsFileName), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StacPackageException($"the package '{root}' has an unreadable {StacPackageLayout.ItemsFileName}: {ex.Message}", ex);
+        }
+
         long assets = 0, bytes = 0;
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         var lockPaths = new List<string>();
@@ -103,6 +117,7 @@ public sealed class StacPackageInfo
             Path = root,
             ItemCount = items,
             Collections = [.. collections],
+            StacCollections = stored.Collections,
             AssetCount = assets,
             AssetKeys = [.. keys],
             KnownAssetBytes = bytes,
@@ -114,12 +129,13 @@ public sealed class StacPackageInfo
     }
 
     /// <summary>The info of a package just written, from the counts its writer kept and the files its manifest lists (and the manifest).</summary>
-    internal static StacPackageInfo Describe(string root, long items, IReadOnlyList<string> collections,
+    internal static StacPackageInfo Describe(string root, long items, IReadOnlyList<string> collections, IReadOnlyList<StacCollection> stacCollections,
         long assets, IReadOnlyList<string> assetKeys, long knownBytes, IEnumerable<PackageFileDigest> files) => new()
         {
             Path = root,
             ItemCount = items,
             Collections = collections,
+            StacCollections = stacCollections,
             AssetCount = assets,
             AssetKeys = assetKeys,
             KnownAssetBytes = knownBytes,
@@ -170,6 +186,11 @@ public sealed class StacPackageInfo
         text.Append(CultureInfo.InvariantCulture, $"- Assets: {AssetCount}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Asset keys: {string.Join(", ", AssetKeys.Select(MarkdownText.Inline))}\n");
         text.Append(CultureInfo.InvariantCulture, $"- Known asset bytes: {KnownAssetBytes}\n");
+        foreach (var collection in StacCollections)
+        {
+            var title = collection.Title is { } t ? $": {MarkdownText.Inline(t)}" : "";
+            text.Append(CultureInfo.InvariantCulture, $"- Collection {MarkdownText.Inline(collection.Id)}{title}\n");
+        }
         return text.ToString();
     }
 

@@ -24,6 +24,8 @@ public sealed class StacPackageWriter : IAsyncDisposable
     private readonly ObjectStores _stores;
     private readonly PackageDirectory _directory;
     private readonly IStacItemWriter _items;
+    // The same writer unwrapped: it knows the Collections it stored.
+    private readonly GeoParquetItemWriter _itemsFile;
     private readonly AssetLockBuilder _builder;
     private readonly List<AssetKeyPattern>? _patterns;
     // Lock rows flow through a bounded channel into a task that probes or bundles them and writes the
@@ -59,8 +61,8 @@ public sealed class StacPackageWriter : IAsyncDisposable
         _directory = new PackageDirectory(path, options.Force);
         try
         {
-            IStacItemWriter items = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName), options.Items);
-            _items = options.KeepSignedHrefs ? items : new UnsignedItemWriter(items);
+            _itemsFile = new GeoParquetItemWriter(System.IO.Path.Combine(_directory.TempPath, StacPackageLayout.ItemsFileName), options.Items);
+            _items = options.KeepSignedHrefs ? _itemsFile : new UnsignedItemWriter(_itemsFile);
         }
         catch
         {
@@ -228,7 +230,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
             await StopLockAsync().ConfigureAwait(false);
             _directory.Abandon();
         }
-        return StacPackageInfo.Describe(Path, _items.Count, [.. _collections], _assetCount, [.. _assetKeys], _knownBytes, files);
+        return StacPackageInfo.Describe(Path, _items.Count, [.. _collections], _itemsFile.Collections, _assetCount, [.. _assetKeys], _knownBytes, files);
     }
 
     /// <summary>

@@ -29,6 +29,13 @@ public sealed class StacItem
     /// <summary>Top-level fields that are not part of the Item specification.</summary>
     public JsonMap AdditionalFields { get; set; } = new();
 
+    /// <summary>
+    /// The Collection of <see cref="Collection"/> when the input held it (a GeoParquet file's
+    /// metadata, a Collection document before the Item in JSON input); never part of the Item's
+    /// JSON. A GeoParquet writer stores it in the file's metadata.
+    /// </summary>
+    public StacCollection? StacCollection { get; set; }
+
     /// <summary>The <c>datetime</c> property as an instant; null when it is null (a range item) or absent.</summary>
     public DateTimeOffset? Datetime =>
         Properties.Get("datetime") is string s && StacDateTime.TryParse(s, out var value, out _) ? value : null;

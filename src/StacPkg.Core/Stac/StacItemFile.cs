@@ -44,6 +44,10 @@ public static class StacItemFile
         return keepSignedHrefs ? writer : new UnsignedItemWriter(writer);
     }
 
+    /// <summary>Whether <paramref name="path"/> names a STAC GeoParquet file, the one format that stores Collections.</summary>
+    /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>
+    public static bool IsParquet(string path) => Classify(path).Kind == StacItemFileKind.Parquet;
+
     /// <summary>The format of <paramref name="path"/> and whether it is gzip-compressed.</summary>
     private static (StacItemFileKind Kind, bool Gzip) Classify(string path)
     {

@@ -9,7 +9,8 @@ namespace StacPkg.Core.Stac;
 /// <summary>
 /// Turns JSON text arriving in any chunking into Items, emitting each as soon as it is complete.
 /// Accepts an Item, a FeatureCollection / ItemCollection / STAC API search page, a JSON array of
-/// Items, NDJSON and concatenated documents.
+/// Items, NDJSON and concatenated documents; STAC Collections among them are attached to the Items
+/// after them (<see cref="StacDocumentReader"/>).
 /// </summary>
 /// <remarks>
 /// A byte-level scanner follows the JSON structure (depth, strings, escapes and which token may
@@ -71,9 +72,17 @@ public sealed class StacJsonStream
     private long _skippedLines;      // non-blank lines skipped looking for a line that starts a value
 
     /// <param name="inputName">File path for error messages, or null for pipeline input.</param>
-    public StacJsonStream(string? inputName = null) => InputName = inputName;
+    /// <param name="documents">Where Collections met in the input are remembered; shared when the caller reads other input too.</param>
+    public StacJsonStream(string? inputName = null, StacDocumentReader? documents = null)
+    {
+        InputName = inputName;
+        Documents = documents ?? new StacDocumentReader();
+    }
 
     public string? InputName { get; }
+
+    /// <summary>Turns each complete value into an Item, or remembers it as a Collection.</summary>
+    public StacDocumentReader Documents { get; }
 
     /// <summary>Bytes the buffer can hold now; it grows with the largest value, not with the input.</summary>
     internal int BufferCapacity => _buffer.Length;
@@ -580,7 +589,10 @@ public sealed class StacJsonStream
         _expect = _depth == 0 ? Expect.Value : Expect.CommaOrEnd;
         if (_valueStart >= 0 && _depth == _valueDepth)
         {
-            results.Add(ParseCandidate(_buffer.AsSpan(_valueStart, end - _valueStart)));
+            if (ParseCandidate(_buffer.AsSpan(_valueStart, end - _valueStart)) is { } result)
+            {
+                results.Add(result);
+            }
             _valueStart = -1;
         }
         if (_depth == 0)
@@ -590,14 +602,15 @@ public sealed class StacJsonStream
         }
     }
 
-    private StacReadResult ParseCandidate(ReadOnlySpan<byte> json)
+    /// <summary>The Item or error the candidate gives; null for a Collection.</summary>
+    private StacReadResult? ParseCandidate(ReadOnlySpan<byte> json)
     {
         var index = ++_index;
         try
         {
             if (JsonValueReader.Parse(json) is JsonMap map)
             {
-                return StacReadResult.Ok(StacItem.FromJson(map));
+                return Documents.Read(map) is { } item ? StacReadResult.Ok(item) : null;
             }
             return Failure("expected a STAC Item (a JSON object), got an array", _valueLine, index);
         }

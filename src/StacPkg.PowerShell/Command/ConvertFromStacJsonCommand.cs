@@ -20,6 +20,9 @@ public sealed class ConvertFromStacJsonCommand : StacItemReaderCmdlet
     private StacJsonStream? _text;
     private long _objectItems;
 
+    /// <summary>Collections met in text and in objects alike are attached to the Items after them.</summary>
+    private readonly StacDocumentReader _documents = new();
+
     /// <summary>
     /// JSON text (whole documents, NDJSON lines, or lines of a pretty-printed document), or objects
     /// as Invoke-RestMethod and ConvertFrom-Json return them: an Item, a FeatureCollection / STAC
@@ -73,11 +76,15 @@ public sealed class ConvertFromStacJsonCommand : StacItemReaderCmdlet
             case string text:
                 // The newline that Get-Content and native commands strip ends the line again, so NDJSON
                 // lines stay separate and a pretty-printed document split into lines reads as written.
-                _text ??= new StacJsonStream();
+                _text ??= new StacJsonStream(documents: _documents);
                 WriteResults(_text.Push(text + "\n"), text);
                 break;
             case StacItem item:
                 WriteObject(item);
+                break;
+            // From Get-StacCollection: the Items after it carry it, as with a Collection document.
+            case StacCollection collection:
+                _documents.Collections.Set(collection);
                 break;
             // Get-ChildItem *.ndjson | ConvertFrom-StacJson: the files bind here, not to -LiteralPath.
             case FileInfo file:
@@ -136,9 +143,13 @@ public sealed class ConvertFromStacJsonCommand : StacItemReaderCmdlet
         var index = ++_objectItems;
         try
         {
-            WriteObject(json is JsonMap map
-                ? StacItem.FromJson(map)
-                : throw new StacFormatException("not a STAC Item: expected a JSON object"));
+            var item = json is JsonMap map
+                ? _documents.Read(map)
+                : throw new StacFormatException("not a STAC Item: expected a JSON object");
+            if (item is not null)
+            {
+                WriteObject(item);
+            }
         }
         catch (StacFormatException ex)
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell.Command;
@@ -40,10 +41,19 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
+    /// <summary>STAC Collections stored in a GeoParquet file's metadata: StacCollection objects, Collection JSON text, or objects from Invoke-RestMethod.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? StacCollection { get; set; }
+
     protected override void BeginProcessing()
     {
         var literal = ParameterSetName == LiteralPathSet;
         _target = FileSystemPaths.ResolveOutput(this, literal ? LiteralPath : Path, literal);
+        var parquet = new GeoParquetWriteOptions
+        {
+            Collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection),
+        };
         // One decision for the whole file, as Export-Csv asks; declined, the input is consumed and ignored.
         if (!ShouldProcess(_target, "Export STAC Items"))
         {
@@ -51,11 +61,15 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref);
+            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
             ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
+        }
+        if (StacCollection is not null && !StacItemFile.IsParquet(_target))
+        {
+            WriteWarning($"-StacCollection is stored only in STAC GeoParquet files (.parquet, .geoparquet); '{_target}' is written without it.");
         }
         _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC Items to {_target}");
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Packaging;
 using StacPkg.Core.Stac;
@@ -76,6 +77,11 @@ public sealed class NewStacPackageCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
+    /// <summary>STAC Collections stored in items.parquet's metadata: StacCollection objects, Collection JSON text, or objects from Invoke-RestMethod.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? StacCollection { get; set; }
+
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
     public string? EndpointUrl { get; set; }
@@ -110,6 +116,10 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Force = Force,
             ThrottleLimit = ThrottleLimit,
             KeepSignedHrefs = KeepSignedHref,
+            Items = new GeoParquetWriteOptions
+            {
+                Collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection),
+            },
             LocalSources = new LocalPathPolicy(location, SourceRoot?.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath), AllowAnyLocalPath),
         };
         // PowerShell's location, not the process's: relative hrefs are read from where the user is.
