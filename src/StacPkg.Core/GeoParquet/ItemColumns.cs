@@ -28,7 +28,7 @@ internal sealed class ItemColumns
         var wkbColumns = GeoMetadata.WkbColumns(metadata);
         foreach (var leaf in schema.Leaves)
         {
-            leaf.KeepBytes = leaf.Path.Length == 1 && wkbColumns.Contains(leaf.Path[0]);
+            leaf.KeepBytes = (leaf.Path.Length == 1 && wkbColumns.Contains(leaf.Path[0])) || AssetWkbGeometries.IsLeaf(leaf.Path);
         }
     }
 
@@ -55,6 +55,10 @@ internal sealed class ItemColumns
                     break;
                 case GeometryMembers.Column:
                     geometryMembers = value as JsonMap;
+                    break;
+                case "assets" when value is JsonMap assets:
+                    AssetWkbGeometries.Decode(assets);
+                    item["assets"] = assets;
                     break;
                 case "type" or "stac_version" or "stac_extensions" or "id" or "links" or "assets" or "collection":
                     if (value is not null)

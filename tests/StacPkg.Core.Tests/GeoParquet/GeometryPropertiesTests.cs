@@ -218,7 +218,7 @@ public sealed class GeometryPropertiesTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task A_wkb_property_column_from_another_writer_reads_as_geojson_and_unlisted_blobs_as_before()
+    public async Task WKB_property_and_asset_geometries_from_another_writer_read_as_GeoJSON_and_unlisted_blobs_as_before()
     {
         DuckDb.RequireAvailable();
         var point = Map("""{"type":"Point","coordinates":[10,20]}""");
@@ -230,6 +230,8 @@ public sealed class GeometryPropertiesTests : IDisposable
             "COPY (SELECT 'Feature' AS type, '1.1.0' AS stac_version, 'f1' AS id, " +
             $"from_hex('{Convert.ToHexString(Wkb.Encode(point))}') AS geometry, " +
             "{'xmin': 10.0, 'ymin': 20.0, 'xmax': 10.0, 'ymax': 20.0} AS bbox, " +
+            // stac-geoparquet (Python) also writes an asset's proj:geometry as WKB, inside the assets struct.
+            $"{{'data': {{'href': 'https://example.com/f1.tif', '{ProjGeometry}': from_hex('{Convert.ToHexString(Wkb.Encode(footprint))}')}}}} AS assets, " +
             "TIMESTAMPTZ '2024-01-01 00:00:00+00' AS datetime, " +
             $"from_hex('{Convert.ToHexString(Wkb.Encode(footprint))}') AS \"{ProjGeometry}\", " +
             "from_hex('CAFE') AS checksum) " +
@@ -240,6 +242,9 @@ public sealed class GeometryPropertiesTests : IDisposable
         AssertSameGeometry(point, item.Geometry!);
         AssertSameGeometry(footprint, Assert.IsType<JsonMap>(item.Properties[ProjGeometry]));
         Assert.Equal(Convert.ToBase64String([0xCA, 0xFE]), item.Properties["checksum"]);
+        Assert.Equal("https://example.com/f1.tif", item.Assets["data"].Href);
+        var asset = (JsonMap)((JsonMap)item.ToJson()["assets"]!)["data"]!;
+        AssertSameGeometry(footprint, Assert.IsType<JsonMap>(asset[ProjGeometry]));
     }
 
     /// <summary>A JSON array of numbers (integers read as long) as doubles.</summary>
