@@ -4,8 +4,8 @@ using StacPkg.Core.Stac;
 namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
-/// A running 2D extent (x, y) of geometries, for the <c>bbox</c> of the GeoParquet <c>geo</c>
-/// metadata. A mutable struct so that extending it per item costs no allocation: keep it in a local
+/// A running extent (x, y, and z where positions have it) of geometries, for the <c>bbox</c> of the
+/// GeoParquet <c>geo</c> metadata. A mutable struct so that extending it per item costs no allocation: keep it in a local
 /// or a non-readonly field. <c>default</c> is the empty box.
 /// </summary>
 public struct BoundingBox
@@ -19,6 +19,11 @@ public struct BoundingBox
     public double YMin { readonly get; private set; }
     public double XMax { readonly get; private set; }
     public double YMax { readonly get; private set; }
+
+    /// <summary>Some position had a z coordinate; <see cref="ZMin"/> and <see cref="ZMax"/> span those that had one.</summary>
+    public bool HasZ { readonly get; private set; }
+    public double ZMin { readonly get; private set; }
+    public double ZMax { readonly get; private set; }
 
     /// <summary>Grows the box to contain the point.</summary>
     public void Extend(double x, double y)
@@ -60,10 +65,28 @@ public struct BoundingBox
         ExtendCoordinates(geometry.Get("coordinates"));
     }
 
-    /// <summary>[xmin, ymin, xmax, ymax], the GeoParquet bbox order.</summary>
+    /// <summary>Grows the z range to contain <paramref name="z"/>.</summary>
+    public void ExtendZ(double z)
+    {
+        if (!HasZ)
+        {
+            ZMin = ZMax = z;
+            HasZ = true;
+            return;
+        }
+        if (z < ZMin) ZMin = z;
+        if (z > ZMax) ZMax = z;
+    }
+
+    /// <summary>
+    /// The GeoParquet bbox: [xmin, ymin, xmax, ymax], or [xmin, ymin, zmin, xmax, ymax, zmax] when
+    /// some position had z (GeoParquet 1.1, "bbox").
+    /// </summary>
     /// <exception cref="InvalidOperationException">The box is empty.</exception>
     public readonly double[] ToArray() =>
-        _hasValue ? [XMin, YMin, XMax, YMax] : throw new InvalidOperationException("an empty bounding box has no extent");
+        !_hasValue ? throw new InvalidOperationException("an empty bounding box has no extent")
+        : HasZ ? [XMin, YMin, ZMin, XMax, YMax, ZMax]
+        : [XMin, YMin, XMax, YMax];
 
     // The nesting depth is implied by the type, but walking until a list of numbers is found serves every type.
     private void ExtendCoordinates(object? coordinates)
@@ -87,5 +110,9 @@ public struct BoundingBox
             throw new StacFormatException("geometry: a position does not start with two numbers");
         }
         Extend(x, y);
+        if (list.Count > 2 && GeoJsonGeometry.TryGetCoordinate(list[2], out var z))
+        {
+            ExtendZ(z);
+        }
     }
 }

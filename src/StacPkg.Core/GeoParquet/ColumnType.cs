@@ -4,7 +4,7 @@ namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
 /// The inferred type of one column (or nested field): the union over every value seen. Numbers
-/// widen from Int to Double; any other disagreement turns the column into <see cref="ColumnKind.Json"/>
+/// widen from Int to Double; geometries (top-level properties only) are WKB; any other disagreement turns the column into <see cref="ColumnKind.Json"/>
 /// so that every value is still kept.
 /// </summary>
 internal sealed class ColumnType
@@ -98,6 +98,12 @@ internal sealed class ColumnType
                 break;
         }
     }
+
+    /// <summary>
+    /// Widens this type to hold a GeoJSON geometry stored as WKB (<see cref="ColumnKind.Binary"/>);
+    /// false when other values already made it JSON text, or do now.
+    /// </summary>
+    public bool MergeGeometry() => Kind != ColumnKind.Json && Become(ColumnKind.Binary);
 
     /// <summary>Takes <paramref name="kind"/> when still untyped; on a conflict becomes Json and says so.</summary>
     private bool Become(ColumnKind kind)

@@ -16,32 +16,9 @@ internal static class GeoParquetMetadata
 
     public static Dictionary<string, string> Build(ItemSchemaInference inference, ItemWriteSchema schema, IEnumerable<StacCollection> collections)
     {
-        var geometry = new JsonMap
-        {
-            ["encoding"] = "WKB",
-            ["geometry_types"] = inference.GeometryTypes.Select(t => (object?)t).ToList(),
-        };
-        var bounds = inference.Bounds;
-        if (!bounds.IsEmpty)
-        {
-            geometry["bbox"] = new List<object?> { bounds.XMin, bounds.YMin, bounds.XMax, bounds.YMax };
-        }
-        var covering = new JsonMap();
-        foreach (var name in ItemWriteSchema.BboxFields(inference.HasZBbox))
-        {
-            covering[name] = new List<object?> { "bbox", name };
-        }
-        geometry["covering"] = new JsonMap { ["bbox"] = covering };
-        var geo = new JsonMap
-        {
-            ["version"] = "1.1.0",
-            ["primary_column"] = "geometry",
-            ["columns"] = new JsonMap { ["geometry"] = geometry },
-        };
-
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [GeoKey] = JsonValueWriter.ToJson(geo, false),
+            [GeoKey] = GeoMetadata.Build(inference),
             [StacGeoParquetMetadata.Key] = StacGeoParquetMetadata.Write(collections),
             [SchemaKindKey] = "items",
             [SchemaVersionKey] = "v1",

@@ -25,9 +25,10 @@ internal sealed class ItemColumns
         {
             _itemFields.UnionWith(JsonSerializer.Deserialize<string[]>(itemFields) ?? []);
         }
+        var wkbColumns = GeoMetadata.WkbColumns(metadata);
         foreach (var leaf in schema.Leaves)
         {
-            leaf.KeepBytes = leaf.Path is ["geometry"];
+            leaf.KeepBytes = (leaf.Path.Length == 1 && wkbColumns.Contains(leaf.Path[0])) || AssetWkbGeometries.IsLeaf(leaf.Path);
         }
     }
 
@@ -55,6 +56,10 @@ internal sealed class ItemColumns
                 case GeometryMembers.Column:
                     geometryMembers = value as JsonMap;
                     break;
+                case "assets" when value is JsonMap assets:
+                    AssetWkbGeometries.Decode(assets);
+                    item["assets"] = assets;
+                    break;
                 case "type" or "stac_version" or "stac_extensions" or "id" or "links" or "assets" or "collection":
                     if (value is not null)
                     {
@@ -62,6 +67,11 @@ internal sealed class ItemColumns
                     }
                     break;
                 default:
+                    if (value is byte[] geometryProperty)
+                    {
+                        // Only WKB columns keep their bytes: a geometry-valued property such as proj:geometry.
+                        value = GeoParquet.Wkb.Decode(geometryProperty);
+                    }
                     if (_itemFields.Contains(column.Name))
                     {
                         if (value is not null) extra[column.Name] = value;

@@ -21,10 +21,15 @@ internal sealed class ItemSchemaInference
     private readonly Dictionary<string, ColumnType> _properties = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ColumnType> _itemFields = new(StringComparer.Ordinal);
 
-    public SortedSet<string> GeometryTypes { get; } = new(StringComparer.Ordinal);
-    private BoundingBox _bounds;
+    /// <summary>Geometry types and bbox of the primary geometry column.</summary>
+    public GeometryColumnExtent Geometry { get; } = new();
 
-    public BoundingBox Bounds => _bounds;
+    /// <summary>Property columns stored as WKB (e.g. proj:geometry), in column order, with their extents.</summary>
+    public IEnumerable<KeyValuePair<string, GeometryColumnExtent>> GeometryProperties =>
+        Properties.Where(p => p.Value.Kind == ColumnKind.Binary).Select(p => new KeyValuePair<string, GeometryColumnExtent>(p.Key, _geometryProperties[p.Key]));
+
+    private readonly Dictionary<string, GeometryColumnExtent> _geometryProperties = new(StringComparer.Ordinal);
+
     public bool HasZBbox { get; private set; }
 
     /// <summary>Some geometry carries members besides its type and coordinates (e.g. its own "bbox").</summary>
@@ -39,8 +44,7 @@ internal sealed class ItemSchemaInference
     {
         if (item.Geometry is not null)
         {
-            GeometryTypes.Add(Wkb.GeometryTypeName(item.Geometry));
-            _bounds.Extend(item.Geometry);
+            Geometry.Add(item.Geometry);
         }
         HasZBbox |= item.Bbox is { Length: 6 };
         HasGeometryMembers |= item.Geometry is not null && GeometryMembers.Of(item.Geometry) is not null;
@@ -50,7 +54,19 @@ internal sealed class ItemSchemaInference
         {
             var timestamp = StacDateTime.TimestampProperties.Contains(name);
             var column = Column(_properties, Properties, name, timestamp);
-            if (!timestamp)
+            if (timestamp)
+            {
+                continue;
+            }
+            // Geometry-valued properties become WKB columns, as the stac-geoparquet spec asks.
+            if (value is JsonMap map && WkbGeometryValue.IsExact(map))
+            {
+                if (column.MergeGeometry())
+                {
+                    GeometryExtent(name).Add(map);
+                }
+            }
+            else
             {
                 column.Merge(value);
             }
@@ -104,6 +120,16 @@ internal sealed class ItemSchemaInference
         }
         _propertyNames.UnionWith(item.Properties.Keys);
         _itemFieldNames.UnionWith(item.AdditionalFields.Keys);
+    }
+
+    private GeometryColumnExtent GeometryExtent(string name)
+    {
+        if (!_geometryProperties.TryGetValue(name, out var extent))
+        {
+            extent = new GeometryColumnExtent();
+            _geometryProperties[name] = extent;
+        }
+        return extent;
     }
 
     private static ColumnType Column(Dictionary<string, ColumnType> index, List<KeyValuePair<string, ColumnType>> ordered, string name, bool timestamp)

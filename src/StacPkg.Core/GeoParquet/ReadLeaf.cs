@@ -28,7 +28,7 @@ internal sealed class ReadLeaf : ReadNode
     /// <summary>Values are JSON text to parse (set from the stacpkg:json-columns metadata).</summary>
     public bool IsJson { get; set; }
 
-    /// <summary>Binary values are kept as bytes (WKB) rather than turned into text.</summary>
+    /// <summary>Binary values are kept as bytes (a WKB column) rather than turned into base64 text.</summary>
     public bool KeepBytes { get; set; }
 
     public DataField? Field { get; set; }
