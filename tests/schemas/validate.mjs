@@ -2,12 +2,12 @@
 // Validates one JSON document (on stdin) against a JSON Schema (draft-07) with ajv and prints
 // {"valid": true} or {"valid": false, "errors": [...]} as one line of JSON.
 //
-//   node tests/schemas/validate.mjs tests/fixtures/schemas/geoparquet-1.1.0.json < geo.json
+//   node tests/schemas/validate.mjs tests/schemas/geoparquet-1.1.0.json < geo.json
 //
 // Every other .json file beside the schema is added first, so a "$ref" to another schema by its
 // "$id" (GeoParquet's crs -> PROJJSON) resolves offline.
 // The stac-geoparquet schema file says "version": {"const": "1.0.0"} while its spec text says "the
-// only allowed values are 1.1.0 and 1.0.0" (see tests/fixtures/schemas/README.md): that one keyword
+// only allowed values are 1.1.0 and 1.0.0" (see tests/schemas/README.md): that one keyword
 // is relaxed here to the spec text's enum, and nothing else is changed.
 // Errors: message on stderr, exit code 1; ajv not installed: exit code 3.
 import { readFileSync, readdirSync } from 'node:fs';

@@ -22,7 +22,7 @@ public sealed class GeoParquetSchemaTests : IDisposable
     public static TheoryData<string, bool> Fixtures()
     {
         var data = new TheoryData<string, bool>();
-        foreach (var fixture in Tests.Fixtures.ItemFiles().Concat(["stac-geoparquet/naip.parquet", "rustac/100-sentinel-2-items.parquet", "rustac/extended-item.parquet"]))
+        foreach (var fixture in Tests.Fixtures.ItemFiles().Concat(["stacpkg/proj-geometry-items.json", "stac-geoparquet/naip.parquet", "rustac/100-sentinel-2-items.parquet", "rustac/extended-item.parquet"]))
         {
             data.Add(fixture, false);
             data.Add(fixture, true);

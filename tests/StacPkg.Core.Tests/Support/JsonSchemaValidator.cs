@@ -4,16 +4,18 @@ using System.Text.Json;
 namespace StacPkg.Core.Tests.Support;
 
 /// <summary>
-/// Validates JSON against a schema of tests/fixtures/schemas with ajv (npm, pinned in tests/servers)
-/// through <c>node tests/schemas/validate.mjs</c>. When node, ajv or the schema files are missing the
-/// test is skipped with a message, except under <c>CI=true</c>, where it fails.
+/// Validates JSON against a schema of tests/schemas (or of the folder STACPKG_SCHEMA_DIR names: see
+/// tests/schemas/README.md) with ajv (npm, pinned in tests/servers) through
+/// <c>node tests/schemas/validate.mjs</c>. When node, ajv or the schema files are missing the test is
+/// skipped with a message, except under <c>CI=true</c>, where it fails.
 /// </summary>
 public static class JsonSchemaValidator
 {
     /// <summary>Exit code of validate.mjs when ajv is not installed.</summary>
     private const int ExitNotInstalled = 3;
 
-    public static string SchemaPath(string name) => Path.Combine(DuckDb.RepoRoot, "tests", "fixtures", "schemas", name);
+    public static string SchemaPath(string name) =>
+        Path.Combine(Environment.GetEnvironmentVariable("STACPKG_SCHEMA_DIR") is { Length: > 0 } folder ? folder : Path.Combine(DuckDb.RepoRoot, "tests", "schemas"), name);
 
     /// <summary>The errors ajv reports for <paramref name="json"/> against the schema file <paramref name="schema"/>; empty when valid.</summary>
     public static IReadOnlyList<string> Errors(string schema, string json)
@@ -21,7 +23,7 @@ public static class JsonSchemaValidator
         var path = SchemaPath(schema);
         if (!File.Exists(path))
         {
-            TestDependency.Unavailable($"the schema {path} is not there: see tests/fixtures/schemas/README.md for its source");
+            TestDependency.Unavailable($"the schema {path} is not there: see tests/schemas/README.md");
         }
         var node = TestDependency.FindNode();
         if (node is null)
