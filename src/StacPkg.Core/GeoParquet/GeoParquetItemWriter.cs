@@ -22,6 +22,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private readonly GeoParquetWriteOptions _options;
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
+    private readonly ItemSortKeys? _sortKeys;
     private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
         Channel.CreateBounded<List<(StacItem, JsonMap)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
     private readonly Task _spooling;
@@ -33,6 +34,8 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     {
         _options = options ?? GeoParquetWriteOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RowGroupSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.RowGroupSize, GeoParquetWriteOptions.MaxRowGroupSize);
+        _sortKeys = _options.SortBy == ItemSortOrder.None ? null : new ItemSortKeys(_options.SortBy);
         _path = AtomicFile.FullPathInExistingFolder(path);
         _spool = new ItemSpool(_path);
         _spooling = Task.Run(SpoolAsync);
@@ -82,7 +85,8 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
                 foreach (var (item, json) in batch)
                 {
                     _inference.Merge(item, json);
-                    _spool.Append(json);
+                    var offset = _spool.Append(json);
+                    _sortKeys?.Add(item, offset);
                 }
             }
         }
@@ -107,7 +111,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         var schema = new ItemWriteSchema(_inference);
         var timestamps = new TimestampStatistics();
         using var target = new AtomicFile(_path);
-        await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, ItemParquetOptions.For(schema, _options.Compression), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema);
             await WriteRowGroupsAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
@@ -128,7 +132,10 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         var rows = 0;
         try
         {
-            foreach (var record in _spool.ReadRecords(cancellationToken))
+            var records = _sortKeys is null
+                ? _spool.ReadRecords(cancellationToken)
+                : _spool.ReadRecordsAt(_sortKeys.SortedOffsets(), cancellationToken);
+            foreach (var record in records)
             {
                 schema.ShredRecord(record, context);
                 if (++rows == _options.RowGroupSize)

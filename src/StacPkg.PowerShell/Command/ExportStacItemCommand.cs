@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell.Command;
@@ -40,10 +41,24 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
+    /// <summary>The codec of a Parquet file's pages.</summary>
+    [Parameter]
+    public ParquetCompression Compression { get; set; } = GeoParquetWriteOptions.Default.Compression;
+
+    /// <summary>Items per row group of a Parquet file.</summary>
+    [Parameter]
+    [ValidateRange(1, GeoParquetWriteOptions.MaxRowGroupSize)]
+    public int RowGroupSize { get; set; } = GeoParquetWriteOptions.DefaultRowGroupSize;
+
+    /// <summary>The row order of a Parquet file: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
+    [Parameter]
+    public ItemSortOrder SortBy { get; set; }
+
     protected override void BeginProcessing()
     {
         var literal = ParameterSetName == LiteralPathSet;
         _target = FileSystemPaths.ResolveOutput(this, literal ? LiteralPath : Path, literal);
+        CheckParquetParameters();
         // One decision for the whole file, as Export-Csv asks; declined, the input is consumed and ignored.
         if (!ShouldProcess(_target, "Export STAC Items"))
         {
@@ -51,13 +66,32 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref);
+            var parquet = new GeoParquetWriteOptions { Compression = Compression, RowGroupSize = RowGroupSize, SortBy = SortBy };
+            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
             ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
         }
         _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC Items to {_target}");
+    }
+
+    /// <summary>Refuses a Parquet layout parameter for a JSON target rather than ignoring it.</summary>
+    private void CheckParquetParameters()
+    {
+        if (StacItemFile.IsParquet(_target))
+        {
+            return;
+        }
+        foreach (var name in new[] { nameof(Compression), nameof(RowGroupSize), nameof(SortBy) })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(name))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"-{name} applies to .parquet and .geoparquet files, not to '{_target}'."),
+                    "ParquetParameterNotApplicable", ErrorCategory.InvalidArgument, _target));
+            }
+        }
     }
 
     protected override void ProcessRecord()

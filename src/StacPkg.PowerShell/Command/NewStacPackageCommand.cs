@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Packaging;
 using StacPkg.Core.Stac;
@@ -76,6 +77,19 @@ public sealed class NewStacPackageCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
+    /// <summary>The codec of items.parquet's pages.</summary>
+    [Parameter]
+    public ParquetCompression Compression { get; set; } = GeoParquetWriteOptions.Default.Compression;
+
+    /// <summary>Items per row group of items.parquet.</summary>
+    [Parameter]
+    [ValidateRange(1, GeoParquetWriteOptions.MaxRowGroupSize)]
+    public int RowGroupSize { get; set; } = GeoParquetWriteOptions.DefaultRowGroupSize;
+
+    /// <summary>The row order of items.parquet: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
+    [Parameter]
+    public ItemSortOrder SortBy { get; set; }
+
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
     public string? EndpointUrl { get; set; }
@@ -110,6 +124,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Force = Force,
             ThrottleLimit = ThrottleLimit,
             KeepSignedHrefs = KeepSignedHref,
+            Items = new GeoParquetWriteOptions { Compression = Compression, RowGroupSize = RowGroupSize, SortBy = SortBy },
             LocalSources = new LocalPathPolicy(location, SourceRoot?.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath), AllowAnyLocalPath),
         };
         // PowerShell's location, not the process's: relative hrefs are read from where the user is.
