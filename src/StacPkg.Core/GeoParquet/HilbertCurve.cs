@@ -11,8 +11,8 @@ internal static class HilbertCurve
 
     /// <summary>
     /// The distance along the curve of cell (<paramref name="x"/>, <paramref name="y"/>) of a
-    /// 2^<paramref name="order"/> by 2^<paramref name="order"/> grid. The curve starts at (0, 0),
-    /// goes up to (0, 1) first and ends at (2^order - 1, 0).
+    /// 2^<paramref name="order"/> by 2^<paramref name="order"/> grid. The curve starts at (0, 0)
+    /// and ends at (2^order - 1, 0).
     /// </summary>
     public static ulong Index(uint x, uint y, int order)
     {
