@@ -43,7 +43,8 @@ public sealed class ExportStacItemCommand : StacCmdlet
 
     /// <summary>The codec of a Parquet file's pages.</summary>
     [Parameter]
-    public ParquetCompression Compression { get; set; } = GeoParquetWriteOptions.Default.Compression;
+    [ValidateSet(nameof(ParquetCompression.Zstd), nameof(ParquetCompression.Snappy), nameof(ParquetCompression.None), IgnoreCase = true)]
+    public string Compression { get; set; } = nameof(ParquetCompression.Zstd);
 
     /// <summary>Items per row group of a Parquet file.</summary>
     [Parameter]
@@ -52,7 +53,8 @@ public sealed class ExportStacItemCommand : StacCmdlet
 
     /// <summary>The row order of a Parquet file: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
     [Parameter]
-    public ItemSortOrder SortBy { get; set; }
+    [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
+    public string SortBy { get; set; } = nameof(ItemSortOrder.None);
 
     protected override void BeginProcessing()
     {
@@ -66,7 +68,7 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            var parquet = new GeoParquetWriteOptions { Compression = Compression, RowGroupSize = RowGroupSize, SortBy = SortBy };
+            var parquet = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy);
             _writer = StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

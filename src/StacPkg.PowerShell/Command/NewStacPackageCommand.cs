@@ -79,7 +79,8 @@ public sealed class NewStacPackageCommand : StacCmdlet
 
     /// <summary>The codec of items.parquet's pages.</summary>
     [Parameter]
-    public ParquetCompression Compression { get; set; } = GeoParquetWriteOptions.Default.Compression;
+    [ValidateSet(nameof(ParquetCompression.Zstd), nameof(ParquetCompression.Snappy), nameof(ParquetCompression.None), IgnoreCase = true)]
+    public string Compression { get; set; } = nameof(ParquetCompression.Zstd);
 
     /// <summary>Items per row group of items.parquet.</summary>
     [Parameter]
@@ -88,7 +89,8 @@ public sealed class NewStacPackageCommand : StacCmdlet
 
     /// <summary>The row order of items.parquet: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
     [Parameter]
-    public ItemSortOrder SortBy { get; set; }
+    [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
+    public string SortBy { get; set; } = nameof(ItemSortOrder.None);
 
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
@@ -124,7 +126,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Force = Force,
             ThrottleLimit = ThrottleLimit,
             KeepSignedHrefs = KeepSignedHref,
-            Items = new GeoParquetWriteOptions { Compression = Compression, RowGroupSize = RowGroupSize, SortBy = SortBy },
+            Items = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy),
             LocalSources = new LocalPathPolicy(location, SourceRoot?.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath), AllowAnyLocalPath),
         };
         // PowerShell's location, not the process's: relative hrefs are read from where the user is.
