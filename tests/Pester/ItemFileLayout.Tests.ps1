@@ -26,10 +26,10 @@ BeforeAll {
 }
 
 Describe 'Export-StacItem -Compression -RowGroupSize -SortBy' {
-    It 'writes zstd by default and <Compression> when asked, read back whole' -ForEach @(
-        @{ Compression = $null; Codec = 'ZSTD' }
-        @{ Compression = 'Snappy'; Codec = 'SNAPPY' }
-        @{ Compression = 'None'; Codec = 'UNCOMPRESSED' }
+    It 'writes <Codec> pages with <Label>, read back whole' -ForEach @(
+        @{ Label = 'no -Compression'; Compression = $null; Codec = 'ZSTD' }
+        @{ Label = '-Compression Snappy'; Compression = 'Snappy'; Codec = 'SNAPPY' }
+        @{ Label = '-Compression None'; Compression = 'None'; Codec = 'UNCOMPRESSED' }
     ) {
         $path = Join-Path $TestDrive "codec-$Codec.parquet"
         $options = if ($Compression) { @{ Compression = $Compression } } else { @{} }
@@ -68,14 +68,14 @@ Describe 'Export-StacItem -Compression -RowGroupSize -SortBy' {
     }
 
     It 'refuses -<Name> <Value> by parameter validation and writes nothing' -ForEach @(
-        @{ Name = 'SortBy'; Value = 'Random'; ErrorId = 'CannotConvertArgumentNoMessage*' }
-        @{ Name = 'Compression'; Value = 'Gzip'; ErrorId = 'CannotConvertArgumentNoMessage*' }
-        @{ Name = 'RowGroupSize'; Value = 0; ErrorId = 'ParameterArgumentValidationError*' }
-        @{ Name = 'RowGroupSize'; Value = 1000001; ErrorId = 'ParameterArgumentValidationError*' }
+        @{ Name = 'SortBy'; Value = 'Random'; Message = '*"None,Datetime,Hilbert"*' }
+        @{ Name = 'Compression'; Value = 'Gzip'; Message = '*"Zstd,Snappy,None"*' }
+        @{ Name = 'RowGroupSize'; Value = 0; Message = '*less than the minimum allowed range of 1*' }
+        @{ Name = 'RowGroupSize'; Value = 1000001; Message = '*greater than the maximum allowed range of 1000000*' }
     ) {
         $path = Join-Path $TestDrive "refused-$Name.parquet"
         $arguments = @{ Path = $path; $Name = $Value }
-        { $items | Export-StacItem @arguments } | Should -Throw -ErrorId $ErrorId
+        { $items | Export-StacItem @arguments } | Should -Throw -ErrorId 'ParameterArgumentValidationError*' -ExpectedMessage $Message
         $path | Should -Not -Exist
     }
 
@@ -99,13 +99,13 @@ Describe 'New-StacPackage -Compression -RowGroupSize -SortBy' {
     }
 
     It 'refuses -<Name> <Value> by parameter validation and creates no package' -ForEach @(
-        @{ Name = 'SortBy'; Value = 'Random'; ErrorId = 'CannotConvertArgumentNoMessage*' }
-        @{ Name = 'Compression'; Value = 'Brotli'; ErrorId = 'CannotConvertArgumentNoMessage*' }
-        @{ Name = 'RowGroupSize'; Value = -5; ErrorId = 'ParameterArgumentValidationError*' }
+        @{ Name = 'SortBy'; Value = 'Random'; Message = '*"None,Datetime,Hilbert"*' }
+        @{ Name = 'Compression'; Value = 'Brotli'; Message = '*"Zstd,Snappy,None"*' }
+        @{ Name = 'RowGroupSize'; Value = -5; Message = '*less than the minimum allowed range of 1*' }
     ) {
         $package = Join-Path $TestDrive "refused-$Name"
         $arguments = @{ Path = $package; NoProbe = $true; $Name = $Value }
-        { $items | New-StacPackage @arguments } | Should -Throw -ErrorId $ErrorId
+        { $items | New-StacPackage @arguments } | Should -Throw -ErrorId 'ParameterArgumentValidationError*' -ExpectedMessage $Message
         $package | Should -Not -Exist
     }
 }
