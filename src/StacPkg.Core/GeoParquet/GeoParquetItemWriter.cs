@@ -9,8 +9,9 @@ namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
 /// Writes Items as STAC GeoParquet. Items are checked as they arrive, then schema inference and
-/// spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the spool
-/// (shredding one row group on one core while the previous one is encoded on the other) into a temporary file that replaces
+/// spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the spool, in
+/// input order or, with <see cref="GeoParquetWriteOptions.SortBy"/>, through a sorted (key, offset)
+/// index (shredding one row group on one core while the previous one is encoded on the other) into a temporary file that replaces
 /// the target only when whole.
 /// </summary>
 public sealed class GeoParquetItemWriter : IStacItemWriter
