@@ -9,8 +9,9 @@ namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
 /// Writes Items as STAC GeoParquet. Items are checked as they arrive, then schema inference and
-/// spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the spool
-/// (shredding one row group on one core while the previous one is encoded on the other) into a temporary file that replaces
+/// spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the spool, in
+/// input order or, with <see cref="GeoParquetWriteOptions.SortBy"/>, through a sorted (key, offset)
+/// index (shredding one row group on one core while the previous one is encoded on the other) into a temporary file that replaces
 /// the target only when whole.
 /// </summary>
 public sealed class GeoParquetItemWriter : IStacItemWriter
@@ -22,6 +23,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private readonly GeoParquetWriteOptions _options;
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
+    private readonly ItemSortKeys? _sortKeys;
     private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
         Channel.CreateBounded<List<(StacItem, JsonMap)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
     private readonly Task _spooling;
@@ -35,6 +37,8 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     {
         _options = options ?? GeoParquetWriteOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RowGroupSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.RowGroupSize, GeoParquetWriteOptions.MaxRowGroupSize);
+        _sortKeys = _options.SortBy == ItemSortOrder.None ? null : new ItemSortKeys(_options.SortBy);
         foreach (var collection in _options.Collections)
         {
             if (_collections.Contains(collection.Id))
@@ -110,7 +114,8 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
                 foreach (var (item, json) in batch)
                 {
                     _inference.Merge(item, json);
-                    _spool.Append(json);
+                    var offset = _spool.Append(json);
+                    _sortKeys?.Add(item, offset);
                 }
             }
         }
@@ -135,7 +140,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         var schema = new ItemWriteSchema(_inference);
         var timestamps = new TimestampStatistics();
         using var target = new AtomicFile(_path);
-        await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, ItemParquetOptions.For(schema, _options.Compression), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema, _collections.Sorted());
             await WriteRowGroupsAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
@@ -156,7 +161,10 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         var rows = 0;
         try
         {
-            foreach (var record in _spool.ReadRecords(cancellationToken))
+            var records = _sortKeys is null
+                ? _spool.ReadRecords(cancellationToken)
+                : _spool.ReadRecordsAt(_sortKeys.SortedOffsets(), cancellationToken);
+            foreach (var record in records)
             {
                 schema.ShredRecord(record, context);
                 if (++rows == _options.RowGroupSize)

@@ -10,10 +10,16 @@ public sealed record GeoParquetWriteOptions
     /// <summary>Rows per row group: large enough for good compression, small enough to bound memory.</summary>
     public const int DefaultRowGroupSize = 10_000;
 
-    /// <summary>The codec of every data and dictionary page.</summary>
-    public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
+    /// <summary>
+    /// The largest row group accepted: Parquet.Net encodes a column chunk as one page in memory, so
+    /// the writer's memory grows with it.
+    /// </summary>
+    public const int MaxRowGroupSize = 1_000_000;
 
-    /// <summary>Rows per row group.</summary>
+    /// <summary>The codec of every data and dictionary page.</summary>
+    public ParquetCompression Compression { get; init; } = ParquetCompression.Zstd;
+
+    /// <summary>Rows per row group, 1 to <see cref="MaxRowGroupSize"/>.</summary>
     public int RowGroupSize { get; init; } = DefaultRowGroupSize;
 
     /// <summary>The order of the rows.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
 using StacPkg.Core.IO;
 using StacPkg.Core.Json;
 
@@ -14,6 +15,7 @@ internal sealed class ItemSpool : IDisposable
     private readonly FileStream _file;
     private readonly BufferedStream _buffered;
     private readonly BinaryJsonBuffer _record = new();
+    private long _length;
 
     public ItemSpool(string targetPath)
     {
@@ -24,7 +26,8 @@ internal sealed class ItemSpool : IDisposable
         _buffered = new BufferedStream(_file, 1 << 20);
     }
 
-    public void Append(JsonMap item)
+    /// <summary>Appends an Item; returns where its record starts, for <see cref="ReadRecordsAt"/>.</summary>
+    public long Append(JsonMap item)
     {
         _record.Clear();
         BinaryJson.Write(_record, item);
@@ -32,6 +35,9 @@ internal sealed class ItemSpool : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(length, _record.Length);
         _buffered.Write(length);
         _buffered.Write(_record.WrittenSpan);
+        var offset = _length;
+        _length += 4 + _record.Length;
+        return offset;
     }
 
     /// <summary>
@@ -75,6 +81,43 @@ internal sealed class ItemSpool : IDisposable
                 yield break;
             }
             end += read;
+        }
+    }
+
+    /// <summary>
+    /// Reads the records that start at <paramref name="offsets"/>, in that order, each as a segment of a
+    /// reused buffer: valid only until the next one is read.
+    /// </summary>
+    public IEnumerable<ArraySegment<byte>> ReadRecordsAt(IEnumerable<long> offsets, CancellationToken cancellationToken)
+    {
+        _buffered.Flush();
+        var handle = _file.SafeFileHandle;
+        var buffer = new byte[1 << 16];
+        foreach (var offset in offsets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ReadExactlyAt(handle, buffer.AsSpan(0, 4), offset);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
+            if (length > buffer.Length)
+            {
+                buffer = new byte[length];
+            }
+            ReadExactlyAt(handle, buffer.AsSpan(0, length), offset + 4);
+            yield return new ArraySegment<byte>(buffer, 0, length);
+        }
+    }
+
+    private static void ReadExactlyAt(SafeFileHandle handle, Span<byte> target, long offset)
+    {
+        while (!target.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, target, offset);
+            if (read == 0)
+            {
+                throw new InvalidDataException("the spool file ends inside a record");
+            }
+            target = target[read..];
+            offset += read;
         }
     }
 

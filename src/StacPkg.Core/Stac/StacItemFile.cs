@@ -44,9 +44,10 @@ public static class StacItemFile
         return keepSignedHrefs ? writer : new UnsignedItemWriter(writer);
     }
 
-    /// <summary>Whether <paramref name="path"/> names a STAC GeoParquet file, the one format that stores Collections.</summary>
-    /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>
-    public static bool IsParquet(string path) => Classify(path).Kind == StacItemFileKind.Parquet;
+    /// <summary>Whether <paramref name="path"/> names a STAC GeoParquet file (.parquet, .geoparquet; never gzip-compressed).</summary>
+    public static bool IsParquet(string path) => IsParquetExtension(Path.GetExtension(path).ToLowerInvariant());
+
+    private static bool IsParquetExtension(string extension) => extension is ".parquet" or ".geoparquet";
 
     /// <summary>The format of <paramref name="path"/> and whether it is gzip-compressed.</summary>
     private static (StacItemFileKind Kind, bool Gzip) Classify(string path)
@@ -58,7 +59,7 @@ public static class StacItemFile
         {
             (".json" or ".geojson", _) => (StacItemFileKind.Json, gzip),
             (".ndjson" or ".jsonl" or ".ndgeojson", _) => (StacItemFileKind.Ndjson, gzip),
-            (".parquet" or ".geoparquet", false) => (StacItemFileKind.Parquet, false),
+            (var parquet, false) when IsParquetExtension(parquet) => (StacItemFileKind.Parquet, false),
             _ => throw new ArgumentException(
                 $"'{path}' is not a STAC Item file: use .json, .geojson, .ndjson, .jsonl or .ndgeojson (each optionally .gz), .parquet or .geoparquet",
                 nameof(path)),

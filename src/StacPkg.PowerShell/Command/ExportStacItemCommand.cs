@@ -46,14 +46,27 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [ValidateNotNullOrEmpty]
     public object[]? StacCollection { get; set; }
 
+    /// <summary>The codec of a Parquet file's pages.</summary>
+    [Parameter]
+    [ValidateSet(nameof(ParquetCompression.Zstd), nameof(ParquetCompression.Snappy), nameof(ParquetCompression.None), IgnoreCase = true)]
+    public string Compression { get; set; } = nameof(ParquetCompression.Zstd);
+
+    /// <summary>Items per row group of a Parquet file.</summary>
+    [Parameter]
+    [ValidateRange(1, GeoParquetWriteOptions.MaxRowGroupSize)]
+    public int RowGroupSize { get; set; } = GeoParquetWriteOptions.DefaultRowGroupSize;
+
+    /// <summary>The row order of a Parquet file: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
+    [Parameter]
+    [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
+    public string SortBy { get; set; } = nameof(ItemSortOrder.None);
+
     protected override void BeginProcessing()
     {
         var literal = ParameterSetName == LiteralPathSet;
         _target = FileSystemPaths.ResolveOutput(this, literal ? LiteralPath : Path, literal);
-        var parquet = new GeoParquetWriteOptions
-        {
-            Collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection),
-        };
+        CheckParquetParameters();
+        var collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection);
         // One decision for the whole file, as Export-Csv asks; declined, the input is consumed and ignored.
         if (!ShouldProcess(_target, "Export STAC Items"))
         {
@@ -61,6 +74,7 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
+            var parquet = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy) with { Collections = collections };
             _writer = StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
@@ -72,6 +86,24 @@ public sealed class ExportStacItemCommand : StacCmdlet
             WriteWarning($"-StacCollection is stored only in STAC GeoParquet files (.parquet, .geoparquet); '{_target}' is written without it.");
         }
         _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC Items to {_target}");
+    }
+
+    /// <summary>Refuses a Parquet layout parameter for a JSON target rather than ignoring it.</summary>
+    private void CheckParquetParameters()
+    {
+        if (StacItemFile.IsParquet(_target))
+        {
+            return;
+        }
+        foreach (var name in new[] { nameof(Compression), nameof(RowGroupSize), nameof(SortBy) })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(name))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"-{name} applies to .parquet and .geoparquet files, not to '{_target}'."),
+                    "ParquetParameterNotApplicable", ErrorCategory.InvalidArgument, _target));
+            }
+        }
     }
 
     protected override void ProcessRecord()

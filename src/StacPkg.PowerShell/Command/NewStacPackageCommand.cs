@@ -82,6 +82,21 @@ public sealed class NewStacPackageCommand : StacCmdlet
     [ValidateNotNullOrEmpty]
     public object[]? StacCollection { get; set; }
 
+    /// <summary>The codec of items.parquet's pages.</summary>
+    [Parameter]
+    [ValidateSet(nameof(ParquetCompression.Zstd), nameof(ParquetCompression.Snappy), nameof(ParquetCompression.None), IgnoreCase = true)]
+    public string Compression { get; set; } = nameof(ParquetCompression.Zstd);
+
+    /// <summary>Items per row group of items.parquet.</summary>
+    [Parameter]
+    [ValidateRange(1, GeoParquetWriteOptions.MaxRowGroupSize)]
+    public int RowGroupSize { get; set; } = GeoParquetWriteOptions.DefaultRowGroupSize;
+
+    /// <summary>The row order of items.parquet: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
+    [Parameter]
+    [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
+    public string SortBy { get; set; } = nameof(ItemSortOrder.None);
+
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
     public string? EndpointUrl { get; set; }
@@ -116,7 +131,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Force = Force,
             ThrottleLimit = ThrottleLimit,
             KeepSignedHrefs = KeepSignedHref,
-            Items = new GeoParquetWriteOptions
+            Items = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy) with
             {
                 Collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection),
             },
