@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell.Command;
@@ -9,9 +10,10 @@ namespace StacPkg.PowerShell.Command;
 /// <remarks>
 /// Items are written as they arrive. The file appears under its name only when the whole input was
 /// written: a failed or stopped export leaves the target as it was (absent, or the previous file).
+/// With -PartitionBy, Path is a folder of hive-style partitions that appears whole or not at all.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "StacItem", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
-[OutputType(typeof(FileInfo))]
+[OutputType(typeof(FileInfo), typeof(DirectoryInfo))]
 public sealed class ExportStacItemCommand : StacCmdlet
 {
     private const string PathSet = "Path";
@@ -40,6 +42,15 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
+    /// <summary>Writes a folder of GeoParquet files split by these keys, in this order (collection=x/year=2024/part-0.parquet).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public ItemPartitionKey[]? PartitionBy { get; set; }
+
+    /// <summary>With -PartitionBy, replaces a partitioned folder already at the path (never a folder of other content).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void BeginProcessing()
     {
         var literal = ParameterSetName == LiteralPathSet;
@@ -51,7 +62,9 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref);
+            _writer = PartitionBy is { } keys
+                ? StacItemFile.CreatePartitionedWriter(_target, keys, Force, KeepSignedHref)
+                : StacItemFile.CreateWriter(_target, KeepSignedHref);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
@@ -107,7 +120,7 @@ public sealed class ExportStacItemCommand : StacCmdlet
         Wait(writer.DisposeAsync());
         if (PassThru)
         {
-            WriteObject(new FileInfo(_target));
+            WriteObject(PartitionBy is null ? new FileInfo(_target) : new DirectoryInfo(_target));
         }
     }
 
