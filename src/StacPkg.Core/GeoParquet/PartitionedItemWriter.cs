@@ -8,18 +8,20 @@ namespace StacPkg.Core.GeoParquet;
 /// Writes Items as a hive-partitioned folder, <c>collection=x/year=2024/part-0.parquet</c>, each file a
 /// complete STAC GeoParquet file from a <see cref="GeoParquetItemWriter"/> with the same options.
 /// The folder is built under a hidden temporary name and appears whole on <see cref="CompleteAsync"/>
-/// or not at all. At most a fixed number of partitions have a writer open at once: when an Item
-/// comes for another one, the least recently used writer finishes its file (as DuckDB does past its
-/// open-file limit), and a later Item of that partition starts its next part file. Input grouped by
-/// partition therefore gives one file per partition; memory never grows with the number of partitions.
+/// or not at all. The first partitions met, up to a limit, get a writer at once; the Items of any
+/// further partition are parked on disk (<see cref="PartitionSpill"/>) and written at the end, one
+/// partition after the other. So every partition is one file, and neither memory nor open files
+/// grow with the number of partitions.
 /// </summary>
 public sealed class PartitionedItemWriter : IStacItemWriter
 {
     /// <summary>
-    /// Open writers at most. Each holds a 1 MiB spool buffer, its batches in flight and an open file;
-    /// 32 of them measured about 60 MB beyond a single-file export.
+    /// Partitions with a writer of their own. Each holds a 1 MiB spool buffer, up to 1,024 Items in
+    /// flight to its spooling task and an open file; beyond them Items cost a second pass through disk.
     /// </summary>
-    public const int DefaultMaxOpenPartitions = 32;
+    public const int DefaultMaxOpenPartitions = 16;
+
+    private const string PartFile = "part-0.parquet";
 
     private static readonly StagedDirectoryKind Kind = new("partitioned Item folder", HivePartitionFolder.IsPartitioned, message => new IOException(message));
 
@@ -29,11 +31,11 @@ public sealed class PartitionedItemWriter : IStacItemWriter
     private readonly StagedDirectory _directory;
     // Keyed without regard to case: folders that differ only in case are one folder on Windows and macOS.
     private readonly Dictionary<string, Partition> _partitions = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Partition> _open = [];
+    private readonly List<GeoParquetItemWriter> _open = [];
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+    private PartitionSpill? _spill;
     private GeoParquetItemWriter? _completing;
     private long _encoded;
-    private long _clock;
     private bool _completed;
 
     /// <summary>Starts a partitioned folder at <paramref name="folder"/>, whose parent must exist.</summary>
@@ -45,15 +47,12 @@ public sealed class PartitionedItemWriter : IStacItemWriter
         {
             throw new ArgumentException($"partition keys must be given once each: {string.Join(", ", keys)}", nameof(keys));
         }
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxOpenPartitions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOpenPartitions, 0);
         _keys = [.. keys];
         _options = options;
         _maxOpen = maxOpenPartitions;
         _directory = new StagedDirectory(folder, replace, Kind);
     }
-
-    /// <summary>The full path of the folder written.</summary>
-    public string Target => _directory.Target;
 
     public long Count { get; private set; }
 
@@ -66,25 +65,21 @@ public sealed class PartitionedItemWriter : IStacItemWriter
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
         var partition = PartitionOf(item);
-        if (partition.Writer is null)
+        if (partition.Writer is { } writer)
         {
-            if (_open.Count == _maxOpen)
+            try
             {
-                await CloseAsync(_open.MinBy(p => p.LastUse)!, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
             }
-            var folder = Path.Combine([_directory.TempPath, .. partition.Folder.Split('/')]);
-            Directory.CreateDirectory(folder);
-            partition.Writer = new GeoParquetItemWriter(Path.Combine(folder, partition.NextFile), _options);
-            _open.Add(partition);
+            finally
+            {
+                ForwardWarnings(writer.Warnings);
+            }
         }
-        partition.LastUse = ++_clock;
-        try
+        else
         {
-            await partition.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ForwardWarnings(partition.Writer);
+            _spill ??= new PartitionSpill(Path.Combine(_directory.TempPath, ".spill"));
+            _spill.Add(partition.Folder, item, Warn);
         }
         Count++;
     }
@@ -92,52 +87,105 @@ public sealed class PartitionedItemWriter : IStacItemWriter
     private Partition PartitionOf(StacItem item)
     {
         var folder = ItemPartitioning.Folder(item, _keys);
-        if (!_partitions.TryGetValue(folder, out var partition))
+        if (_partitions.TryGetValue(folder, out var partition))
         {
-            partition = new Partition(folder);
-            _partitions.Add(folder, partition);
+            return string.Equals(partition.Folder, folder, StringComparison.Ordinal)
+                ? partition
+                : throw new StacFormatException(
+                    $"its partition folder '{folder}' differs only in letter case from '{partition.Folder}' of earlier Items, and would be the same folder on Windows and macOS")
+                { ItemId = item.Id };
         }
-        else if (!string.Equals(partition.Folder, folder, StringComparison.Ordinal))
+        partition = new Partition(folder);
+        if (_open.Count < _maxOpen)
         {
-            throw new StacFormatException(
-                $"its partition folder '{folder}' differs only in letter case from '{partition.Folder}' of earlier Items, and would be the same folder on Windows and macOS")
-            { ItemId = item.Id };
+            partition.Writer = NewWriter(folder);
+            _open.Add(partition.Writer);
         }
+        _partitions.Add(folder, partition);
         return partition;
     }
 
-    /// <summary>Finishes the partition's current file; a writer that took no Item leaves no file.</summary>
-    private async Task CloseAsync(Partition partition, CancellationToken cancellationToken)
+    private GeoParquetItemWriter NewWriter(string partition)
     {
-        var writer = partition.Writer!;
-        partition.Writer = null;
-        _open.Remove(partition);
+        var folder = Path.Combine([_directory.TempPath, .. partition.Split('/')]);
+        Directory.CreateDirectory(folder);
+        return new GeoParquetItemWriter(Path.Combine(folder, PartFile), _options);
+    }
+
+    /// <summary>Each distinct warning once, not once per partition.</summary>
+    private void Warn(string warning)
+    {
+        if (_warned.Add(warning))
+        {
+            Warnings.Enqueue(warning);
+        }
+    }
+
+    private void ForwardWarnings(ConcurrentQueue<string> warnings)
+    {
+        while (warnings.TryDequeue(out var warning))
+        {
+            Warn(warning);
+        }
+    }
+
+    /// <summary>Writes every partition's file, in folder order, and moves the folder into place.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
+        foreach (var partition in _partitions.Values.OrderBy(p => p.Folder, StringComparer.Ordinal))
+        {
+            if (partition.Writer is { } open)
+            {
+                await FinishAsync(partition, open, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var writer = NewWriter(partition.Folder);
+            _open.Add(writer);
+            foreach (var item in _spill!.Read(partition.Folder, cancellationToken))
+            {
+                // Checked when parked: the writer refuses none of them.
+                await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            await FinishAsync(partition, writer, cancellationToken).ConfigureAwait(false);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_spill is not null)
+        {
+            Directory.Delete(Path.Combine(_directory.TempPath, ".spill"), recursive: true);
+        }
+        _directory.Commit();
+    }
+
+    /// <summary>Writes the partition's file; a partition whose every Item was refused gets none.</summary>
+    private async Task FinishAsync(Partition partition, GeoParquetItemWriter writer, CancellationToken cancellationToken)
+    {
         try
         {
-            if (writer.Count == 0)
-            {
-                RemoveIfEmpty(partition);
-            }
-            else
+            if (writer.Count > 0)
             {
                 Volatile.Write(ref _completing, writer);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Add(ref _encoded, writer.Count);
-                partition.Parts++;
             }
         }
         finally
         {
             Volatile.Write(ref _completing, null);
+            _open.Remove(writer);
             await writer.DisposeAsync().ConfigureAwait(false);
-            ForwardWarnings(writer);
+            ForwardWarnings(writer.Warnings);
+        }
+        if (writer.Count == 0)
+        {
+            RemoveEmptyFolders(partition.Folder);
         }
     }
 
-    /// <summary>The folders made for a partition whose writer took no Item (it refused the only one), when nothing else is in them.</summary>
-    private void RemoveIfEmpty(Partition partition)
+    private void RemoveEmptyFolders(string partition)
     {
-        var segments = partition.Folder.Split('/');
+        var segments = partition.Split('/');
         for (var depth = segments.Length; depth > 0; depth--)
         {
             var folder = Path.Combine([_directory.TempPath, .. segments[..depth]]);
@@ -149,39 +197,13 @@ public sealed class PartitionedItemWriter : IStacItemWriter
         }
     }
 
-    /// <summary>Each distinct warning once, not once per partition.</summary>
-    private void ForwardWarnings(GeoParquetItemWriter writer)
-    {
-        while (writer.Warnings.TryDequeue(out var warning))
-        {
-            if (_warned.Add(warning))
-            {
-                Warnings.Enqueue(warning);
-            }
-        }
-    }
-
-    /// <summary>Finishes every open file, in folder order, and moves the folder into place.</summary>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_completed, this);
-        _completed = true;
-        foreach (var partition in _open.OrderBy(p => p.Folder, StringComparer.Ordinal).ToList())
-        {
-            await CloseAsync(partition, cancellationToken).ConfigureAwait(false);
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        _directory.Commit();
-    }
-
     /// <summary>Without a completed commit, drops the temporary folder; the target stays as it was.</summary>
     public async ValueTask DisposeAsync()
     {
         _completed = true;
-        foreach (var partition in _open)
+        foreach (var writer in _open)
         {
-            await partition.Writer!.DisposeAsync().ConfigureAwait(false);
-            partition.Writer = null;
+            await writer.DisposeAsync().ConfigureAwait(false);
         }
         _open.Clear();
         _directory.Abandon();
@@ -190,9 +212,8 @@ public sealed class PartitionedItemWriter : IStacItemWriter
     private sealed class Partition(string folder)
     {
         public string Folder { get; } = folder;
-        public int Parts { get; set; }
-        public long LastUse { get; set; }
+
+        /// <summary>The partition's writer, or null when its Items are parked in the spill.</summary>
         public GeoParquetItemWriter? Writer { get; set; }
-        public string NextFile => $"part-{Parts}.parquet";
     }
 }

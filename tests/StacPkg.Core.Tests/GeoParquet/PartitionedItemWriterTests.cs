@@ -139,34 +139,34 @@ public sealed class PartitionedItemWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Many_partitions_keep_a_bounded_number_of_writers_open_and_lose_no_Item()
+    public async Task Many_partitions_keep_a_bounded_number_of_writers_open_and_give_one_file_each()
     {
         const int partitions = 60;
-        // Round robin over 60 collections with 8 writers open: every Item evicts a writer.
+        // Round robin over 60 collections with 8 writers: the Items of 52 partitions are parked on disk.
         var interleaved = Enumerable.Range(0, 240).Select(i => Item($"i{i}", $"c{i % partitions}", "2024-01-01T00:00:00Z")).ToList();
 
         var folder = await WriteAsync("interleaved", interleaved, [ItemPartitionKey.Collection], maxOpen: 8);
 
-        Assert.Equal(partitions, Directory.GetDirectories(folder).Length);
-        Assert.Equal(240, Files(folder).Length);
-        Assert.Contains("collection=c7/part-3.parquet", Files(folder));
+        Assert.Equal(Enumerable.Range(0, partitions).Select(c => $"collection=c{c}/part-0.parquet").Order(StringComparer.Ordinal), Files(folder));
         var back = await ReadAsync(folder);
         Assert.All(back, r => Assert.Null(r.Error));
         Assert.Equal(interleaved.Select(i => i.Id).Order(StringComparer.Ordinal), back.Select(r => r.Item!.Id).Order(StringComparer.Ordinal));
-        // Within a partition, the part files come back in the order written (part-2 before part-10).
-        Assert.Equal(["i7", "i67", "i127", "i187"], back.Select(r => r.Item!).Where(i => i.Collection == "c7").Select(i => i.Id));
+        // Within a partition, parked Items keep their input order.
+        Assert.Equal(["i59", "i119", "i179", "i239"], back.Select(r => r.Item!).Where(i => i.Collection == "c59").Select(i => i.Id));
+        Assert.Equal(["interleaved"], Entries());
     }
 
     [Fact]
-    public async Task Input_grouped_by_partition_gives_one_file_per_partition_past_the_open_writer_limit()
+    public async Task A_partition_parked_on_disk_gives_the_same_bytes_as_one_written_at_once()
     {
-        var grouped = Enumerable.Range(0, 600).Select(i => Item($"i{i}", $"c{i / 10:D2}", "2024-01-01T00:00:00Z")).ToList();
+        var direct = await WriteAsync("direct", MixedItems(), maxOpen: 100);
+        var parked = await WriteAsync("parked", MixedItems(), maxOpen: 0);
 
-        var folder = await WriteAsync("grouped", grouped, [ItemPartitionKey.Collection], maxOpen: 4);
-
-        Assert.Equal(60, Files(folder).Length);
-        Assert.All(Files(folder), f => Assert.EndsWith("/part-0.parquet", f));
-        Assert.Equal(grouped.Select(i => i.Id), (await ReadAsync(folder)).Select(r => r.Item!.Id));
+        Assert.Equal(Files(direct), Files(parked));
+        foreach (var file in Files(direct))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(direct, file)), File.ReadAllBytes(Path.Combine(parked, file)));
+        }
     }
 
     [Fact]
@@ -180,6 +180,26 @@ public sealed class PartitionedItemWriterTests : IDisposable
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(first, file)), File.ReadAllBytes(Path.Combine(second, file)));
         }
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(0)]
+    public async Task An_Item_refused_is_reported_and_a_partition_of_only_refused_Items_leaves_no_folder(int maxOpen)
+    {
+        var path = Path.Combine(_dir, "ds");
+        var bad = Item("bad", "only-bad", "2024-01-01T00:00:00Z");
+        bad.Bbox = [1, 2, 3];
+        await using (var writer = new PartitionedItemWriter(path, [ItemPartitionKey.Collection], replace: false, maxOpenPartitions: maxOpen))
+        {
+            await writer.WriteAsync(Item("good", "fine", "2024-01-01T00:00:00Z"), default);
+            var error = await Assert.ThrowsAsync<StacFormatException>(async () => await writer.WriteAsync(bad, default));
+            Assert.Equal("bad", error.ItemId);
+            Assert.Equal(1, writer.Count);
+            await writer.CompleteAsync(default);
+        }
+
+        Assert.Equal(["collection=fine/part-0.parquet"], Files(path));
     }
 
     [Fact]
