@@ -173,6 +173,7 @@ public sealed class PartitionedItemWriter : IStacItemWriter
         finally
         {
             Volatile.Write(ref _completing, null);
+            partition.Writer = null;
             _open.Remove(writer);
             await writer.DisposeAsync().ConfigureAwait(false);
             ForwardWarnings(writer.Warnings);
