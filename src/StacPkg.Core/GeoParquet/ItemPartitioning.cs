@@ -19,12 +19,18 @@ public static class ItemPartitioning
     {
         ItemPartitionKey.Collection => item.Collection,
         // The year of the instant in UTC: the same Item lands in the same folder wherever it is written.
-        ItemPartitionKey.Year => (item.Datetime ?? StartDatetime(item))?.UtcDateTime.Year.ToString(CultureInfo.InvariantCulture),
+        ItemPartitionKey.Year => (UtcInstant(item.Properties.Get("datetime")) ?? UtcInstant(item.Properties.Get("start_datetime")))?.Year.ToString(CultureInfo.InvariantCulture),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a partition key"),
     };
 
-    private static DateTimeOffset? StartDatetime(StacItem item) =>
-        item.Properties.Get("start_datetime") is string s && StacDateTime.TryParse(s, out var value, out _) ? value : null;
+    /// <summary>A timestamp property as the writer stores it: text, or a date a script set (one without a kind is UTC).</summary>
+    private static DateTime? UtcInstant(object? value) => value switch
+    {
+        string s when StacDateTime.TryParse(s, out var parsed, out _) => parsed.UtcDateTime,
+        DateTimeOffset instant => instant.UtcDateTime,
+        DateTime date => date.Kind == DateTimeKind.Local ? date.ToUniversalTime() : date,
+        _ => null,
+    };
 
     /// <summary>The folder, relative to the partitioned folder, one level per key: <c>collection=x/year=2024</c> ('/'-separated).</summary>
     /// <exception cref="StacFormatException">A value is too long for a folder name.</exception>

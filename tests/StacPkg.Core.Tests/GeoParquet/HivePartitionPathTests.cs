@@ -100,6 +100,16 @@ public sealed class HivePartitionPathTests
     }
 
     [Fact]
+    public void A_date_a_script_set_counts_as_the_timestamp_it_is_stored_as()
+    {
+        var offset = new StacItem { Id = "i", Properties = new JsonMap { ["datetime"] = new DateTimeOffset(2025, 1, 1, 0, 30, 0, TimeSpan.FromHours(2)) } };
+        var unspecified = new StacItem { Id = "j", Properties = new JsonMap { ["datetime"] = new DateTime(2022, 12, 31, 23, 0, 0, DateTimeKind.Unspecified) } };
+
+        Assert.Equal("year=2024", ItemPartitioning.Folder(offset, [ItemPartitionKey.Year]));
+        Assert.Equal("year=2022", ItemPartitioning.Folder(unspecified, [ItemPartitionKey.Year]));
+    }
+
+    [Fact]
     public void The_folder_has_one_level_per_key_in_the_order_given()
     {
         var item = new StacItem { Id = "i", Collection = "c/1", Properties = new JsonMap { ["datetime"] = "2024-05-01T00:00:00Z" } };
