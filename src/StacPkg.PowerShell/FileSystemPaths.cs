@@ -13,14 +13,15 @@ internal static class FileSystemPaths
 {
     /// <summary>
     /// The existing files a path argument names; writes a non-terminating error for each argument
-    /// that names none, and for each directory it names (a directory is not a file to read).
+    /// that names none, and for each directory it names (a directory is not a file to read) unless
+    /// the caller reads such <paramref name="folders"/>.
     /// </summary>
-    public static List<string> ResolveExisting(StacCmdlet cmdlet, string path, bool literal)
+    public static List<string> ResolveExisting(StacCmdlet cmdlet, string path, bool literal, Func<string, bool>? folders = null)
     {
         var files = new List<string>();
         foreach (var resolved in Resolve(cmdlet, path, literal, literalMustExist: true))
         {
-            if (Directory.Exists(resolved))
+            if (Directory.Exists(resolved) && folders?.Invoke(resolved) != true)
             {
                 cmdlet.WriteError(StacErrors.DirectoryNotFile(path, resolved));
             }

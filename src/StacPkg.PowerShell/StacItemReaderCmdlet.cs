@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell;
@@ -11,20 +12,22 @@ public abstract class StacItemReaderCmdlet : StacCmdlet
     /// <summary>
     /// Streams the Items of each file the path argument names to the pipeline. An invalid item is a
     /// non-terminating error and reading goes on; a file that cannot be read is a non-terminating
-    /// error and the next file is read.
+    /// error and the next file is read. A hive-partitioned folder is read with
+    /// <paramref name="readFolder"/>; any other folder, or any folder without it, is an error.
     /// </summary>
-    protected void WriteItemsFromFiles(IEnumerable<string> paths, bool literal, Func<StacItem, bool>? keep = null)
+    protected void WriteItemsFromFiles(IEnumerable<string> paths, bool literal, Func<StacItem, bool>? keep = null,
+        Func<string, CancellationToken, IAsyncEnumerable<StacReadResult>>? readFolder = null)
     {
         foreach (var path in paths)
         {
-            foreach (var file in FileSystemPaths.ResolveExisting(this, path, literal))
+            foreach (var file in FileSystemPaths.ResolveExisting(this, path, literal, readFolder is null ? null : HivePartitionFolder.IsPartitioned))
             {
-                WriteItemsFromFile(file, keep);
+                WriteItemsFromFile(file, keep, readFolder is not null && Directory.Exists(file) ? readFolder : StacItemFile.ReadAsync);
             }
         }
     }
 
-    private void WriteItemsFromFile(string file, Func<StacItem, bool>? keep)
+    private void WriteItemsFromFile(string file, Func<StacItem, bool>? keep, Func<string, CancellationToken, IAsyncEnumerable<StacReadResult>> read)
     {
         var progress = new ProgressThrottle(this, ProgressActivityId, $"Reading STAC Items from {file}");
         long count = 0;
@@ -38,7 +41,7 @@ public abstract class StacItemReaderCmdlet : StacCmdlet
                 // break in a downstream script block) must travel on untouched.
                 try
                 {
-                    results ??= StacItemFile.ReadAsync(file, CancellationToken).GetAsyncEnumerator(CancellationToken);
+                    results ??= read(file, CancellationToken).GetAsyncEnumerator(CancellationToken);
                     if (!Wait(results.MoveNextAsync()))
                     {
                         break;

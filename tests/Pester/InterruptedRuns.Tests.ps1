@@ -123,6 +123,21 @@ Describe 'SIGTERM stops a writing run as Ctrl+C does' {
         Get-ChildItem -LiteralPath $target -Recurse -File | ForEach-Object { "$($_.Name)=$((Get-FileHash -LiteralPath $_.FullName).Hash)" } |
             Should -Be $before
     }
+
+    It 'Export-StacItem -PartitionBy -Force: the previous folder stays as it was, and no temporary folder is left' {
+        $folder = New-TargetFolder
+        $target = Join-Path $folder 'ds'
+        Import-StacItem $smallItems | Export-StacItem $target -PartitionBy Collection -WarningAction SilentlyContinue
+        $before = Get-ChildItem -LiteralPath $target -Recurse -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash -LiteralPath $_.FullName).Hash)" }
+        $run = Start-Run $folder "Import-StacItem '$bigItems' | Export-StacItem '$target' -PartitionBy Collection -Force -WarningAction SilentlyContinue"
+        Wait-Scratch $folder '*.spool'
+        Send-Signal $run.Pwsh TERM
+        $result = Wait-ChildPwsh $run -TimeoutSeconds 30
+        $result.ExitCode | Should -Not -Be 0
+        Get-Names $folder | Should -Be @('ds')
+        Get-ChildItem -LiteralPath $target -Recurse -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash -LiteralPath $_.FullName).Hash)" } |
+            Should -Be $before
+    }
 }
 
 Describe 'What a killed run (kill -9) left beside the target' {

@@ -41,13 +41,24 @@ public static class StacItemFile
             (StacItemFileKind.Ndjson, _) => new NdjsonItemWriter(path),
             _ => new FeatureCollectionItemWriter(path),
         };
-        return keepSignedHrefs ? writer : new UnsignedItemWriter(writer);
+        return Unsigned(writer, keepSignedHrefs);
     }
 
     /// <summary>Whether <paramref name="path"/> names a STAC GeoParquet file (.parquet, .geoparquet; never gzip-compressed).</summary>
     public static bool IsParquet(string path) => IsParquetExtension(Path.GetExtension(path).ToLowerInvariant());
 
     private static bool IsParquetExtension(string extension) => extension is ".parquet" or ".geoparquet";
+
+    /// <summary>
+    /// A writer of a hive-partitioned folder of GeoParquet files split by <paramref name="keys"/>
+    /// (see <see cref="PartitionedItemWriter"/>); a previous one at <paramref name="folder"/> is replaced only with <paramref name="replace"/>.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or replaced; the message says why.</exception>
+    public static IStacItemWriter CreatePartitionedWriter(string folder, IReadOnlyList<ItemPartitionKey> keys, bool replace, bool keepSignedHrefs = false, GeoParquetWriteOptions? parquet = null) =>
+        Unsigned(new PartitionedItemWriter(folder, keys, replace, parquet), keepSignedHrefs);
+
+    private static IStacItemWriter Unsigned(IStacItemWriter writer, bool keepSignedHrefs) =>
+        keepSignedHrefs ? writer : new UnsignedItemWriter(writer);
 
     /// <summary>The format of <paramref name="path"/> and whether it is gzip-compressed.</summary>
     private static (StacItemFileKind Kind, bool Gzip) Classify(string path)

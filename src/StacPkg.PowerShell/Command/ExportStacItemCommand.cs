@@ -10,9 +10,10 @@ namespace StacPkg.PowerShell.Command;
 /// <remarks>
 /// Items are written as they arrive. The file appears under its name only when the whole input was
 /// written: a failed or stopped export leaves the target as it was (absent, or the previous file).
+/// With -PartitionBy, Path is a folder of hive-style partitions that appears whole or not at all.
 /// </remarks>
 [Cmdlet(VerbsData.Export, "StacItem", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
-[OutputType(typeof(FileInfo))]
+[OutputType(typeof(FileInfo), typeof(DirectoryInfo))]
 public sealed class ExportStacItemCommand : StacCmdlet
 {
     private const string PathSet = "Path";
@@ -61,6 +62,15 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
     public string SortBy { get; set; } = nameof(ItemSortOrder.None);
 
+    /// <summary>Writes a folder of GeoParquet files split by these keys, in this order (collection=x/year=2024/part-0.parquet).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public ItemPartitionKey[]? PartitionBy { get; set; }
+
+    /// <summary>With -PartitionBy, replaces a partitioned folder already at the path (never a folder of other content).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void BeginProcessing()
     {
         var literal = ParameterSetName == LiteralPathSet;
@@ -75,23 +85,28 @@ public sealed class ExportStacItemCommand : StacCmdlet
         try
         {
             var parquet = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy) with { Collections = collections };
-            _writer = StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);
+            _writer = PartitionBy is { } keys
+                ? StacItemFile.CreatePartitionedWriter(_target, keys, Force, KeepSignedHref, parquet)
+                : StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
             ThrowTerminatingError(StacErrors.FileWriteFailed(ex, _target));
         }
-        if (StacCollection is not null && !StacItemFile.IsParquet(_target))
+        if (StacCollection is not null && !WritesParquet)
         {
             WriteWarning($"-StacCollection is stored only in STAC GeoParquet files (.parquet, .geoparquet); '{_target}' is written without it.");
         }
         _progress = new ProgressThrottle(this, ProgressActivityId, $"Writing STAC Items to {_target}");
     }
 
+    /// <summary>A .parquet/.geoparquet file, or a folder of them (-PartitionBy).</summary>
+    private bool WritesParquet => PartitionBy is not null || StacItemFile.IsParquet(_target);
+
     /// <summary>Refuses a Parquet layout parameter for a JSON target rather than ignoring it.</summary>
     private void CheckParquetParameters()
     {
-        if (StacItemFile.IsParquet(_target))
+        if (WritesParquet)
         {
             return;
         }
@@ -153,7 +168,7 @@ public sealed class ExportStacItemCommand : StacCmdlet
         Wait(writer.DisposeAsync());
         if (PassThru)
         {
-            WriteObject(new FileInfo(_target));
+            WriteObject(PartitionBy is null ? new FileInfo(_target) : new DirectoryInfo(_target));
         }
     }
 

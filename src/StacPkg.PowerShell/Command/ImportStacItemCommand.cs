@@ -1,10 +1,11 @@
 using System.Management.Automation;
+using StacPkg.Core.GeoParquet;
 using StacPkg.Core.Stac;
 
 namespace StacPkg.PowerShell.Command;
 
 /// <summary>
-/// <para type="synopsis">Streams STAC Items from .json, .ndjson/.jsonl (optionally .gz) and .parquet/.geoparquet files.</para>
+/// <para type="synopsis">Streams STAC Items from .json, .ndjson/.jsonl (optionally .gz) and .parquet/.geoparquet files, and from hive-partitioned folders of Parquet files.</para>
 /// </summary>
 [Cmdlet(VerbsData.Import, "StacItem", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(StacItem))]
@@ -43,7 +44,9 @@ public sealed class ImportStacItemCommand : StacItemReaderCmdlet
     protected override void ProcessRecord()
     {
         var literal = ParameterSetName == LiteralPathSet;
-        WriteItemsFromFiles(literal ? LiteralPath : Path, literal, Keep);
+        // A folder is read as a partitioned dataset; -Collection skips other collections' partitions unopened.
+        WriteItemsFromFiles(literal ? LiteralPath : Path, literal, Keep,
+            (folder, cancellationToken) => PartitionedItemReader.ReadAsync(folder, c => Matches(_collections, c), cancellationToken));
     }
 
     private bool Keep(StacItem item) => Matches(_collections, item.Collection) && Matches(_ids, item.Id);
