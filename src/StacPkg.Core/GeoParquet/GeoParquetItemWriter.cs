@@ -159,6 +159,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         var spareStrings = new CharArena();
         var encoding = Task.CompletedTask;
         var rows = 0;
+        long bytes = 0;
         try
         {
             var records = _sortKeys is null
@@ -167,7 +168,8 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             foreach (var record in records)
             {
                 schema.ShredRecord(record, context);
-                if (++rows == _options.RowGroupSize)
+                bytes += record.Count;
+                if (++rows == _options.RowGroupSize || bytes >= GeoParquetWriteOptions.MaxRowGroupBytes)
                 {
                     Interlocked.Add(ref _encoded, rows);
                     await encoding.ConfigureAwait(false);
@@ -176,6 +178,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
                     (context.Strings, spareStrings) = (spareStrings, context.Strings);
                     encoding = EncodeRowGroupAsync(writer, schema, timestamps, cancellationToken);
                     rows = 0;
+                    bytes = 0;
                 }
             }
             await encoding.ConfigureAwait(false);

@@ -16,6 +16,13 @@ public sealed record GeoParquetWriteOptions
     /// </summary>
     public const int MaxRowGroupSize = 1_000_000;
 
+    /// <summary>
+    /// A row group also ends once its Items take this many bytes in the spool, however few they
+    /// are: a row group is held in memory twice over while encoded, so large Items (or a sort that
+    /// brings the largest together) would otherwise grow memory with the Items' size.
+    /// </summary>
+    public const long MaxRowGroupBytes = 128L << 20;
+
     /// <summary>The codec of every data and dictionary page.</summary>
     public ParquetCompression Compression { get; init; } = ParquetCompression.Zstd;
 

@@ -90,6 +90,30 @@ public sealed class CompactLayoutTests : IDisposable
         Assert.Equal(25, sizes.Sum());
     }
 
+    [SkippableFact]
+    public async Task A_row_group_of_large_Items_ends_at_the_byte_bound_however_few_rows_it_holds()
+    {
+        DuckDb.RequireAvailable();
+        // 300 Items of over 1 MiB each: at 10,000 rows per group they would make one row group of
+        // 300 MiB, held in memory twice over while it is encoded.
+        var large = Enumerable.Range(0, 300).Select(i =>
+        {
+            var item = SyntheticItems.At($"large-{i:D3}", new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(i), 10, 10);
+            item.Properties["notes"] = new string((char)('a' + i % 26), 1 << 20);
+            return item;
+        });
+        var file = await SyntheticItems.WriteAsync(Path.Combine(_dir, "items.parquet"), large, GeoParquetWriteOptions.Default);
+
+        var sizes = DuckDb.Query($"SELECT row_group_id, any_value(row_group_num_rows) AS n FROM parquet_metadata({DuckDb.Literal(file)}) GROUP BY ALL ORDER BY 1")
+            .Select(r => r.GetProperty("n").GetInt64()).ToList();
+        var maxRows = GeoParquetWriteOptions.MaxRowGroupBytes / (1 << 20);
+        Assert.True(sizes.Count >= 3, $"{sizes.Count} row groups");
+        Assert.All(sizes, n => Assert.InRange(n, 1, maxRows));
+        Assert.Equal(300, sizes.Sum());
+        var notes = DuckDb.Query($"SELECT count(*) AS n FROM read_parquet({DuckDb.Literal(file)}) WHERE length(notes) = {1 << 20}");
+        Assert.Equal(300, notes[0].GetProperty("n").GetInt64());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(GeoParquetWriteOptions.MaxRowGroupSize + 1)]
