@@ -14,7 +14,7 @@ namespace StacPkg.PowerShell.Command;
 /// </remarks>
 [Cmdlet(VerbsData.Export, "StacItem", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo), typeof(DirectoryInfo))]
-public sealed class ExportStacItemCommand : StacCmdlet
+public sealed class ExportStacItemCommand : StacItemWriterCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -42,26 +42,6 @@ public sealed class ExportStacItemCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
-    /// <summary>STAC Collections stored in a GeoParquet file's metadata: StacCollection objects, Collection JSON text, or objects from Invoke-RestMethod.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public object[]? StacCollection { get; set; }
-
-    /// <summary>The codec of a Parquet file's pages.</summary>
-    [Parameter]
-    [ValidateSet(nameof(ParquetCompression.Zstd), nameof(ParquetCompression.Snappy), nameof(ParquetCompression.None), IgnoreCase = true)]
-    public string Compression { get; set; } = nameof(ParquetCompression.Zstd);
-
-    /// <summary>Items per row group of a Parquet file.</summary>
-    [Parameter]
-    [ValidateRange(1, GeoParquetWriteOptions.MaxRowGroupSize)]
-    public int RowGroupSize { get; set; } = GeoParquetWriteOptions.DefaultRowGroupSize;
-
-    /// <summary>The row order of a Parquet file: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
-    [Parameter]
-    [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
-    public string SortBy { get; set; } = nameof(ItemSortOrder.None);
-
     /// <summary>Writes a folder of GeoParquet files split by these keys, in this order (collection=x/year=2024/part-0.parquet).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -76,7 +56,7 @@ public sealed class ExportStacItemCommand : StacCmdlet
         var literal = ParameterSetName == LiteralPathSet;
         _target = FileSystemPaths.ResolveOutput(this, literal ? LiteralPath : Path, literal);
         CheckParquetParameters();
-        var collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection);
+        var parquet = ItemFileOptions();
         // One decision for the whole file, as Export-Csv asks; declined, the input is consumed and ignored.
         if (!ShouldProcess(_target, "Export STAC Items"))
         {
@@ -84,7 +64,6 @@ public sealed class ExportStacItemCommand : StacCmdlet
         }
         try
         {
-            var parquet = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy) with { Collections = collections };
             _writer = PartitionBy is { } keys
                 ? StacItemFile.CreatePartitionedWriter(_target, keys, Force, KeepSignedHref, parquet)
                 : StacItemFile.CreateWriter(_target, KeepSignedHref, parquet);

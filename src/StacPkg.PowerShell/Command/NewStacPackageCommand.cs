@@ -17,7 +17,7 @@ namespace StacPkg.PowerShell.Command;
 /// </remarks>
 [Cmdlet(VerbsCommon.New, "StacPackage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(StacPackageInfo))]
-public sealed class NewStacPackageCommand : StacCmdlet
+public sealed class NewStacPackageCommand : StacItemWriterCmdlet
 {
     private const int ProgressActivityId = 0x5AC8;
 
@@ -77,26 +77,6 @@ public sealed class NewStacPackageCommand : StacCmdlet
     [Parameter]
     public SwitchParameter KeepSignedHref { get; set; }
 
-    /// <summary>STAC Collections stored in items.parquet's metadata: StacCollection objects, Collection JSON text, or objects from Invoke-RestMethod.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public object[]? StacCollection { get; set; }
-
-    /// <summary>The codec of items.parquet's pages.</summary>
-    [Parameter]
-    [ValidateSet(nameof(ParquetCompression.Zstd), nameof(ParquetCompression.Snappy), nameof(ParquetCompression.None), IgnoreCase = true)]
-    public string Compression { get; set; } = nameof(ParquetCompression.Zstd);
-
-    /// <summary>Items per row group of items.parquet.</summary>
-    [Parameter]
-    [ValidateRange(1, GeoParquetWriteOptions.MaxRowGroupSize)]
-    public int RowGroupSize { get; set; } = GeoParquetWriteOptions.DefaultRowGroupSize;
-
-    /// <summary>The row order of items.parquet: input order, by datetime, or along a Hilbert curve of the bbox centres.</summary>
-    [Parameter]
-    [ValidateSet(nameof(ItemSortOrder.None), nameof(ItemSortOrder.Datetime), nameof(ItemSortOrder.Hilbert), IgnoreCase = true)]
-    public string SortBy { get; set; } = nameof(ItemSortOrder.None);
-
     /// <summary>S3-compatible endpoint for s3:// hrefs (else AWS_ENDPOINT_URL, else AWS).</summary>
     [Parameter]
     public string? EndpointUrl { get; set; }
@@ -131,10 +111,7 @@ public sealed class NewStacPackageCommand : StacCmdlet
             Force = Force,
             ThrottleLimit = ThrottleLimit,
             KeepSignedHrefs = KeepSignedHref,
-            Items = ItemLayoutArguments.ToOptions(Compression, RowGroupSize, SortBy) with
-            {
-                Collections = StacCollection is null ? [] : StacCollectionArgument.Read(this, StacCollection),
-            },
+            Items = ItemFileOptions(),
             LocalSources = new LocalPathPolicy(location, SourceRoot?.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath), AllowAnyLocalPath),
         };
         // PowerShell's location, not the process's: relative hrefs are read from where the user is.
