@@ -30,9 +30,15 @@ internal sealed class ProgressThrottle
         {
             return;
         }
-        _last = now;
+        Show(status());
+    }
+
+    /// <summary>Shows <paramref name="status"/> at once: a new phase (such as encoding after the last Item) is worth saying even right after the last update.</summary>
+    public void Show(string status)
+    {
+        _last = Stopwatch.GetTimestamp();
         _shown = true;
-        _record.StatusDescription = status();
+        _record.StatusDescription = status;
         _cmdlet.WriteProgress(_record);
     }
 

@@ -20,24 +20,6 @@ BeforeAll {
         ($out -join "`n") | ConvertFrom-Json
     }
 
-    # An Item as sorted, instant-normalised JSON, so equal Items compare equal.
-    function ConvertTo-CanonicalJson([Parameter(ValueFromPipeline)] $Item) {
-        process {
-            $value = ConvertTo-StacJson $Item -Compress | ConvertFrom-Json -AsHashtable
-            Format-Canonical $value | ConvertTo-Json -Depth 100 -Compress
-        }
-    }
-    function Format-Canonical($Value) {
-        if ($Value -is [System.Collections.IDictionary]) {
-            $sorted = [ordered]@{}
-            foreach ($key in $Value.Keys | Sort-Object) { $sorted[$key] = Format-Canonical $Value[$key] }
-            return $sorted
-        }
-        if ($Value -is [System.Collections.IList]) { return , @($Value | ForEach-Object { Format-Canonical $_ }) }
-        if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
-        $Value
-    }
-
     # The UTC year of an Item's datetime, or of its start_datetime.
     function Get-ItemYear($Item) {
         $when = if ($null -ne $Item.Properties['datetime']) { $Item.Properties['datetime'] } else { $Item.Properties['start_datetime'] }

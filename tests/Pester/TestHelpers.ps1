@@ -117,3 +117,26 @@ function New-ItemsNdjson([string] $Path, [int] $Count) {
         $writer.Dispose()
     }
 }
+
+# JSON with object keys sorted and timestamps as instants, so equal Items compare equal
+# whatever the member order or the fractional digits of a timestamp.
+function ConvertTo-CanonicalJson([Parameter(ValueFromPipeline)] $Item) {
+    process {
+        $value = ConvertTo-StacJson $Item -Compress | ConvertFrom-Json -AsHashtable
+        Format-Canonical $value | ConvertTo-Json -Depth 100 -Compress
+    }
+}
+function Format-Canonical($Value) {
+    if ($Value -is [System.Collections.IDictionary]) {
+        $sorted = [ordered]@{}
+        foreach ($key in $Value.Keys | Sort-Object) { $sorted[$key] = Format-Canonical $Value[$key] }
+        return $sorted
+    }
+    if ($Value -is [System.Collections.IList]) {
+        return , @($Value | ForEach-Object { Format-Canonical $_ })
+    }
+    if ($Value -is [datetime]) {
+        return $Value.ToUniversalTime().ToString('o')
+    }
+    $Value
+}

@@ -135,7 +135,12 @@ public sealed class ExportStacItemCommand : StacItemWriterCmdlet
         try
         {
             // A Parquet file is encoded only now, row group by row group: say how far it got.
-            Wait(writer.CompleteAsync(CancellationToken), () => _progress!.Report(() => $"{writer.Encoded} of {writer.Count} items encoded"));
+            string Encoded() => $"{writer.Encoded} of {writer.Count} items encoded";
+            if (WritesParquet)
+            {
+                _progress!.Show(Encoded());
+            }
+            Wait(writer.CompleteAsync(CancellationToken), () => _progress!.Report(Encoded));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

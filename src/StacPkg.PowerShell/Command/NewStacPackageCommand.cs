@@ -173,10 +173,10 @@ public sealed class NewStacPackageCommand : StacItemWriterCmdlet
         try
         {
             // items.parquet is encoded only now, then the lock and the manifest are finished: say how far it got.
+            string Encoded() => $"{writer.Encoded} of {writer.Count} items encoded into {StacPackageLayout.ItemsFileName}";
+            _progress!.Show(Encoded());
             var completing = writer.CompleteAsync(CancellationToken);
-            Wait(completing, () => _progress!.Report(() => writer.Encoded < writer.Count
-                ? $"{writer.Encoded} of {writer.Count} items encoded into {StacPackageLayout.ItemsFileName}"
-                : "finishing the asset lock and the manifest"));
+            Wait(completing, () => _progress!.Report(() => writer.Encoded < writer.Count ? Encoded() : "finishing the asset lock and the manifest"));
             info = completing.Result;
         }
         catch (Exception ex) when (ex is StacPackageException or IOException or UnauthorizedAccessException or StacFormatException)
