@@ -24,14 +24,31 @@ public static class JsonValueWriter
         SkipValidation = true,
     };
 
+    /// <summary>
+    /// A buffer kept per thread between calls: a fresh one grows by doubling for every Item (a
+    /// quarter of the time of turning Items into JSON text went into that copying).
+    /// </summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private const int KeptBufferBytes = 1 << 20;
+
     public static string ToJson(object? value, bool indented)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        // Taken out while in use, so that a nested call (a value's ToString) gets a buffer of its own.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(16 * 1024);
+        t_buffer = null;
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedOptions : CompactOptions))
         {
             Write(writer, value);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity <= KeptBufferBytes)
+        {
+            t_buffer = buffer;
+        }
+        return text;
     }
 
     public static void Write(Utf8JsonWriter writer, object? value)
