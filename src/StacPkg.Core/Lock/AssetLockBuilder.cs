@@ -27,6 +27,10 @@ public sealed class AssetLockBuilder
     private long _itemsWithDroppedQueries;
     private StacItem? _lastItemWithDroppedQuery;
 
+    // Assets whose file:checksum is not sha2-256, so was not locked: reported once, as a count.
+    private long _unlockedChecksums;
+    private string? _firstUnlockedChecksum;
+
     /// <summary>
     /// Things the user should know that are not errors (a file:checksum that cannot be locked, a size
     /// that differs from the store's); never a query string. Safe to drain from any thread.
@@ -34,17 +38,32 @@ public sealed class AssetLockBuilder
     public ConcurrentQueue<string> Warnings { get; } = new();
 
     /// <summary>
-    /// Adds one warning saying how many hrefs lost their query string (perhaps a signature) on the way
-    /// into the lock, if any did; the count starts again. Called once, when all Items have been built.
+    /// Adds one warning per kind of thing counted while building: hrefs that lost their query string
+    /// (perhaps a signature) on the way into the lock, and file:checksum values that could not be
+    /// locked; the counts start again. Called once, when all Items have been built: one line per
+    /// asset would bury everything else on a large run.
     /// </summary>
-    public void ReportDroppedQueries()
+    public void ReportCounts()
     {
-        if (_droppedQueries == 0) return;
-        Warnings.Enqueue(string.Create(CultureInfo.InvariantCulture,
-            $"removed the query string from {_droppedQueries} hrefs of {_itemsWithDroppedQueries} Items in the lock; signed URLs never enter a lock"));
+        if (_droppedQueries > 0)
+        {
+            Warnings.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"removed the query string from {_droppedQueries} hrefs of {_itemsWithDroppedQueries} Items in the lock; signed URLs never enter a lock"));
+        }
+        if (_unlockedChecksums == 1)
+        {
+            Warnings.Enqueue($"{_firstUnlockedChecksum}: file:checksum is not a sha2-256 multihash and was not locked");
+        }
+        else if (_unlockedChecksums > 1)
+        {
+            Warnings.Enqueue(string.Create(CultureInfo.InvariantCulture,
+                $"file:checksum of {_unlockedChecksums} assets is not a sha2-256 multihash and was not locked (the first: {_firstUnlockedChecksum})"));
+        }
         _droppedQueries = 0;
         _itemsWithDroppedQueries = 0;
         _lastItemWithDroppedQuery = null;
+        _unlockedChecksums = 0;
+        _firstUnlockedChecksum = null;
     }
 
     /// <summary>One result per selected asset of <paramref name="item"/>, in the Item's asset order.</summary>
@@ -123,7 +142,10 @@ public sealed class AssetLockBuilder
             return checksum;
         }
         // Another hash function cannot be verified here; keeping it would make -Checksum fail for no reason.
-        Warnings.Enqueue($"item '{itemId}' asset '{key}': file:checksum is not a sha2-256 multihash and was not locked");
+        if (_unlockedChecksums++ == 0)
+        {
+            _firstUnlockedChecksum = $"item '{itemId}' asset '{key}'";
+        }
         return null;
     }
 

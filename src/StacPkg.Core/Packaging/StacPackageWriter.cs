@@ -205,7 +205,7 @@ public sealed class StacPackageWriter : IAsyncDisposable
         try
         {
             await _items.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            _builder.ReportDroppedQueries();
+            _builder.ReportCounts();
             // Disposing lets go of the writer's spool file, which must not be moved into the package.
             await DisposeItemsAsync().ConfigureAwait(false);
             if (_options.AssetLock is { } given)

@@ -114,7 +114,7 @@ public sealed class NewStacAssetLockCommand : StacCmdlet
         {
             _operation!.Complete();
         }
-        _builder!.ReportDroppedQueries();
+        _builder!.ReportCounts();
         WriteWarnings();
         _progress!.Complete();
     }

@@ -44,12 +44,41 @@ public class AssetLockBuilderTests
         _ = builder.Build(Item()).ToList();
         Assert.Empty(builder.Warnings);
 
-        builder.ReportDroppedQueries();
+        builder.ReportCounts();
 
         var warning = Assert.Single(builder.Warnings);
         Assert.Contains("from 3 hrefs of 3 Items", warning);
         Assert.DoesNotContain("secret123", warning);
         Assert.DoesNotContain("Signature", warning);
+    }
+
+    [Fact]
+    public void Checksums_that_cannot_be_locked_are_one_counted_warning_naming_the_first()
+    {
+        static StacItem WithMd5(string id) => new()
+        {
+            Id = id,
+            Assets = new(StringComparer.Ordinal)
+            {
+                ["a"] = new StacAsset { Href = "s3://bucket/a.tif", AdditionalFields = new JsonMap { ["file:checksum"] = "d50110" + new string('0', 32) } },
+                ["b"] = new StacAsset { Href = "s3://bucket/b.tif", AdditionalFields = new JsonMap { ["file:checksum"] = "1114" + new string('0', 40) } },
+            },
+        };
+        var builder = new AssetLockBuilder();
+        foreach (var id in new[] { "first", "second", "third" })
+        {
+            Assert.All(builder.Build(WithMd5(id)), r => Assert.Null(r.Entry!.FileChecksum));
+        }
+        Assert.Empty(builder.Warnings);
+
+        builder.ReportCounts();
+
+        var warning = Assert.Single(builder.Warnings);
+        Assert.Equal("file:checksum of 6 assets is not a sha2-256 multihash and was not locked (the first: item 'first' asset 'a')", warning);
+        builder.Warnings.Clear();
+        _ = builder.Build(WithMd5("alone")).First();
+        builder.ReportCounts();
+        Assert.Equal("item 'alone' asset 'a': file:checksum is not a sha2-256 multihash and was not locked", Assert.Single(builder.Warnings));
     }
 
     [Fact]
