@@ -29,14 +29,8 @@ internal sealed class ItemSpool : IDisposable
     /// <summary>Appends an Item; returns where its record starts, for <see cref="ReadRecordsAt"/>.</summary>
     public long Append(JsonMap item)
     {
-        _record.Clear();
-        BinaryJson.Write(_record, item);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, _record.Length);
-        _buffered.Write(length);
-        _buffered.Write(_record.WrittenSpan);
         var offset = _length;
-        _length += 4 + _record.Length;
+        _length += SpoolRecord.Write(_buffered, _record, item);
         return offset;
     }
 

@@ -40,16 +40,10 @@ internal sealed class PartitionSpill
             _partitions.Add(partition, parked);
         }
         var json = item.ToWritableJson();
-        _record.Clear();
-        BinaryJson.Write(_record, json);
         StacItem.FromJson(json);
         parked.Check.Check(item, warn);
 
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, _record.Length);
-        parked.Buffer.Write(length);
-        parked.Buffer.Write(_record.WrittenSpan);
-        _buffered += 4 + _record.Length;
+        _buffered += SpoolRecord.Write(parked.Buffer, _record, json);
         if (_buffered > BudgetBytes)
         {
             Flush();
