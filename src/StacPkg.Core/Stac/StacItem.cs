@@ -7,27 +7,63 @@ namespace StacPkg.Core.Stac;
 /// and unknown top-level fields (<see cref="AdditionalFields"/>) keep their JSON values, so nothing
 /// in the input is lost on the way to GeoParquet and back.
 /// </summary>
+/// <remarks>
+/// An Item a reader made from its record (<see cref="StacItemRecord"/>) stays that record until a
+/// member other than <see cref="Id"/>, <see cref="Collection"/> and <see cref="StacCollection"/> is
+/// read or set: then it is built as objects once, and from there on it is an ordinary Item whose
+/// writers serialise what the objects hold now, changes included.
+/// </remarks>
 public sealed class StacItem
 {
     public const string DefaultStacVersion = "1.1.0";
 
-    public string Id { get; set; } = "";
-    public string? Collection { get; set; }
+    [ThreadStatic]
+    private static KeyCache? t_keys;
+
+    private StacItemRecord? _record;
+    private string _id = "";
+    private string? _collection;
+    private JsonMap? _geometry;
+    private double[]? _bbox;
+    private JsonMap _properties = new();
+    private Dictionary<string, StacAsset> _assets = new(StringComparer.Ordinal);
+    private List<StacLink> _links = new();
+    private List<string> _stacExtensions = new();
+    private string _stacVersion = DefaultStacVersion;
+    private JsonMap _additionalFields = new();
+
+    public StacItem() { }
+
+    /// <summary>An Item that is <paramref name="record"/> until a script touches it; <paramref name="id"/> and <paramref name="collection"/> are the record's.</summary>
+    internal StacItem(StacItemRecord record, string id, string? collection)
+    {
+        _record = record;
+        _id = id;
+        _collection = collection;
+    }
+
+    public string Id { get => _id; set { Materialize(); _id = value; } }
+
+    public string? Collection { get => _collection; set { Materialize(); _collection = value; } }
 
     /// <summary>GeoJSON geometry object, or null.</summary>
-    public JsonMap? Geometry { get; set; }
+    public JsonMap? Geometry { get { Materialize(); return _geometry; } set { Materialize(); _geometry = value; } }
 
     /// <summary>[xmin, ymin, xmax, ymax] or [xmin, ymin, zmin, xmax, ymax, zmax], or null.</summary>
-    public double[]? Bbox { get; set; }
+    public double[]? Bbox { get { Materialize(); return _bbox; } set { Materialize(); _bbox = value; } }
 
-    public JsonMap Properties { get; set; } = new();
-    public Dictionary<string, StacAsset> Assets { get; set; } = new(StringComparer.Ordinal);
-    public List<StacLink> Links { get; set; } = new();
-    public List<string> StacExtensions { get; set; } = new();
-    public string StacVersion { get; set; } = DefaultStacVersion;
+    public JsonMap Properties { get { Materialize(); return _properties; } set { Materialize(); _properties = value; } }
+
+    public Dictionary<string, StacAsset> Assets { get { Materialize(); return _assets; } set { Materialize(); _assets = value; } }
+
+    public List<StacLink> Links { get { Materialize(); return _links; } set { Materialize(); _links = value; } }
+
+    public List<string> StacExtensions { get { Materialize(); return _stacExtensions; } set { Materialize(); _stacExtensions = value; } }
+
+    public string StacVersion { get { Materialize(); return _stacVersion; } set { Materialize(); _stacVersion = value; } }
 
     /// <summary>Top-level fields that are not part of the Item specification.</summary>
-    public JsonMap AdditionalFields { get; set; } = new();
+    public JsonMap AdditionalFields { get { Materialize(); return _additionalFields; } set { Materialize(); _additionalFields = value; } }
 
     /// <summary>
     /// The Collection of <see cref="Collection"/> when the input held it (a GeoParquet file's
@@ -39,6 +75,33 @@ public sealed class StacItem
     /// <summary>The <c>datetime</c> property as an instant; null when it is null (a range item) or absent.</summary>
     public DateTimeOffset? Datetime =>
         Properties.Get("datetime") is string s && StacDateTime.TryParse(s, out var value, out _) ? value : null;
+
+    /// <summary>The record this Item still is, or null once it was built as objects (or never was a record).</summary>
+    internal StacItemRecord? Record => _record;
+
+    /// <summary>The Item as a writer takes it: its record while untouched, else made from its objects now.</summary>
+    /// <exception cref="StacFormatException">The Item holds a number JSON cannot hold.</exception>
+    internal StacItemRecord ToRecord() => _record ?? StacItemRecord.FromItem(this);
+
+    /// <summary>Builds the objects of an Item that is still its record; from then on the objects are the Item.</summary>
+    private void Materialize()
+    {
+        if (_record is not { } record)
+        {
+            return;
+        }
+        // Cleared first: the setters Parse calls on the new Item must not come back here.
+        _record = null;
+        var parsed = Parse(record.ToJsonMap(t_keys ??= new KeyCache()));
+        _geometry = parsed._geometry;
+        _bbox = parsed._bbox;
+        _properties = parsed._properties;
+        _assets = parsed._assets;
+        _links = parsed._links;
+        _stacExtensions = parsed._stacExtensions;
+        _stacVersion = parsed._stacVersion;
+        _additionalFields = parsed._additionalFields;
+    }
 
     /// <summary>Top-level member names of an Item document that are typed fields here.</summary>
     public static readonly IReadOnlySet<string> SpecFields = new HashSet<string>(StringComparer.Ordinal)

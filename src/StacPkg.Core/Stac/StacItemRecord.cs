@@ -1,0 +1,37 @@
+using StacPkg.Core.Json;
+
+namespace StacPkg.Core.Stac;
+
+/// <summary>
+/// An Item exactly as the writers take it: the <see cref="BinaryJson"/> form of
+/// <see cref="StacItem.ToWritableJson"/> (members in the conventional order, checked, finite). Readers
+/// that can build it straight from their input keep an Item as its record until a script touches a
+/// member (<see cref="StacItem"/>), so Items that only pass through are never built as objects.
+/// </summary>
+internal sealed class StacItemRecord
+{
+    [ThreadStatic]
+    private static BinaryJsonBuffer? t_buffer;
+
+    public StacItemRecord(byte[] bytes) => Bytes = bytes;
+
+    /// <summary>The record: one <see cref="BinaryJson.Object"/> value. Never changed once made.</summary>
+    public byte[] Bytes { get; }
+
+    /// <summary>The record of an Item built as objects (hand-made, changed, or read by a path without records).</summary>
+    /// <exception cref="StacFormatException">The Item holds a number JSON cannot hold.</exception>
+    public static StacItemRecord FromItem(StacItem item)
+    {
+        var buffer = t_buffer ??= new BinaryJsonBuffer();
+        buffer.Clear();
+        BinaryJson.Write(buffer, item.ToWritableJson());
+        return new StacItemRecord(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>The record as a JSON object tree.</summary>
+    public JsonMap ToJsonMap(KeyCache keys)
+    {
+        var position = 0;
+        return (JsonMap)BinaryJson.Read(Bytes, ref position, keys)!;
+    }
+}
