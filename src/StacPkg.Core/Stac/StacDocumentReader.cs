@@ -13,17 +13,10 @@ public sealed class StacDocumentReader
     /// <summary>The Collections met so far; a later document of the same id replaces an earlier one.</summary>
     public StacCollectionSet Collections { get; } = new();
 
-    /// <summary>
-    /// The Item the UTF-8 JSON text of one document is, kept as its record (<see cref="StacItemRecord"/>);
-    /// null when that fast path refuses it (a Collection, an invalid or unusual document): read it then with <see cref="Read"/>.
-    /// </summary>
-    internal StacItem? TryReadRecord(ReadOnlySpan<byte> utf8)
+    /// <summary>Gives <paramref name="item"/> the Collection of its <see cref="StacItem.Collection"/> when one was met before it.</summary>
+    internal StacItem Attach(StacItem item)
     {
-        var item = StacItemRecord.TryReadItem(utf8);
-        if (item is not null)
-        {
-            item.StacCollection = Collections.Find(item.Collection);
-        }
+        item.StacCollection = Collections.Find(item.Collection);
         return item;
     }
 
@@ -36,8 +29,6 @@ public sealed class StacDocumentReader
             Collections.Set(StacCollection.FromJson(json));
             return null;
         }
-        var item = StacItem.FromJson(json);
-        item.StacCollection = Collections.Find(item.Collection);
-        return item;
+        return Attach(StacItem.FromJson(json));
     }
 }

@@ -16,9 +16,9 @@ namespace StacPkg.Core.Stac;
 /// A byte-level scanner follows the JSON structure (depth, strings, escapes and which token may
 /// come next) and keeps in its buffer only the candidate Item under construction: a top-level
 /// object, an element of a top-level array, or an element of the <c>features</c> array of a
-/// top-level object. A complete candidate becomes an Item kept as its record
-/// (<see cref="StacDocumentReader.TryReadRecord"/>) or, when that refuses it, is parsed with
-/// <see cref="JsonValueReader"/> and <see cref="StacItem.FromJson"/>, which give the errors. Errors are per value. After a syntax error inside an element
+/// top-level object. The candidates a push completes become Items kept as their records
+/// (<see cref="StacItemRecord.TryReadItem"/>, on all cores) or, when that refuses one, are parsed
+/// with <see cref="JsonValueReader"/> and <see cref="StacItem.FromJson"/>, which give the errors. Errors are per value. After a syntax error inside an element
 /// of an array (a feature) the scanner skips to the element's end by counting brackets, or to the
 /// next line that starts an object at the column the broken element started (the next feature of
 /// a pretty-printed collection), whichever comes first; so one broken feature does not swallow the
@@ -68,6 +68,9 @@ public sealed class StacJsonStream
     private bool _valueOwnsLine;     // the candidate is the first non-blank of its line
     private byte _valueCloser;       // the bracket that closes the candidate
 
+    /// <summary>The candidates completed by the current push, read together at its end (<see cref="Resolve"/>).</summary>
+    private readonly List<Candidate> _candidates = new();
+
     private long _skipFrom = -1;     // stream offset where skipping after a syntax error began, -1 if not reported
     private long _skipFromLine;
     private long _skippedLines;      // non-blank lines skipped looking for a line that starts a value
@@ -105,7 +108,7 @@ public sealed class StacJsonStream
             Scan(results);
             chars = chars[slice.Length..];
         }
-        return results;
+        return Resolve(results);
     }
 
     /// <summary>Feeds UTF-8 bytes; returns the results completed by them.</summary>
@@ -121,7 +124,7 @@ public sealed class StacJsonStream
             Scan(results);
             utf8 = utf8[slice.Length..];
         }
-        return results;
+        return Resolve(results);
     }
 
     /// <summary>Ends the input: a value still open is reported as truncated.</summary>
@@ -159,7 +162,7 @@ public sealed class StacJsonStream
         {
             SyntaxError(_scan, Invalid(_scan, "the input ends inside a byte order mark"), results);
         }
-        return results;
+        return Resolve(results);
     }
 
     private void ThrowIfCompleted()
@@ -590,10 +593,7 @@ public sealed class StacJsonStream
         _expect = _depth == 0 ? Expect.Value : Expect.CommaOrEnd;
         if (_valueStart >= 0 && _depth == _valueDepth)
         {
-            if (ParseCandidate(_buffer.AsSpan(_valueStart, end - _valueStart)) is { } result)
-            {
-                results.Add(result);
-            }
+            Defer(_buffer.AsSpan(_valueStart, end - _valueStart), results);
             _valueStart = -1;
         }
         if (_depth == 0)
@@ -603,34 +603,76 @@ public sealed class StacJsonStream
         }
     }
 
-    /// <summary>The Item or error the candidate gives; null for a Collection.</summary>
-    private StacReadResult? ParseCandidate(ReadOnlySpan<byte> json)
+    /// <summary>Keeps a copy of a complete candidate and its place among the results, to be read at the end of the push.</summary>
+    private void Defer(ReadOnlySpan<byte> json, List<StacReadResult> results)
     {
-        var index = ++_index;
-        if (Documents.TryReadRecord(json) is { } record)
+        var bytes = ArrayPool<byte>.Shared.Rent(json.Length);
+        json.CopyTo(bytes);
+        _candidates.Add(new Candidate(results.Count, bytes, json.Length, _valueLine, ++_index));
+        results.Add(default);
+    }
+
+    /// <summary>
+    /// Reads the candidates of this push into their places among the results. Items are kept as
+    /// records on all cores (that needs nothing of the stream); what that refuses is read the eager
+    /// way in input order, so a Collection is remembered before the Items after it are given it.
+    /// </summary>
+    private List<StacReadResult> Resolve(List<StacReadResult> results)
+    {
+        if (_candidates.Count == 0)
         {
-            return StacReadResult.Ok(record);
+            return results;
         }
+        var records = new StacItem?[_candidates.Count];
+        if (records.Length > 1 && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, records.Length, i => records[i] = StacItemRecord.TryReadItem(_candidates[i].Json));
+        }
+        else
+        {
+            records[0] = StacItemRecord.TryReadItem(_candidates[0].Json);
+        }
+        var collections = false;
+        for (var i = 0; i < records.Length; i++)
+        {
+            var candidate = _candidates[i];
+            var result = records[i] is { } item ? StacReadResult.Ok(Documents.Attach(item)) : ParseCandidate(candidate);
+            results[candidate.Result] = result ?? default;
+            collections |= result is null;
+            ArrayPool<byte>.Shared.Return(candidate.Bytes);
+        }
+        _candidates.Clear();
+        if (collections)
+        {
+            results.RemoveAll(r => r.Item is null && r.Error is null);
+        }
+        return results;
+    }
+
+    /// <summary>The Item or error the candidate gives the eager way; null for a Collection.</summary>
+    private StacReadResult? ParseCandidate(Candidate candidate)
+    {
+        var (line, index) = (candidate.Line, candidate.Index);
         try
         {
-            if (JsonValueReader.Parse(json) is JsonMap map)
+            if (JsonValueReader.Parse(candidate.Json) is JsonMap map)
             {
                 return Documents.Read(map) is { } item ? StacReadResult.Ok(item) : null;
             }
-            return Failure("expected a STAC Item (a JSON object), got an array", _valueLine, index);
+            return Failure("expected a STAC Item (a JSON object), got an array", line, index);
         }
         catch (StacFormatException ex)
         {
-            return StacReadResult.Fail(ex.At(InputName, _valueLine, index));
+            return StacReadResult.Fail(ex.At(InputName, line, index));
         }
         catch (JsonException ex)
         {
-            return Failure(DescribeJsonError(ex), _valueLine, index, ex);
+            return Failure(DescribeJsonError(ex, line), line, index, ex);
         }
     }
 
     /// <summary>Reasons from System.Text.Json count lines from the value's start; restate them from the input's start.</summary>
-    private string DescribeJsonError(JsonException ex)
+    private static string DescribeJsonError(JsonException ex, long valueLine)
     {
         var message = ex.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -638,7 +680,7 @@ public sealed class StacJsonStream
         {
             message = message[..cut];
         }
-        return ex.LineNumber is long line ? $"invalid JSON at line {_valueLine + line}: {message}" : $"invalid JSON: {message}";
+        return ex.LineNumber is long line ? $"invalid JSON at line {valueLine + line}: {message}" : $"invalid JSON: {message}";
     }
 
     private void NotAnObject(byte first, List<StacReadResult> results)
@@ -709,6 +751,12 @@ public sealed class StacJsonStream
 
     private StacReadResult Failure(string reason, long line, long? index, Exception? inner = null) =>
         StacReadResult.Fail(new StacFormatException(reason, inner) { InputName = InputName, Line = line, Index = index });
+
+    /// <summary>A complete candidate: a copy of its text, its place among the push's results, its line and position in the input.</summary>
+    private readonly record struct Candidate(int Result, byte[] Bytes, int Length, long Line, long Index)
+    {
+        public ReadOnlySpan<byte> Json => Bytes.AsSpan(0, Length);
+    }
 
     private enum Lexer : byte
     {
