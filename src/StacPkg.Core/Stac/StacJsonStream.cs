@@ -97,6 +97,44 @@ public sealed class StacJsonStream
         ArgumentNullException.ThrowIfNull(text);
         ThrowIfCompleted();
         var results = new List<StacReadResult>();
+        Feed(text, results);
+        return Resolve(results);
+    }
+
+    /// <summary>
+    /// Feeds several texts as one push, so that the Items they complete are read together (on all
+    /// cores); returns the results, each with the index of the text that completed it.
+    /// </summary>
+    public IReadOnlyList<(StacReadResult Result, int Text)> Push(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ThrowIfCompleted();
+        var results = new List<StacReadResult>();
+        var ends = new int[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            Feed(texts[i] ?? throw new ArgumentException("a text is null", nameof(texts)), results);
+            ends[i] = results.Count;
+        }
+        ResolveInPlace(results);
+        var placed = new List<(StacReadResult, int)>(results.Count);
+        var text = 0;
+        for (var i = 0; i < results.Count; i++)
+        {
+            while (ends[text] <= i)
+            {
+                text++;
+            }
+            if (!IsGap(results[i]))
+            {
+                placed.Add((results[i], text));
+            }
+        }
+        return placed;
+    }
+
+    private void Feed(string text, List<StacReadResult> results)
+    {
         var chars = text.AsSpan();
         const int sliceChars = SliceBytes / 4;
         while (chars.Length > 0)
@@ -108,7 +146,6 @@ public sealed class StacJsonStream
             Scan(results);
             chars = chars[slice.Length..];
         }
-        return Resolve(results);
     }
 
     /// <summary>Feeds UTF-8 bytes; returns the results completed by them.</summary>
@@ -612,16 +649,27 @@ public sealed class StacJsonStream
         results.Add(default);
     }
 
-    /// <summary>
-    /// Reads the candidates of this push into their places among the results. Items are kept as
-    /// records on all cores (that needs nothing of the stream); what that refuses is read the eager
-    /// way in input order, so a Collection is remembered before the Items after it are given it.
-    /// </summary>
+    /// <summary>Reads the candidates of this push into their places among the results, dropping the places of Collections.</summary>
     private List<StacReadResult> Resolve(List<StacReadResult> results)
+    {
+        if (ResolveInPlace(results))
+        {
+            results.RemoveAll(IsGap);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Reads the candidates of this push into their places among the results; a Collection leaves
+    /// a gap (<see cref="IsGap"/>) and the return value says whether there is one. Items are kept
+    /// as records on all cores (that needs nothing of the stream); what that refuses is read the
+    /// eager way in input order, so a Collection is remembered before the Items after it are given it.
+    /// </summary>
+    private bool ResolveInPlace(List<StacReadResult> results)
     {
         if (_candidates.Count == 0)
         {
-            return results;
+            return false;
         }
         var records = new StacItem?[_candidates.Count];
         if (records.Length > 1 && Environment.ProcessorCount > 1)
@@ -642,12 +690,10 @@ public sealed class StacJsonStream
             ArrayPool<byte>.Shared.Return(candidate.Bytes);
         }
         _candidates.Clear();
-        if (collections)
-        {
-            results.RemoveAll(r => r.Item is null && r.Error is null);
-        }
-        return results;
+        return collections;
     }
+
+    private static bool IsGap(StacReadResult result) => result.Item is null && result.Error is null;
 
     /// <summary>The Item or error the candidate gives the eager way; null for a Collection.</summary>
     private StacReadResult? ParseCandidate(Candidate candidate)
