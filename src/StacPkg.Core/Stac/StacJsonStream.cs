@@ -33,6 +33,12 @@ public sealed class StacJsonStream
     /// <summary>Input is scanned in slices of this size, so one huge push does not grow the buffer.</summary>
     private const int SliceBytes = 64 * 1024;
 
+    /// <summary>
+    /// Fewer candidates than this are read on the pushing thread: handing a few Items to other
+    /// cores costs more than it saves (idle pool threads spin waiting for more work).
+    /// </summary>
+    private const int ParallelCandidates = 16;
+
     private static readonly SearchValues<byte> StringStops = SearchValues.Create("\"\\\n"u8);
     private static readonly SearchValues<byte> BareChars =
         SearchValues.Create("0123456789+-.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
@@ -672,13 +678,16 @@ public sealed class StacJsonStream
             return false;
         }
         var records = new StacItem?[_candidates.Count];
-        if (records.Length > 1 && Environment.ProcessorCount > 1)
+        if (records.Length >= ParallelCandidates && Environment.ProcessorCount > 1)
         {
             Parallel.For(0, records.Length, i => records[i] = StacItemRecord.TryReadItem(_candidates[i].Json));
         }
         else
         {
-            records[0] = StacItemRecord.TryReadItem(_candidates[0].Json);
+            for (var i = 0; i < records.Length; i++)
+            {
+                records[i] = StacItemRecord.TryReadItem(_candidates[i].Json);
+            }
         }
         var collections = false;
         for (var i = 0; i < records.Length; i++)
