@@ -14,10 +14,17 @@ namespace StacPkg.Core.Stac;
 /// <remarks>The document's numbers must be finite and its objects free of duplicate names, as <see cref="BinaryJsonTranscoder"/> guarantees.</remarks>
 internal static class StacItemRecordCanonicalizer
 {
-    /// <summary>The typed members of an Item (<see cref="StacItem.SpecFields"/>) in the order of the record.</summary>
-    private static readonly byte[][] TypedNames =
-        ["type"u8.ToArray(), "stac_version"u8.ToArray(), "stac_extensions"u8.ToArray(), "id"u8.ToArray(), "geometry"u8.ToArray(),
-         "bbox"u8.ToArray(), "properties"u8.ToArray(), "links"u8.ToArray(), "assets"u8.ToArray(), "collection"u8.ToArray()];
+    /// <summary>The typed members of an Item (<see cref="StacItem.SpecFields"/>) in the order of the record; their values are checked one by one below.</summary>
+    private static readonly Shape ItemShape = new(
+        ("type", Kind.Any), ("stac_version", Kind.Any), ("stac_extensions", Kind.Any), ("id", Kind.Any), ("geometry", Kind.Any),
+        ("bbox", Kind.Any), ("properties", Kind.Any), ("links", Kind.Any), ("assets", Kind.Any), ("collection", Kind.Any));
+
+    /// <summary>The typed fields of <see cref="StacLink"/>, in the order of its ToJson.</summary>
+    private static readonly Shape LinkShape = new(("rel", Kind.String), ("href", Kind.String), ("type", Kind.StringOrNull), ("title", Kind.StringOrNull));
+
+    /// <summary>The typed fields of <see cref="StacAsset"/>, in the order of its ToJson.</summary>
+    private static readonly Shape AssetShape = new(
+        ("href", Kind.String), ("type", Kind.StringOrNull), ("title", Kind.StringOrNull), ("description", Kind.StringOrNull), ("roles", Kind.Strings));
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -29,30 +36,12 @@ internal static class StacItemRecordCanonicalizer
         collection = null;
         var scratch = t_scratch ??= new Scratch();
         var extras = scratch.TopExtras;
-        extras.Clear();
         var position = 0;
-        if (document[position++] != BinaryJson.Object)
+        // Where each typed member's value starts; -1 when absent.
+        Span<int> at = stackalloc int[ItemShape.Names.Length];
+        if (document[position++] != BinaryJson.Object || !TrySplit(document, ref position, ItemShape, at, extras))
         {
             return false;
-        }
-        // Where each typed member's value starts; -1 when absent.
-        Span<int> at = stackalloc int[TypedNames.Length];
-        at.Fill(-1);
-        var count = BinaryJson.ReadCount(document, ref position);
-        for (var i = 0; i < count; i++)
-        {
-            var start = position;
-            var field = TypedField(BinaryJson.ReadBytes(document, ref position));
-            var value = position;
-            BinaryJson.Skip(document, ref position);
-            if (field >= 0)
-            {
-                at[field] = value;
-            }
-            else
-            {
-                extras.Add(new Range(start, position));
-            }
         }
         var (type, version, extensions, idAt, geometry) = (at[0], at[1], at[2], at[3], at[4]);
         var (bbox, properties, links, assets, collectionAt) = (at[5], at[6], at[7], at[8], at[9]);
@@ -99,12 +88,12 @@ internal static class StacItemRecordCanonicalizer
         }
         Member(output, "properties"u8, document, properties);
         output.WriteUtf8("links"u8);
-        if (!TryWriteLinks(output, document, links, scratch))
+        if (!TryWriteAll(output, document, links, BinaryJson.Array, LinkShape, scratch.Extras))
         {
             return false;
         }
         output.WriteUtf8("assets"u8);
-        if (!TryWriteAssets(output, document, assets, scratch))
+        if (!TryWriteAll(output, document, assets, BinaryJson.Object, AssetShape, scratch.Extras))
         {
             return false;
         }
@@ -119,19 +108,6 @@ internal static class StacItemRecordCanonicalizer
         }
         id = System.Text.Encoding.UTF8.GetString(StringBytes(document, idAt));
         return true;
-    }
-
-    /// <summary>The index of <paramref name="name"/> in <see cref="TypedNames"/>, or -1 for another member.</summary>
-    private static int TypedField(ReadOnlySpan<byte> name)
-    {
-        for (var i = 0; i < TypedNames.Length; i++)
-        {
-            if (name.SequenceEqual(TypedNames[i]))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static bool IsGeometryOrNull(ReadOnlySpan<byte> document, int at, KeyCache keys)
@@ -157,27 +133,8 @@ internal static class StacItemRecordCanonicalizer
         }
     }
 
-    private static bool IsBbox(ReadOnlySpan<byte> document, int at)
-    {
-        if (document[at] != BinaryJson.Array)
-        {
-            return false;
-        }
-        var position = at + 1;
-        var count = BinaryJson.ReadCount(document, ref position);
-        if (count is not (4 or 6))
-        {
-            return false;
-        }
-        for (var i = 0; i < count; i++, position += 9)
-        {
-            if (document[position] is not (BinaryJson.Long or BinaryJson.Double))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static bool IsBbox(ReadOnlySpan<byte> document, int at) =>
+        CountIfAll(document, at, static tag => tag is BinaryJson.Long or BinaryJson.Double) is 4 or 6;
 
     /// <summary>The bbox as StacItem holds it: doubles.</summary>
     private static void WriteBbox(BinaryJsonBuffer output, ReadOnlySpan<byte> document, int at)
@@ -226,109 +183,72 @@ internal static class StacItemRecordCanonicalizer
         return datetime || (start && end);
     }
 
-    /// <summary>The links as <see cref="StacLink"/> writes them: rel, href, type, title, then the other fields.</summary>
-    private static bool TryWriteLinks(BinaryJsonBuffer output, ReadOnlySpan<byte> document, int at, Scratch scratch)
+    /// <summary>
+    /// Splits the members of the object whose count is at <paramref name="position"/> into the
+    /// typed fields of <paramref name="shape"/> (<paramref name="at"/>: where each value starts, -1
+    /// when absent) and the others, kept in their order as byte ranges (name and value) in
+    /// <paramref name="extras"/>. A value a typed field does not take is another member, as in the
+    /// eager readers; false when a field must be a string and is not.
+    /// </summary>
+    private static bool TrySplit(ReadOnlySpan<byte> document, ref int position, Shape shape, Span<int> at, List<Range> extras)
     {
-        if (at < 0 || document[at] == BinaryJson.Null)
-        {
-            EmptyArray(output);
-            return true;
-        }
-        if (document[at] != BinaryJson.Array)
-        {
-            return false;
-        }
-        var position = at + 1;
-        var count = BinaryJson.ReadCount(document, ref position);
-        output.WriteByte(BinaryJson.Array);
-        output.WriteCount(count);
-        for (var i = 0; i < count; i++)
-        {
-            if (!TryWriteLink(output, document, ref position, scratch.Extras))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool TryWriteLink(BinaryJsonBuffer output, ReadOnlySpan<byte> document, ref int position, List<Range> extras)
-    {
-        if (document[position++] != BinaryJson.Object)
-        {
-            return false;
-        }
+        at.Fill(-1);
         extras.Clear();
-        int rel = -1, href = -1, type = -1, title = -1;
         var count = BinaryJson.ReadCount(document, ref position);
         for (var i = 0; i < count; i++)
         {
             var start = position;
-            var name = BinaryJson.ReadBytes(document, ref position);
+            var field = shape.IndexOf(BinaryJson.ReadBytes(document, ref position));
             var value = position;
             BinaryJson.Skip(document, ref position);
-            var tag = document[value];
-            if (name.SequenceEqual("rel"u8) || name.SequenceEqual("href"u8))
-            {
-                if (tag != BinaryJson.String)
-                {
-                    return false;
-                }
-                if (name[0] == (byte)'r') rel = value; else href = value;
-            }
-            else if (tag is BinaryJson.String or BinaryJson.Null && name.SequenceEqual("type"u8))
-            {
-                type = value;
-            }
-            else if (tag is BinaryJson.String or BinaryJson.Null && name.SequenceEqual("title"u8))
-            {
-                title = value;
-            }
-            else
+            if (field < 0)
             {
                 extras.Add(new Range(start, position));
+                continue;
             }
-        }
-        if (rel < 0 || href < 0)
-        {
-            return false;
-        }
-        var typed = IsString(document, type) ? 1 : 0;
-        var titled = IsString(document, title) ? 1 : 0;
-        output.WriteByte(BinaryJson.Object);
-        output.WriteCount(2 + typed + titled + extras.Count);
-        Member(output, "rel"u8, document, rel);
-        Member(output, "href"u8, document, href);
-        OptionalString(output, "type"u8, document, type);
-        OptionalString(output, "title"u8, document, title);
-        foreach (var extra in extras)
-        {
-            output.WriteBytes(document[extra]);
+            var tag = document[value];
+            switch (shape.Kinds[field])
+            {
+                case Kind.String when tag != BinaryJson.String:
+                    return false;
+                case Kind.StringOrNull when tag is not (BinaryJson.String or BinaryJson.Null):
+                case Kind.Strings when !IsArrayOfStrings(document, value):
+                    extras.Add(new Range(start, position));
+                    break;
+                default:
+                    at[field] = value;
+                    break;
+            }
         }
         return true;
     }
 
-    /// <summary>The assets as <see cref="StacAsset"/> writes them: href, type, title, description, roles, then the other fields.</summary>
-    private static bool TryWriteAssets(BinaryJsonBuffer output, ReadOnlySpan<byte> document, int at, Scratch scratch)
+    /// <summary>
+    /// The links (an array) or assets (an object by key) as the Item writes them, each by
+    /// <see cref="TryWriteTyped"/>; absent or null, they are an empty <paramref name="container"/>.
+    /// </summary>
+    private static bool TryWriteAll(BinaryJsonBuffer output, ReadOnlySpan<byte> document, int at, byte container, Shape shape, List<Range> extras)
     {
+        output.WriteByte(container);
         if (at < 0 || document[at] == BinaryJson.Null)
         {
-            output.WriteByte(BinaryJson.Object);
             output.WriteCount(0);
             return true;
         }
-        if (document[at] != BinaryJson.Object)
+        if (document[at] != container)
         {
             return false;
         }
         var position = at + 1;
         var count = BinaryJson.ReadCount(document, ref position);
-        output.WriteByte(BinaryJson.Object);
         output.WriteCount(count);
         for (var i = 0; i < count; i++)
         {
-            output.WriteUtf8(BinaryJson.ReadBytes(document, ref position));
-            if (!TryWriteAsset(output, document, ref position, scratch.Extras))
+            if (container == BinaryJson.Object)
+            {
+                output.WriteUtf8(BinaryJson.ReadBytes(document, ref position));
+            }
+            if (!TryWriteTyped(output, document, ref position, shape, extras))
             {
                 return false;
             }
@@ -336,67 +256,35 @@ internal static class StacItemRecordCanonicalizer
         return true;
     }
 
-    private static bool TryWriteAsset(BinaryJsonBuffer output, ReadOnlySpan<byte> document, ref int position, List<Range> extras)
+    /// <summary>
+    /// An asset or a link as its ToJson writes it: the typed fields of <paramref name="shape"/> in
+    /// order, a null one left out, then the other members as they came; false when it is not an
+    /// object or lacks a field that must be a string.
+    /// </summary>
+    private static bool TryWriteTyped(BinaryJsonBuffer output, ReadOnlySpan<byte> document, ref int position, Shape shape, List<Range> extras)
     {
-        if (document[position++] != BinaryJson.Object)
+        Span<int> at = stackalloc int[shape.Names.Length];
+        if (document[position++] != BinaryJson.Object || !TrySplit(document, ref position, shape, at, extras))
         {
             return false;
         }
-        extras.Clear();
-        int href = -1, type = -1, title = -1, description = -1, roles = -1;
-        var count = BinaryJson.ReadCount(document, ref position);
-        for (var i = 0; i < count; i++)
+        var members = extras.Count;
+        for (var f = 0; f < at.Length; f++)
         {
-            var start = position;
-            var name = BinaryJson.ReadBytes(document, ref position);
-            var value = position;
-            BinaryJson.Skip(document, ref position);
-            var tag = document[value];
-            if (name.SequenceEqual("href"u8))
+            if (at[f] < 0 && shape.Kinds[f] == Kind.String)
             {
-                if (tag != BinaryJson.String)
-                {
-                    return false;
-                }
-                href = value;
+                return false;
             }
-            else if (tag is BinaryJson.String or BinaryJson.Null && name.SequenceEqual("type"u8))
-            {
-                type = value;
-            }
-            else if (tag is BinaryJson.String or BinaryJson.Null && name.SequenceEqual("title"u8))
-            {
-                title = value;
-            }
-            else if (tag is BinaryJson.String or BinaryJson.Null && name.SequenceEqual("description"u8))
-            {
-                description = value;
-            }
-            else if (name.SequenceEqual("roles"u8) && IsArrayOfStrings(document, value))
-            {
-                roles = value;
-            }
-            else
-            {
-                extras.Add(new Range(start, position));
-            }
+            members += at[f] >= 0 && document[at[f]] != BinaryJson.Null ? 1 : 0;
         }
-        if (href < 0)
-        {
-            return false;
-        }
-        var typed = IsString(document, type) ? 1 : 0;
-        var titled = IsString(document, title) ? 1 : 0;
-        var described = IsString(document, description) ? 1 : 0;
         output.WriteByte(BinaryJson.Object);
-        output.WriteCount(1 + typed + titled + described + (roles >= 0 ? 1 : 0) + extras.Count);
-        Member(output, "href"u8, document, href);
-        OptionalString(output, "type"u8, document, type);
-        OptionalString(output, "title"u8, document, title);
-        OptionalString(output, "description"u8, document, description);
-        if (roles >= 0)
+        output.WriteCount(members);
+        for (var f = 0; f < at.Length; f++)
         {
-            Member(output, "roles"u8, document, roles);
+            if (at[f] >= 0 && document[at[f]] != BinaryJson.Null)
+            {
+                Member(output, shape.Names[f], document, at[f]);
+            }
         }
         foreach (var extra in extras)
         {
@@ -405,26 +293,28 @@ internal static class StacItemRecordCanonicalizer
         return true;
     }
 
-    private static bool IsArrayOfStrings(ReadOnlySpan<byte> document, int at)
+    private static bool IsArrayOfStrings(ReadOnlySpan<byte> document, int at) =>
+        CountIfAll(document, at, static tag => tag == BinaryJson.String) >= 0;
+
+    /// <summary>The length of the array at <paramref name="at"/> when <paramref name="accepts"/> takes the tag of each element; -1 when not.</summary>
+    private static int CountIfAll(ReadOnlySpan<byte> document, int at, Func<byte, bool> accepts)
     {
         if (document[at] != BinaryJson.Array)
         {
-            return false;
+            return -1;
         }
         var position = at + 1;
         var count = BinaryJson.ReadCount(document, ref position);
         for (var i = 0; i < count; i++)
         {
-            if (document[position] != BinaryJson.String)
+            if (!accepts(document[position]))
             {
-                return false;
+                return -1;
             }
             BinaryJson.Skip(document, ref position);
         }
-        return true;
+        return count;
     }
-
-    private static bool IsString(ReadOnlySpan<byte> document, int at) => at >= 0 && document[at] == BinaryJson.String;
 
     private static bool IsString(ReadOnlySpan<byte> document, int at, ReadOnlySpan<byte> text) =>
         document[at] == BinaryJson.String && StringBytes(document, at).SequenceEqual(text);
@@ -440,15 +330,6 @@ internal static class StacItemRecordCanonicalizer
         Copy(output, document, at);
     }
 
-    /// <summary>A string member that a null or absent value leaves out, as the typed fields do.</summary>
-    private static void OptionalString(BinaryJsonBuffer output, ReadOnlySpan<byte> name, ReadOnlySpan<byte> document, int at)
-    {
-        if (IsString(document, at))
-        {
-            Member(output, name, document, at);
-        }
-    }
-
     private static void Copy(BinaryJsonBuffer output, ReadOnlySpan<byte> document, int at)
     {
         var end = at;
@@ -460,6 +341,48 @@ internal static class StacItemRecordCanonicalizer
     {
         output.WriteByte(BinaryJson.Array);
         output.WriteCount(0);
+    }
+
+    /// <summary>What a typed field takes; any other value makes the member one of the other fields.</summary>
+    private enum Kind : byte
+    {
+        /// <summary>Any value: the Item's members, checked one by one.</summary>
+        Any,
+
+        /// <summary>Only a string: anything else makes the object invalid.</summary>
+        String,
+
+        /// <summary>A string, or null which leaves the field out.</summary>
+        StringOrNull,
+
+        /// <summary>An array of strings.</summary>
+        Strings,
+    }
+
+    /// <summary>The typed fields of an object, by UTF-8 name.</summary>
+    private sealed class Shape
+    {
+        public Shape(params (string Name, Kind Kind)[] fields)
+        {
+            Names = Array.ConvertAll(fields, f => System.Text.Encoding.UTF8.GetBytes(f.Name));
+            Kinds = Array.ConvertAll(fields, f => f.Kind);
+        }
+
+        public byte[][] Names { get; }
+
+        public Kind[] Kinds { get; }
+
+        public int IndexOf(ReadOnlySpan<byte> name)
+        {
+            for (var i = 0; i < Names.Length; i++)
+            {
+                if (name.SequenceEqual(Names[i]))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     /// <summary>Per-thread lists reused across Items.</summary>
