@@ -233,6 +233,28 @@ public sealed class StacItemRecordReadTests
         : $"error {result.Error!.Message}";
 
     [Fact]
+    public void A_push_of_many_megabytes_keeps_order_errors_and_Collections()
+    {
+        var collection = """{"type":"Collection","id":"c","stac_version":"1.1.0","description":"d","license":"x","extent":{"spatial":{"bbox":[[0,0,1,1]]},"temporal":{"interval":[[null,null]]}},"links":[]}""";
+        var text = new StringBuilder();
+        for (var i = 0; i < 60_000; i++)
+        {
+            text.Append(i == 30_000 ? collection.Replace("\"d\"", "\"second\"", StringComparison.Ordinal) : "")
+                .Append(i == 20_000 ? Item("\"properties\":{}") : Item(Props + $",\"collection\":\"c\",\"n\":{i}")).Append('\n');
+        }
+        Assert.True(text.Length > 10 << 20, "more than the candidate text a push holds before reading it");
+        var stream = new StacJsonStream();
+        var results = stream.Push(collection + "\n").Concat(stream.Push(text.ToString())).ToList();
+
+        Assert.Equal(60_000, results.Count);
+        Assert.Contains("datetime is null or missing", results[20_000].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(59_999, results.Count(r => r.Item is not null));
+        Assert.Equal(Enumerable.Range(0, 60_000).Where(i => i != 20_000).Select(i => (long)i), results.Where(r => r.Item is not null).Select(r => (long)r.Item!.AdditionalFields["n"]!));
+        Assert.Equal("d", results[29_999].Item!.StacCollection!.Description);
+        Assert.Equal("second", results[30_000].Item!.StacCollection!.Description);
+    }
+
+    [Fact]
     public void An_Item_read_lazily_and_then_touched_has_the_eager_values_and_the_change()
     {
         var utf8 = ItemTexts(Fixtures.PathOf("stac-geoparquet/sentinel-2-l2a-pc.json"))[0];

@@ -76,6 +76,12 @@ public sealed class StacJsonStream
 
     /// <summary>The candidates completed by the current push, read together at its end (<see cref="Resolve"/>).</summary>
     private readonly List<Candidate> _candidates = new();
+    private byte[] _candidateBytes = new byte[4096]; // their text, one after the other
+    private int _candidateLength;
+    private bool _gaps;              // a Collection left a gap among the results of this push
+
+    /// <summary>Candidate text held before it is read even if the push goes on, so a huge push does not hold all its text twice.</summary>
+    private const int CandidateBytesLimit = 8 << 20;
 
     private long _skipFrom = -1;     // stream offset where skipping after a syntax error began, -1 if not reported
     private long _skipFromLine;
@@ -123,6 +129,7 @@ public sealed class StacJsonStream
             ends[i] = results.Count;
         }
         ResolveInPlace(results);
+        _gaps = false;
         var placed = new List<(StacReadResult, int)>(results.Count);
         var text = 0;
         for (var i = 0; i < results.Count; i++)
@@ -649,60 +656,70 @@ public sealed class StacJsonStream
     /// <summary>Keeps a copy of a complete candidate and its place among the results, to be read at the end of the push.</summary>
     private void Defer(ReadOnlySpan<byte> json, List<StacReadResult> results)
     {
-        var bytes = ArrayPool<byte>.Shared.Rent(json.Length);
-        json.CopyTo(bytes);
-        _candidates.Add(new Candidate(results.Count, bytes, json.Length, _valueLine, ++_index));
+        if (_candidateLength + json.Length > _candidateBytes.Length)
+        {
+            Array.Resize(ref _candidateBytes, Math.Max(_candidateBytes.Length * 2, _candidateLength + json.Length));
+        }
+        json.CopyTo(_candidateBytes.AsSpan(_candidateLength));
+        _candidates.Add(new Candidate(results.Count, _candidateLength, json.Length, _valueLine, ++_index));
+        _candidateLength += json.Length;
         results.Add(default);
+        if (_candidateLength >= CandidateBytesLimit)
+        {
+            ResolveInPlace(results);
+        }
     }
 
     /// <summary>Reads the candidates of this push into their places among the results, dropping the places of Collections.</summary>
     private List<StacReadResult> Resolve(List<StacReadResult> results)
     {
-        if (ResolveInPlace(results))
+        ResolveInPlace(results);
+        if (_gaps)
         {
             results.RemoveAll(IsGap);
+            _gaps = false;
         }
         return results;
     }
 
     /// <summary>
     /// Reads the candidates of this push into their places among the results; a Collection leaves
-    /// a gap (<see cref="IsGap"/>) and the return value says whether there is one. Items are kept
+    /// a gap (<see cref="IsGap"/>) and <see cref="_gaps"/> says there is one. Items are kept
     /// as records on all cores (that needs nothing of the stream); what that refuses is read the
     /// eager way in input order, so a Collection is remembered before the Items after it are given it.
     /// </summary>
-    private bool ResolveInPlace(List<StacReadResult> results)
+    private void ResolveInPlace(List<StacReadResult> results)
     {
         if (_candidates.Count == 0)
         {
-            return false;
+            return;
         }
         var records = new StacItem?[_candidates.Count];
         if (records.Length >= ParallelCandidates && Environment.ProcessorCount > 1)
         {
-            Parallel.For(0, records.Length, i => records[i] = StacItemRecord.TryReadItem(_candidates[i].Json));
+            Parallel.For(0, records.Length, i => records[i] = StacItemRecord.TryReadItem(Json(_candidates[i])));
         }
         else
         {
             for (var i = 0; i < records.Length; i++)
             {
-                records[i] = StacItemRecord.TryReadItem(_candidates[i].Json);
+                records[i] = StacItemRecord.TryReadItem(Json(_candidates[i]));
             }
         }
-        var collections = false;
         for (var i = 0; i < records.Length; i++)
         {
             var candidate = _candidates[i];
             var result = records[i] is { } item ? StacReadResult.Ok(Documents.Attach(item)) : ParseCandidate(candidate);
             results[candidate.Result] = result ?? default;
-            collections |= result is null;
-            ArrayPool<byte>.Shared.Return(candidate.Bytes);
+            _gaps |= result is null;
         }
         _candidates.Clear();
-        return collections;
+        _candidateLength = 0;
     }
 
     private static bool IsGap(StacReadResult result) => result.Item is null && result.Error is null;
+
+    private ReadOnlySpan<byte> Json(Candidate candidate) => _candidateBytes.AsSpan(candidate.Start, candidate.Length);
 
     /// <summary>The Item or error the candidate gives the eager way; null for a Collection.</summary>
     private StacReadResult? ParseCandidate(Candidate candidate)
@@ -710,7 +727,7 @@ public sealed class StacJsonStream
         var (line, index) = (candidate.Line, candidate.Index);
         try
         {
-            if (JsonValueReader.Parse(candidate.Json) is JsonMap map)
+            if (JsonValueReader.Parse(Json(candidate)) is JsonMap map)
             {
                 return Documents.Read(map) is { } item ? StacReadResult.Ok(item) : null;
             }
@@ -807,11 +824,8 @@ public sealed class StacJsonStream
     private StacReadResult Failure(string reason, long line, long? index, Exception? inner = null) =>
         StacReadResult.Fail(new StacFormatException(reason, inner) { InputName = InputName, Line = line, Index = index });
 
-    /// <summary>A complete candidate: a copy of its text, its place among the push's results, its line and position in the input.</summary>
-    private readonly record struct Candidate(int Result, byte[] Bytes, int Length, long Line, long Index)
-    {
-        public ReadOnlySpan<byte> Json => Bytes.AsSpan(0, Length);
-    }
+    /// <summary>A complete candidate: where its text is in the candidate bytes, its place among the push's results, its line and position in the input.</summary>
+    private readonly record struct Candidate(int Result, int Start, int Length, long Line, long Index);
 
     private enum Lexer : byte
     {
