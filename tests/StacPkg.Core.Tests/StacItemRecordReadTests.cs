@@ -39,6 +39,30 @@ public sealed class StacItemRecordReadTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllJsonFixtures))]
+    public void Every_fixture_read_as_a_stream_on_several_threads_gives_the_eager_records(string file)
+    {
+        var path = Fixtures.PathOf(file);
+        var stream = new StacJsonStream(path) { ReadThreads = 4 };
+
+        var results = stream.Push(File.ReadAllBytes(path)).Concat(stream.Complete()).ToList();
+
+        var eager = ItemTexts(path).Select(text => JsonValueReader.Parse(text)).ToList();
+        Assert.Equal(eager.Count, results.Count);
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (results[i].Item is { } item)
+            {
+                Assert.Equal(StacItemRecord.FromItem(StacItem.FromJson((JsonMap)eager[i]!)).Bytes, item.ToRecord().Bytes);
+            }
+            else
+            {
+                Assert.Throws<StacFormatException>(() => StacItem.FromJson((JsonMap)eager[i]!));
+            }
+        }
+    }
+
     /// <summary>
     /// Generated from every fixture Item: re-serialised with every non-ASCII character and
     /// HTML-sensitive character escaped, pretty-printed, as a datetime range, without the members
@@ -211,8 +235,10 @@ public sealed class StacItemRecordReadTests
         Assert.Null(results[1].Item!.StacCollection);
     }
 
-    [Fact]
-    public void Texts_pushed_together_give_what_pushing_them_one_by_one_gives_each_with_its_text()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Texts_pushed_together_give_what_pushing_them_one_by_one_gives_each_with_its_text(int threads)
     {
         var collection = """{"type":"Collection","id":"c","stac_version":"1.1.0","description":"d","license":"x","extent":{"spatial":{"bbox":[[0,0,1,1]]},"temporal":{"interval":[[null,null]]}},"links":[]}""";
         var pretty = JsonNode.Parse(Item(Props + ",\"collection\":\"c\""))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Split('\n');
@@ -221,7 +247,7 @@ public sealed class StacItemRecordReadTests
 
         var oneByOne = new StacJsonStream("in");
         var expected = texts.SelectMany((text, i) => oneByOne.Push(text).Select(r => (Describe(r), i))).ToList();
-        var together = new StacJsonStream("in").Push(texts).Select(p => (Describe(p.Result), p.Text)).ToList();
+        var together = new StacJsonStream("in") { ReadThreads = threads }.Push(texts).Select(p => (Describe(p.Result), p.Text)).ToList();
 
         Assert.Equal(expected, together);
         Assert.Equal(8, together.Count);
@@ -232,8 +258,10 @@ public sealed class StacItemRecordReadTests
         ? $"item {item.StacCollection?.Id} {JsonValueWriter.ToJson(item.ToJson(), false)}"
         : $"error {result.Error!.Message}";
 
-    [Fact]
-    public void A_push_of_many_megabytes_keeps_order_errors_and_Collections()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void A_push_of_many_megabytes_keeps_order_errors_and_Collections(int threads)
     {
         var collection = """{"type":"Collection","id":"c","stac_version":"1.1.0","description":"d","license":"x","extent":{"spatial":{"bbox":[[0,0,1,1]]},"temporal":{"interval":[[null,null]]}},"links":[]}""";
         var text = new StringBuilder();
@@ -243,7 +271,7 @@ public sealed class StacItemRecordReadTests
                 .Append(i == 20_000 ? Item("\"properties\":{}") : Item(Props + $",\"collection\":\"c\",\"n\":{i}")).Append('\n');
         }
         Assert.True(text.Length > 10 << 20, "more than the candidate text a push holds before reading it");
-        var stream = new StacJsonStream();
+        var stream = new StacJsonStream { ReadThreads = threads };
         var results = stream.Push(collection + "\n").Concat(stream.Push(text.ToString())).ToList();
 
         Assert.Equal(60_000, results.Count);

@@ -100,6 +100,13 @@ public sealed class StacJsonStream
     /// <summary>Turns each complete value into an Item, or remembers it as a Collection.</summary>
     public StacDocumentReader Documents { get; }
 
+    /// <summary>
+    /// Threads that read the Items of one push. On two cores there is none to spare: the pushing
+    /// thread and the consumer (another reader, the pipeline) already use both, and measured with
+    /// other work on the machine, handing Items to pool threads cost more CPU than it saved.
+    /// </summary>
+    internal int ReadThreads { get; init; } = Environment.ProcessorCount > 2 ? Environment.ProcessorCount : 1;
+
     /// <summary>Bytes the buffer can hold now; it grows with the largest value, not with the input.</summary>
     internal int BufferCapacity => _buffer.Length;
 
@@ -695,9 +702,10 @@ public sealed class StacJsonStream
             return;
         }
         var records = new StacItem?[_candidates.Count];
-        if (records.Length >= ParallelCandidates && Environment.ProcessorCount > 1)
+        if (records.Length >= ParallelCandidates && ReadThreads > 1)
         {
-            Parallel.For(0, records.Length, i => records[i] = StacItemRecord.TryReadItem(Json(_candidates[i])));
+            var options = new ParallelOptions { MaxDegreeOfParallelism = ReadThreads };
+            Parallel.For(0, records.Length, options, i => records[i] = StacItemRecord.TryReadItem(Json(_candidates[i])));
         }
         else
         {
