@@ -660,9 +660,20 @@ public sealed class StacJsonStream
         }
     }
 
-    /// <summary>Keeps a copy of a complete candidate and its place among the results, to be read at the end of the push.</summary>
+    /// <summary>
+    /// Reads a complete candidate now, on one thread; with more, keeps a copy of it and its place
+    /// among the results, to be read with the others at the end of the push.
+    /// </summary>
     private void Defer(ReadOnlySpan<byte> json, List<StacReadResult> results)
     {
+        if (ReadThreads <= 1)
+        {
+            if (Read(json, StacItemRecord.TryReadItem(json), _valueLine, ++_index) is { } result)
+            {
+                results.Add(result);
+            }
+            return;
+        }
         if (_candidateLength + json.Length > _candidateBytes.Length)
         {
             Array.Resize(ref _candidateBytes, Math.Max(_candidateBytes.Length * 2, _candidateLength + json.Length));
@@ -717,7 +728,7 @@ public sealed class StacJsonStream
         for (var i = 0; i < records.Length; i++)
         {
             var candidate = _candidates[i];
-            var result = records[i] is { } item ? StacReadResult.Ok(Documents.Attach(item)) : ParseCandidate(candidate);
+            var result = Read(Json(candidate), records[i], candidate.Line, candidate.Index);
             results[candidate.Result] = result ?? default;
             _gaps |= result is null;
         }
@@ -729,13 +740,16 @@ public sealed class StacJsonStream
 
     private ReadOnlySpan<byte> Json(Candidate candidate) => _candidateBytes.AsSpan(candidate.Start, candidate.Length);
 
-    /// <summary>The Item or error the candidate gives the eager way; null for a Collection.</summary>
-    private StacReadResult? ParseCandidate(Candidate candidate)
+    /// <summary>The outcome of a candidate: its record made an Item, or else what the eager way gives (an Item, an error, or null for a Collection).</summary>
+    private StacReadResult? Read(ReadOnlySpan<byte> json, StacItem? record, long line, long index)
     {
-        var (line, index) = (candidate.Line, candidate.Index);
+        if (record is not null)
+        {
+            return StacReadResult.Ok(Documents.Attach(record));
+        }
         try
         {
-            if (JsonValueReader.Parse(Json(candidate)) is JsonMap map)
+            if (JsonValueReader.Parse(json) is JsonMap map)
             {
                 return Documents.Read(map) is { } item ? StacReadResult.Ok(item) : null;
             }
