@@ -238,29 +238,6 @@ public sealed class StacItemRecordReadTests
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
-    public void Texts_pushed_together_give_what_pushing_them_one_by_one_gives_each_with_its_text(int threads)
-    {
-        var collection = """{"type":"Collection","id":"c","stac_version":"1.1.0","description":"d","license":"x","extent":{"spatial":{"bbox":[[0,0,1,1]]},"temporal":{"interval":[[null,null]]}},"links":[]}""";
-        var pretty = JsonNode.Parse(Item(Props + ",\"collection\":\"c\""))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Split('\n');
-        var texts = new List<string> { Item(Props), collection, Item(Props + ",\"collection\":\"c\""), "{\"broken\": ", Item("\"properties\":{}"), Item(Props + ",\"x\":1e400") }
-            .Concat(pretty).Append(Item(Props + ",\"a\":1,\"a\":2")).Append("").Append(Item(Props)).Select(t => t + "\n").ToList();
-
-        var oneByOne = new StacJsonStream("in");
-        var expected = texts.SelectMany((text, i) => oneByOne.Push(text).Select(r => (Describe(r), i))).ToList();
-        var together = new StacJsonStream("in") { ReadThreads = threads }.Push(texts).Select(p => (Describe(p.Result), p.Text)).ToList();
-
-        Assert.Equal(expected, together);
-        Assert.Equal(8, together.Count);
-        Assert.Contains(together, r => r.Item1.StartsWith("item c ", StringComparison.Ordinal) && r.Text == texts.Count - 4);
-    }
-
-    private static string Describe(StacReadResult result) => result.Item is { } item
-        ? $"item {item.StacCollection?.Id} {JsonValueWriter.ToJson(item.ToJson(), false)}"
-        : $"error {result.Error!.Message}";
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
     public void A_push_of_many_megabytes_keeps_order_errors_and_Collections(int threads)
     {
         var collection = """{"type":"Collection","id":"c","stac_version":"1.1.0","description":"d","license":"x","extent":{"spatial":{"bbox":[[0,0,1,1]]},"temporal":{"interval":[[null,null]]}},"links":[]}""";

@@ -17,7 +17,7 @@ namespace StacPkg.Core.Stac;
 /// come next) and keeps in its buffer only the candidate Item under construction: a top-level
 /// object, an element of a top-level array, or an element of the <c>features</c> array of a
 /// top-level object. The candidates a push completes become Items kept as their records
-/// (<see cref="StacItemRecord.TryReadItem"/>, on all cores) or, when that refuses one, are parsed
+/// (<see cref="StacItemRecord.TryReadItem"/>, on several cores when there are more than two) or, when that refuses one, are parsed
 /// with <see cref="JsonValueReader"/> and <see cref="StacItem.FromJson"/>, which give the errors. Errors are per value. After a syntax error inside an element
 /// of an array (a feature) the scanner skips to the element's end by counting brackets, or to the
 /// next line that starts an object at the column the broken element started (the next feature of
@@ -116,45 +116,6 @@ public sealed class StacJsonStream
         ArgumentNullException.ThrowIfNull(text);
         ThrowIfCompleted();
         var results = new List<StacReadResult>();
-        Feed(text, results);
-        return Resolve(results);
-    }
-
-    /// <summary>
-    /// Feeds several texts as one push, so that the Items they complete are read together (on all
-    /// cores); returns the results, each with the index of the text that completed it.
-    /// </summary>
-    public IReadOnlyList<(StacReadResult Result, int Text)> Push(IReadOnlyList<string> texts)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        ThrowIfCompleted();
-        var results = new List<StacReadResult>();
-        var ends = new int[texts.Count];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            Feed(texts[i] ?? throw new ArgumentException("a text is null", nameof(texts)), results);
-            ends[i] = results.Count;
-        }
-        ResolveInPlace(results);
-        _gaps = false;
-        var placed = new List<(StacReadResult, int)>(results.Count);
-        var text = 0;
-        for (var i = 0; i < results.Count; i++)
-        {
-            while (ends[text] <= i)
-            {
-                text++;
-            }
-            if (!IsGap(results[i]))
-            {
-                placed.Add((results[i], text));
-            }
-        }
-        return placed;
-    }
-
-    private void Feed(string text, List<StacReadResult> results)
-    {
         var chars = text.AsSpan();
         const int sliceChars = SliceBytes / 4;
         while (chars.Length > 0)
@@ -166,6 +127,7 @@ public sealed class StacJsonStream
             Scan(results);
             chars = chars[slice.Length..];
         }
+        return Resolve(results);
     }
 
     /// <summary>Feeds UTF-8 bytes; returns the results completed by them.</summary>

@@ -93,14 +93,6 @@ public sealed class ConvertFromStacJsonCommand : StacItemReaderCmdlet
             case PSObject or IDictionary:
                 ProcessDocument(value, input!);
                 break;
-            // Get-Content -ReadCount n: the lines are read as one push, so their Items are read on all cores.
-            case IList lines when lines.Count > 1 && Texts(lines) is { } texts:
-                _text ??= new StacJsonStream(documents: _documents);
-                foreach (var (result, text) in _text.Push(texts))
-                {
-                    WriteResult(result, Unwrap(lines[text]));
-                }
-                break;
             // An array given to -InputObject, or one that reached us unenumerated: each element is an input.
             case IEnumerable sequence:
                 foreach (var element in sequence)
@@ -165,40 +157,18 @@ public sealed class ConvertFromStacJsonCommand : StacItemReaderCmdlet
         }
     }
 
-    /// <summary>The elements as lines of text, each with the newline that Get-Content strips; null when one is not a string.</summary>
-    private static List<string>? Texts(IList elements)
-    {
-        var texts = new List<string>(elements.Count);
-        foreach (var element in elements)
-        {
-            if (Unwrap(element) is not string text)
-            {
-                return null;
-            }
-            texts.Add(text + "\n");
-        }
-        return texts;
-    }
-
-    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
-
     private void WriteResults(IReadOnlyList<StacReadResult> results, string? target)
     {
         foreach (var result in results)
         {
-            WriteResult(result, target);
-        }
-    }
-
-    private void WriteResult(StacReadResult result, object? target)
-    {
-        if (result.Error is { } error)
-        {
-            WriteError(StacErrors.InvalidItem(error, target ?? (object?)error.Line));
-        }
-        else if (result.Item is { } item)
-        {
-            WriteObject(item);
+            if (result.Error is { } error)
+            {
+                WriteError(StacErrors.InvalidItem(error, target ?? (object?)error.Line));
+            }
+            else if (result.Item is { } item)
+            {
+                WriteObject(item);
+            }
         }
     }
 }
