@@ -213,6 +213,18 @@ public sealed class StacItemRecordReadTests
     }
 
     [Fact]
+    public void Invalid_UTF8_in_a_string_is_refused_and_reported_as_before()
+    {
+        var utf8 = Encoding.UTF8.GetBytes(Item(Props + ",\"x\":\"ab\"")).ToList();
+        utf8.Insert(utf8.LastIndexOf((byte)'b'), 0xFF);
+        var bytes = utf8.ToArray();
+
+        Assert.Null(StacItemRecord.TryReadItem(bytes));
+        var result = Assert.Single(new StacJsonStream().Push(bytes));
+        Assert.Contains("invalid UTF-8", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_duplicate_name_reads_with_the_last_value_as_before()
     {
         var item = Assert.Single(new StacJsonStream().Push(Item("\"properties\":{\"datetime\":\"2024-01-01T00:00:00Z\",\"a\":1,\"a\":2}"))).Item!;
