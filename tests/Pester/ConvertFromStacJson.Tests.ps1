@@ -179,6 +179,19 @@ Describe 'ConvertFrom-StacJson' {
             $errors[0].Exception.Message | Should -Match 'item #2'
         }
 
+        It 'gives the same Items and errors, each error naming its line, whether Get-Content sends lines one by one or in batches (-ReadCount)' {
+            $path = Join-Path $TestDrive 'mixed.ndjson'
+            $lines = @(Get-Content -LiteralPath $ItemsNdjson)
+            Set-Content -LiteralPath $path -Value @($lines[0], $lines[1].Substring(0, 120), $lines[1], '{"type":"Feature","stac_version":"1.1.0","id":"x"}', $lines[0])
+            $single = @(Get-Content -LiteralPath $path | ConvertFrom-StacJson -ErrorVariable singleErrors -ErrorAction SilentlyContinue)
+            $batched = @(Get-Content -LiteralPath $path -ReadCount 3 | ConvertFrom-StacJson -ErrorVariable batchedErrors -ErrorAction SilentlyContinue)
+            $batched.Count | Should -Be 3
+            ($batched | ConvertTo-StacJson -Compress) | Should -Be ($single | ConvertTo-StacJson -Compress)
+            $batchedErrors.Count | Should -Be 2
+            $batchedErrors.Exception.Message | Should -Be $singleErrors.Exception.Message
+            $batchedErrors.TargetObject | Should -Be $singleErrors.TargetObject
+        }
+
         It 'refuses an Item with a number beyond the double range, from text and from ConvertFrom-Json objects (<Via>)' -ForEach @(
             @{ Via = 'text' }
             @{ Via = 'objects' }

@@ -43,6 +43,30 @@ internal sealed class BinaryJsonBuffer
         Length += written;
     }
 
+    /// <summary>UTF-8 text as <see cref="WriteString"/> writes it: its byte count, then the bytes.</summary>
+    public void WriteUtf8(ReadOnlySpan<byte> utf8)
+    {
+        WriteCount(utf8.Length);
+        WriteBytes(utf8);
+    }
+
+    /// <summary>Bytes already in BinaryJson form, copied as they are.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    /// <summary>Room for a count not known yet; <see cref="PatchCount"/> fills it in.</summary>
+    public int ReserveCount()
+    {
+        WriteCount(0);
+        return Length - 4;
+    }
+
+    public void PatchCount(int at, int value) => BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at), value);
+
     private void Ensure(int more)
     {
         if (Length + more > _bytes.Length)

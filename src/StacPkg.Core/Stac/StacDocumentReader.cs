@@ -13,6 +13,13 @@ public sealed class StacDocumentReader
     /// <summary>The Collections met so far; a later document of the same id replaces an earlier one.</summary>
     public StacCollectionSet Collections { get; } = new();
 
+    /// <summary>Gives <paramref name="item"/> the Collection of its <see cref="StacItem.Collection"/> when one was met before it.</summary>
+    internal StacItem Attach(StacItem item)
+    {
+        item.StacCollection = Collections.Find(item.Collection);
+        return item;
+    }
+
     /// <summary>The Item <paramref name="json"/> is, or null when it is a Collection.</summary>
     /// <exception cref="StacFormatException">The document is neither a valid Item nor a valid Collection.</exception>
     public StacItem? Read(JsonMap json)
@@ -22,8 +29,6 @@ public sealed class StacDocumentReader
             Collections.Set(StacCollection.FromJson(json));
             return null;
         }
-        var item = StacItem.FromJson(json);
-        item.StacCollection = Collections.Find(item.Collection);
-        return item;
+        return Attach(StacItem.FromJson(json));
     }
 }

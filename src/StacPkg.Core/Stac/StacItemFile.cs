@@ -9,7 +9,8 @@ namespace StacPkg.Core.Stac;
 /// <summary>Reads and writes Item files by extension.</summary>
 public static class StacItemFile
 {
-    private const int ChunkBytes = 64 * 1024;
+    /// <summary>Read size: a push of this many bytes completes enough Items to read them on several cores (<see cref="StacJsonStream"/>).</summary>
+    private const int ChunkBytes = 1024 * 1024;
 
     /// <summary>Streams the Items of a .json, .ndjson/.jsonl (each optionally .gz) or .parquet/.geoparquet file.</summary>
     /// <exception cref="ArgumentException">The extension is not one of an Item file.</exception>

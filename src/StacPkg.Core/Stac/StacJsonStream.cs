@@ -16,8 +16,9 @@ namespace StacPkg.Core.Stac;
 /// A byte-level scanner follows the JSON structure (depth, strings, escapes and which token may
 /// come next) and keeps in its buffer only the candidate Item under construction: a top-level
 /// object, an element of a top-level array, or an element of the <c>features</c> array of a
-/// top-level object. A complete candidate is parsed with <see cref="JsonValueReader"/> and
-/// <see cref="StacItem.FromJson"/>. Errors are per value. After a syntax error inside an element
+/// top-level object. The candidates a push completes become Items kept as their records
+/// (<see cref="StacItemRecord.TryReadItem"/>, on several cores when there are more than two) or, when that refuses one, are parsed
+/// with <see cref="JsonValueReader"/> and <see cref="StacItem.FromJson"/>, which give the errors. Errors are per value. After a syntax error inside an element
 /// of an array (a feature) the scanner skips to the element's end by counting brackets, or to the
 /// next line that starts an object at the column the broken element started (the next feature of
 /// a pretty-printed collection), whichever comes first; so one broken feature does not swallow the
@@ -31,6 +32,12 @@ public sealed class StacJsonStream
 
     /// <summary>Input is scanned in slices of this size, so one huge push does not grow the buffer.</summary>
     private const int SliceBytes = 64 * 1024;
+
+    /// <summary>
+    /// Fewer candidates than this are read on the pushing thread: handing a few Items to other
+    /// cores costs more than it saves (idle pool threads spin waiting for more work).
+    /// </summary>
+    private const int ParallelCandidates = 16;
 
     private static readonly SearchValues<byte> StringStops = SearchValues.Create("\"\\\n"u8);
     private static readonly SearchValues<byte> BareChars =
@@ -67,6 +74,15 @@ public sealed class StacJsonStream
     private bool _valueOwnsLine;     // the candidate is the first non-blank of its line
     private byte _valueCloser;       // the bracket that closes the candidate
 
+    /// <summary>The candidates completed by the current push, read together at its end (<see cref="Resolve"/>).</summary>
+    private readonly List<Candidate> _candidates = new();
+    private byte[] _candidateBytes = new byte[4096]; // their text, one after the other
+    private int _candidateLength;
+    private bool _gaps;              // a Collection left a gap among the results of this push
+
+    /// <summary>Candidate text held before it is read even if the push goes on, so a huge push does not hold all its text twice.</summary>
+    private const int CandidateBytesLimit = 8 << 20;
+
     private long _skipFrom = -1;     // stream offset where skipping after a syntax error began, -1 if not reported
     private long _skipFromLine;
     private long _skippedLines;      // non-blank lines skipped looking for a line that starts a value
@@ -83,6 +99,13 @@ public sealed class StacJsonStream
 
     /// <summary>Turns each complete value into an Item, or remembers it as a Collection.</summary>
     public StacDocumentReader Documents { get; }
+
+    /// <summary>
+    /// Threads that read the Items of one push. On two cores there is none to spare: the pushing
+    /// thread and the consumer (another reader, the pipeline) already use both, and measured with
+    /// other work on the machine, handing Items to pool threads cost more CPU than it saved.
+    /// </summary>
+    internal int ReadThreads { get; init; } = Environment.ProcessorCount > 2 ? Environment.ProcessorCount : 1;
 
     /// <summary>Bytes the buffer can hold now; it grows with the largest value, not with the input.</summary>
     internal int BufferCapacity => _buffer.Length;
@@ -104,7 +127,7 @@ public sealed class StacJsonStream
             Scan(results);
             chars = chars[slice.Length..];
         }
-        return results;
+        return Resolve(results);
     }
 
     /// <summary>Feeds UTF-8 bytes; returns the results completed by them.</summary>
@@ -120,7 +143,7 @@ public sealed class StacJsonStream
             Scan(results);
             utf8 = utf8[slice.Length..];
         }
-        return results;
+        return Resolve(results);
     }
 
     /// <summary>Ends the input: a value still open is reported as truncated.</summary>
@@ -158,7 +181,7 @@ public sealed class StacJsonStream
         {
             SyntaxError(_scan, Invalid(_scan, "the input ends inside a byte order mark"), results);
         }
-        return results;
+        return Resolve(results);
     }
 
     private void ThrowIfCompleted()
@@ -589,10 +612,7 @@ public sealed class StacJsonStream
         _expect = _depth == 0 ? Expect.Value : Expect.CommaOrEnd;
         if (_valueStart >= 0 && _depth == _valueDepth)
         {
-            if (ParseCandidate(_buffer.AsSpan(_valueStart, end - _valueStart)) is { } result)
-            {
-                results.Add(result);
-            }
+            Defer(_buffer.AsSpan(_valueStart, end - _valueStart), results);
             _valueStart = -1;
         }
         if (_depth == 0)
@@ -602,30 +622,113 @@ public sealed class StacJsonStream
         }
     }
 
-    /// <summary>The Item or error the candidate gives; null for a Collection.</summary>
-    private StacReadResult? ParseCandidate(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Reads a complete candidate now, on one thread; with more, keeps a copy of it and its place
+    /// among the results, to be read with the others at the end of the push.
+    /// </summary>
+    private void Defer(ReadOnlySpan<byte> json, List<StacReadResult> results)
     {
-        var index = ++_index;
+        if (ReadThreads <= 1)
+        {
+            if (Read(json, StacItemRecord.TryReadItem(json), _valueLine, ++_index) is { } result)
+            {
+                results.Add(result);
+            }
+            return;
+        }
+        if (_candidateLength + json.Length > _candidateBytes.Length)
+        {
+            Array.Resize(ref _candidateBytes, Math.Max(_candidateBytes.Length * 2, _candidateLength + json.Length));
+        }
+        json.CopyTo(_candidateBytes.AsSpan(_candidateLength));
+        _candidates.Add(new Candidate(results.Count, _candidateLength, json.Length, _valueLine, ++_index));
+        _candidateLength += json.Length;
+        results.Add(default);
+        if (_candidateLength >= CandidateBytesLimit)
+        {
+            ResolveInPlace(results);
+        }
+    }
+
+    /// <summary>Reads the candidates of this push into their places among the results, dropping the places of Collections.</summary>
+    private List<StacReadResult> Resolve(List<StacReadResult> results)
+    {
+        ResolveInPlace(results);
+        if (_gaps)
+        {
+            results.RemoveAll(IsGap);
+            _gaps = false;
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Reads the candidates of this push into their places among the results; a Collection leaves
+    /// a gap (<see cref="IsGap"/>) and <see cref="_gaps"/> says there is one. Items are kept
+    /// as records on all cores (that needs nothing of the stream); what that refuses is read the
+    /// eager way in input order, so a Collection is remembered before the Items after it are given it.
+    /// </summary>
+    private void ResolveInPlace(List<StacReadResult> results)
+    {
+        if (_candidates.Count == 0)
+        {
+            return;
+        }
+        var records = new StacItem?[_candidates.Count];
+        if (records.Length >= ParallelCandidates && ReadThreads > 1)
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = ReadThreads };
+            Parallel.For(0, records.Length, options, i => records[i] = StacItemRecord.TryReadItem(Json(_candidates[i])));
+        }
+        else
+        {
+            for (var i = 0; i < records.Length; i++)
+            {
+                records[i] = StacItemRecord.TryReadItem(Json(_candidates[i]));
+            }
+        }
+        for (var i = 0; i < records.Length; i++)
+        {
+            var candidate = _candidates[i];
+            var result = Read(Json(candidate), records[i], candidate.Line, candidate.Index);
+            results[candidate.Result] = result ?? default;
+            _gaps |= result is null;
+        }
+        _candidates.Clear();
+        _candidateLength = 0;
+    }
+
+    private static bool IsGap(StacReadResult result) => result.Item is null && result.Error is null;
+
+    private ReadOnlySpan<byte> Json(Candidate candidate) => _candidateBytes.AsSpan(candidate.Start, candidate.Length);
+
+    /// <summary>The outcome of a candidate: its record made an Item, or else what the eager way gives (an Item, an error, or null for a Collection).</summary>
+    private StacReadResult? Read(ReadOnlySpan<byte> json, StacItem? record, long line, long index)
+    {
+        if (record is not null)
+        {
+            return StacReadResult.Ok(Documents.Attach(record));
+        }
         try
         {
             if (JsonValueReader.Parse(json) is JsonMap map)
             {
                 return Documents.Read(map) is { } item ? StacReadResult.Ok(item) : null;
             }
-            return Failure("expected a STAC Item (a JSON object), got an array", _valueLine, index);
+            return Failure("expected a STAC Item (a JSON object), got an array", line, index);
         }
         catch (StacFormatException ex)
         {
-            return StacReadResult.Fail(ex.At(InputName, _valueLine, index));
+            return StacReadResult.Fail(ex.At(InputName, line, index));
         }
         catch (JsonException ex)
         {
-            return Failure(DescribeJsonError(ex), _valueLine, index, ex);
+            return Failure(DescribeJsonError(ex, line), line, index, ex);
         }
     }
 
     /// <summary>Reasons from System.Text.Json count lines from the value's start; restate them from the input's start.</summary>
-    private string DescribeJsonError(JsonException ex)
+    private static string DescribeJsonError(JsonException ex, long valueLine)
     {
         var message = ex.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -633,7 +736,7 @@ public sealed class StacJsonStream
         {
             message = message[..cut];
         }
-        return ex.LineNumber is long line ? $"invalid JSON at line {_valueLine + line}: {message}" : $"invalid JSON: {message}";
+        return ex.LineNumber is long line ? $"invalid JSON at line {valueLine + line}: {message}" : $"invalid JSON: {message}";
     }
 
     private void NotAnObject(byte first, List<StacReadResult> results)
@@ -704,6 +807,9 @@ public sealed class StacJsonStream
 
     private StacReadResult Failure(string reason, long line, long? index, Exception? inner = null) =>
         StacReadResult.Fail(new StacFormatException(reason, inner) { InputName = InputName, Line = line, Index = index });
+
+    /// <summary>A complete candidate: where its text is in the candidate bytes, its place among the push's results, its line and position in the input.</summary>
+    private readonly record struct Candidate(int Result, int Start, int Length, long Line, long Index);
 
     private enum Lexer : byte
     {
