@@ -117,6 +117,27 @@ internal static class BinaryJson
         return BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]);
     }
 
+    /// <summary>
+    /// Where the value of member <paramref name="name"/> of the object at <paramref name="position"/>
+    /// starts; -1 when the value there is not an object or has no such member.
+    /// </summary>
+    public static int FindMember(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> name)
+    {
+        if (data[position++] != Object)
+        {
+            return -1;
+        }
+        for (var count = ReadCount(data, ref position); count > 0; count--)
+        {
+            if (ReadBytes(data, ref position).SequenceEqual(name))
+            {
+                return position;
+            }
+            Skip(data, ref position);
+        }
+        return -1;
+    }
+
     /// <summary>Moves <paramref name="position"/> past one value without building it.</summary>
     public static void Skip(ReadOnlySpan<byte> data, ref int position)
     {
@@ -127,7 +148,9 @@ internal static class BinaryJson
                 position += 8;
                 break;
             case String:
-                position += ReadCount(data, ref position);
+                // Not "position += ReadCount(...)": that adds to the position before the count was read.
+                var length = ReadCount(data, ref position);
+                position += length;
                 break;
             case Array:
                 var count = ReadCount(data, ref position);
@@ -140,7 +163,8 @@ internal static class BinaryJson
                 var members = ReadCount(data, ref position);
                 for (var i = 0; i < members; i++)
                 {
-                    position += ReadCount(data, ref position);
+                    var key = ReadCount(data, ref position);
+                    position += key;
                     Skip(data, ref position);
                 }
                 break;

@@ -34,6 +34,23 @@ internal sealed class BinaryJsonBuffer
         Length += 4;
     }
 
+    /// <summary>Copies bytes that already are BinaryJson (a value, or a member's name and value).</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    /// <summary>Leaves room for a count known only later (<see cref="SetCount"/>); returns where it goes.</summary>
+    public int ReserveCount()
+    {
+        WriteCount(0);
+        return Length - 4;
+    }
+
+    public void SetCount(int at, int value) => BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at), value);
+
     public void WriteString(string value)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);

@@ -1,3 +1,4 @@
+using System.Text;
 using StacPkg.Core.Json;
 using StacPkg.Core.Stac;
 
@@ -11,10 +12,15 @@ namespace StacPkg.Core.Packaging;
 internal static class AbsentNulls
 {
     private const string KeptNull = "datetime";
+    private static readonly byte[] KeptNullName = Encoding.UTF8.GetBytes(KeptNull);
 
     /// <summary>The Item itself when it has no such nulls, else a shallow copy without them (the caller's Item is never changed).</summary>
     public static StacItem Drop(StacItem item)
     {
+        if (item.Record is { } record)
+        {
+            return Drop(item, record);
+        }
         if (!HasNull(item.Properties) && !HasNull(item.AdditionalFields))
         {
             return item;
@@ -33,6 +39,76 @@ internal static class AbsentNulls
             StacVersion = item.StacVersion,
             AdditionalFields = Without(item.AdditionalFields),
         };
+    }
+
+    /// <summary>The same for an Item that is still its record: the copy is a record too, so neither Item is built.</summary>
+    private static StacItem Drop(StacItem item, StacItemRecord record)
+    {
+        var position = 0;
+        if (Copy(record.Bytes, ref position, null, Level.Item) == 0)
+        {
+            return item;
+        }
+        var buffer = new BinaryJsonBuffer();
+        position = 0;
+        Copy(record.Bytes, ref position, buffer, Level.Item);
+        return new StacItem(new StacItemRecord(buffer.WrittenSpan.ToArray()), item.Id, item.Collection) { StacCollection = item.StacCollection };
+    }
+
+    /// <summary>Where a value sits: the Item, a member of properties or a top-level field (a null there may be kept), or deeper.</summary>
+    private enum Level { Item, Top, Nested }
+
+    /// <summary>
+    /// Copies the BinaryJson value at <paramref name="position"/> (moving past it) into
+    /// <paramref name="output"/>, if any, without the nulls <see cref="Without(JsonMap, bool)"/>
+    /// drops; returns how many it dropped.
+    /// </summary>
+    private static int Copy(ReadOnlySpan<byte> data, ref int position, BinaryJsonBuffer? output, Level level)
+    {
+        var start = position;
+        var tag = data[position++];
+        if (tag is not (BinaryJson.Object or BinaryJson.Array))
+        {
+            position = start;
+            BinaryJson.Skip(data, ref position);
+            output?.WriteRaw(data[start..position]);
+            return 0;
+        }
+        output?.WriteByte(tag);
+        var count = BinaryJson.ReadCount(data, ref position);
+        var countAt = output?.ReserveCount() ?? 0;
+        var dropped = 0;
+        var removed = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (tag == BinaryJson.Array)
+            {
+                // Nulls inside lists stay: a list keeps its positions.
+                dropped += Copy(data, ref position, output, Level.Nested);
+                continue;
+            }
+            var memberStart = position;
+            var key = BinaryJson.ReadBytes(data, ref position);
+            var valueStart = position;
+            var isSpecField = level == Level.Item && StacItem.SpecFields.Contains(Encoding.UTF8.GetString(key));
+            if (isSpecField && !key.SequenceEqual("properties"u8))
+            {
+                BinaryJson.Skip(data, ref position);
+                output?.WriteRaw(data[memberStart..position]);
+                continue;
+            }
+            if (data[valueStart] == BinaryJson.Null && !(level != Level.Nested && !isSpecField && key.SequenceEqual(KeptNullName)))
+            {
+                position++;
+                dropped++;
+                removed++;
+                continue;
+            }
+            output?.WriteRaw(data[memberStart..valueStart]);
+            dropped += Copy(data, ref position, output, isSpecField ? Level.Top : Level.Nested);
+        }
+        output?.SetCount(countAt, count - removed);
+        return dropped;
     }
 
     private static bool HasNull(JsonMap map, bool top = true)
