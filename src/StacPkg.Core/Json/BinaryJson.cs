@@ -119,11 +119,11 @@ internal static class BinaryJson
 
     /// <summary>
     /// Where the value of member <paramref name="name"/> of the object at <paramref name="position"/>
-    /// starts; -1 when the value there is not an object or has no such member.
+    /// starts; -1 when the value there is not an object or has no such member, or <paramref name="position"/> is -1 (so lookups chain).
     /// </summary>
     public static int FindMember(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> name)
     {
-        if (data[position++] != Object)
+        if (position < 0 || data[position++] != Object)
         {
             return -1;
         }
@@ -163,8 +163,8 @@ internal static class BinaryJson
                 var members = ReadCount(data, ref position);
                 for (var i = 0; i < members; i++)
                 {
-                    var key = ReadCount(data, ref position);
-                    position += key;
+                    var name = ReadCount(data, ref position);
+                    position += name;
                     Skip(data, ref position);
                 }
                 break;

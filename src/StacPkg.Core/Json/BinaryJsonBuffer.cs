@@ -34,23 +34,6 @@ internal sealed class BinaryJsonBuffer
         Length += 4;
     }
 
-    /// <summary>Copies bytes that already are BinaryJson (a value, or a member's name and value).</summary>
-    public void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        Ensure(bytes.Length);
-        bytes.CopyTo(_bytes.AsSpan(Length));
-        Length += bytes.Length;
-    }
-
-    /// <summary>Leaves room for a count known only later (<see cref="SetCount"/>); returns where it goes.</summary>
-    public int ReserveCount()
-    {
-        WriteCount(0);
-        return Length - 4;
-    }
-
-    public void SetCount(int at, int value) => BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at), value);
-
     public void WriteString(string value)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -59,6 +42,30 @@ internal sealed class BinaryJsonBuffer
         WriteCount(written);
         Length += written;
     }
+
+    /// <summary>UTF-8 text as <see cref="WriteString"/> writes it: its byte count, then the bytes.</summary>
+    public void WriteUtf8(ReadOnlySpan<byte> utf8)
+    {
+        WriteCount(utf8.Length);
+        WriteBytes(utf8);
+    }
+
+    /// <summary>Bytes already in BinaryJson form, copied as they are.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    /// <summary>Room for a count not known yet; <see cref="PatchCount"/> fills it in.</summary>
+    public int ReserveCount()
+    {
+        WriteCount(0);
+        return Length - 4;
+    }
+
+    public void PatchCount(int at, int value) => BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at), value);
 
     private void Ensure(int more)
     {

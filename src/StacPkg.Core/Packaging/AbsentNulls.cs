@@ -71,7 +71,7 @@ internal static class AbsentNulls
         {
             position = start;
             BinaryJson.Skip(data, ref position);
-            output?.WriteRaw(data[start..position]);
+            output?.WriteBytes(data[start..position]);
             return 0;
         }
         output?.WriteByte(tag);
@@ -94,7 +94,7 @@ internal static class AbsentNulls
             if (isSpecField && !key.SequenceEqual("properties"u8))
             {
                 BinaryJson.Skip(data, ref position);
-                output?.WriteRaw(data[memberStart..position]);
+                output?.WriteBytes(data[memberStart..position]);
                 continue;
             }
             if (data[valueStart] == BinaryJson.Null && !(level != Level.Nested && !isSpecField && key.SequenceEqual(KeptNullName)))
@@ -104,10 +104,10 @@ internal static class AbsentNulls
                 removed++;
                 continue;
             }
-            output?.WriteRaw(data[memberStart..valueStart]);
+            output?.WriteBytes(data[memberStart..valueStart]);
             dropped += Copy(data, ref position, output, isSpecField ? Level.Top : Level.Nested);
         }
-        output?.SetCount(countAt, count - removed);
+        output?.PatchCount(countAt, count - removed);
         return dropped;
     }
 

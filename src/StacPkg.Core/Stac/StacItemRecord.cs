@@ -13,9 +13,6 @@ internal sealed class StacItemRecord
     [ThreadStatic]
     private static BinaryJsonBuffer? t_buffer;
 
-    [ThreadStatic]
-    private static KeyCache? t_keys;
-
     public StacItemRecord(byte[] bytes) => Bytes = bytes;
 
     /// <summary>The record: one <see cref="BinaryJson.Object"/> value. Never changed once made.</summary>
@@ -31,17 +28,20 @@ internal sealed class StacItemRecord
         return new StacItemRecord(buffer.WrittenSpan.ToArray());
     }
 
-    /// <summary>The Item's assets as <see cref="StacItem.Assets"/> would give them, decoded from the assets member alone.</summary>
-    public Dictionary<string, StacAsset> ReadAssets()
-    {
-        var position = BinaryJson.FindMember(Bytes, 0, "assets"u8);
-        return StacItem.ParseAssets(position < 0 ? null : BinaryJson.Read(Bytes, ref position, t_keys ??= new KeyCache()));
-    }
-
     /// <summary>The record as a JSON object tree.</summary>
     public JsonMap ToJsonMap(KeyCache keys)
     {
         var position = 0;
         return (JsonMap)BinaryJson.Read(Bytes, ref position, keys)!;
+    }
+
+    [ThreadStatic]
+    private static KeyCache? t_keys;
+
+    /// <summary>The Item's assets as <see cref="StacItem.Assets"/> would give them, decoded from the assets member alone.</summary>
+    public Dictionary<string, StacAsset> ReadAssets()
+    {
+        var position = BinaryJson.FindMember(Bytes, 0, "assets"u8);
+        return StacItem.ParseAssets(position < 0 ? null : BinaryJson.Read(Bytes, ref position, t_keys ??= new KeyCache()));
     }
 }
