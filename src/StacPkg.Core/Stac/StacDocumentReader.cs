@@ -13,6 +13,20 @@ public sealed class StacDocumentReader
     /// <summary>The Collections met so far; a later document of the same id replaces an earlier one.</summary>
     public StacCollectionSet Collections { get; } = new();
 
+    /// <summary>
+    /// The Item the UTF-8 JSON text of one document is, kept as its record (<see cref="StacItemRecord"/>);
+    /// null when that fast path refuses it (a Collection, an invalid or unusual document): read it then with <see cref="Read"/>.
+    /// </summary>
+    internal StacItem? TryReadRecord(ReadOnlySpan<byte> utf8)
+    {
+        var item = StacItemRecord.TryReadItem(utf8);
+        if (item is not null)
+        {
+            item.StacCollection = Collections.Find(item.Collection);
+        }
+        return item;
+    }
+
     /// <summary>The Item <paramref name="json"/> is, or null when it is a Collection.</summary>
     /// <exception cref="StacFormatException">The document is neither a valid Item nor a valid Collection.</exception>
     public StacItem? Read(JsonMap json)

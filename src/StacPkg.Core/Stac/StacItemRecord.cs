@@ -28,6 +28,29 @@ internal sealed class StacItemRecord
         return new StacItemRecord(buffer.WrittenSpan.ToArray());
     }
 
+    [ThreadStatic]
+    private static BinaryJsonBuffer? t_document;
+
+    /// <summary>
+    /// The Item that UTF-8 JSON text holds, as its record, built without objects; null for anything
+    /// else or unusual (a Collection, an invalid Item, duplicate names...), which the caller reads
+    /// the eager way (<see cref="Json.JsonValueReader"/>, <see cref="StacItem.FromJson"/>) for its
+    /// outcome or error.
+    /// </summary>
+    public static StacItem? TryReadItem(ReadOnlySpan<byte> utf8)
+    {
+        var document = t_document ??= new BinaryJsonBuffer();
+        var buffer = t_buffer ??= new BinaryJsonBuffer();
+        document.Clear();
+        buffer.Clear();
+        if (!BinaryJsonTranscoder.TryTranscode(utf8, document) ||
+            !StacItemRecordCanonicalizer.TryWrite(document.WrittenSpan, buffer, out var id, out var collection))
+        {
+            return null;
+        }
+        return new StacItem(new StacItemRecord(buffer.WrittenSpan.ToArray()), id, collection);
+    }
+
     /// <summary>The record as a JSON object tree.</summary>
     public JsonMap ToJsonMap(KeyCache keys)
     {

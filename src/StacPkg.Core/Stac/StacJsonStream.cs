@@ -16,8 +16,9 @@ namespace StacPkg.Core.Stac;
 /// A byte-level scanner follows the JSON structure (depth, strings, escapes and which token may
 /// come next) and keeps in its buffer only the candidate Item under construction: a top-level
 /// object, an element of a top-level array, or an element of the <c>features</c> array of a
-/// top-level object. A complete candidate is parsed with <see cref="JsonValueReader"/> and
-/// <see cref="StacItem.FromJson"/>. Errors are per value. After a syntax error inside an element
+/// top-level object. A complete candidate becomes an Item kept as its record
+/// (<see cref="StacDocumentReader.TryReadRecord"/>) or, when that refuses it, is parsed with
+/// <see cref="JsonValueReader"/> and <see cref="StacItem.FromJson"/>, which give the errors. Errors are per value. After a syntax error inside an element
 /// of an array (a feature) the scanner skips to the element's end by counting brackets, or to the
 /// next line that starts an object at the column the broken element started (the next feature of
 /// a pretty-printed collection), whichever comes first; so one broken feature does not swallow the
@@ -606,6 +607,10 @@ public sealed class StacJsonStream
     private StacReadResult? ParseCandidate(ReadOnlySpan<byte> json)
     {
         var index = ++_index;
+        if (Documents.TryReadRecord(json) is { } record)
+        {
+            return StacReadResult.Ok(record);
+        }
         try
         {
             if (JsonValueReader.Parse(json) is JsonMap map)
