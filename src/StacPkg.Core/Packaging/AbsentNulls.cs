@@ -41,73 +41,105 @@ internal static class AbsentNulls
         };
     }
 
+    [ThreadStatic]
+    private static BinaryJsonBuffer? t_buffer;
+
+    private static readonly byte[][] SpecFieldNames = [.. StacItem.SpecFields.Select(Encoding.UTF8.GetBytes)];
+
     /// <summary>The same for an Item that is still its record: the copy is a record too, so neither Item is built.</summary>
     private static StacItem Drop(StacItem item, StacItemRecord record)
     {
-        var position = 0;
-        if (Copy(record.Bytes, ref position, null, Level.Item) == 0)
+        ReadOnlySpan<byte> data = record.Bytes;
+        // Copied while looking, so an Item with nulls is walked once; one without them only costs the copy.
+        var output = t_buffer ??= new BinaryJsonBuffer();
+        output.Clear();
+        output.WriteByte(BinaryJson.Object);
+        var count = output.ReserveCount();
+        var (kept, dropped) = (0, 0);
+        for (var i = 0; i < record.MemberCount; i++)
+        {
+            var name = record.MemberName(i);
+            var value = record.MemberValue(i);
+            var isProperties = name.SequenceEqual("properties"u8);
+            if (!isProperties && IsSpecField(name))
+            {
+                output.WriteUtf8(name);
+                output.WriteBytes(data[value]);
+                kept++;
+                continue;
+            }
+            // Top-level fields are kept or dropped as the members of properties are.
+            if (!isProperties && data[value.Start] == BinaryJson.Null && !name.SequenceEqual(KeptNullName))
+            {
+                dropped++;
+                continue;
+            }
+            output.WriteUtf8(name);
+            kept++;
+            var position = value.Start.Value;
+            dropped += Copy(data, ref position, output, top: isProperties);
+        }
+        if (dropped == 0)
         {
             return item;
         }
-        var buffer = new BinaryJsonBuffer();
-        position = 0;
-        Copy(record.Bytes, ref position, buffer, Level.Item);
-        return new StacItem(new StacItemRecord(buffer.WrittenSpan.ToArray()), item.Id, item.Collection) { StacCollection = item.StacCollection };
+        output.PatchCount(count, kept);
+        return new StacItem(new StacItemRecord(output.WrittenSpan.ToArray()), item.Id, item.Collection) { StacCollection = item.StacCollection };
     }
 
-    /// <summary>Where a value sits: the Item, a member of properties or a top-level field (a null there may be kept), or deeper.</summary>
-    private enum Level { Item, Top, Nested }
+    private static bool IsSpecField(ReadOnlySpan<byte> name)
+    {
+        foreach (var field in SpecFieldNames)
+        {
+            if (name.SequenceEqual(field))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>
     /// Copies the BinaryJson value at <paramref name="position"/> (moving past it) into
-    /// <paramref name="output"/>, if any, without the nulls <see cref="Without(JsonMap, bool)"/>
-    /// drops; returns how many it dropped.
+    /// <paramref name="output"/> without the nulls <see cref="Without(JsonMap, bool)"/> drops; returns how many it dropped.
     /// </summary>
-    private static int Copy(ReadOnlySpan<byte> data, ref int position, BinaryJsonBuffer? output, Level level)
+    private static int Copy(ReadOnlySpan<byte> data, ref int position, BinaryJsonBuffer output, bool top)
     {
         var start = position;
-        var tag = data[position++];
+        var tag = data[position];
         if (tag is not (BinaryJson.Object or BinaryJson.Array))
         {
-            position = start;
             BinaryJson.Skip(data, ref position);
-            output?.WriteBytes(data[start..position]);
+            output.WriteBytes(data[start..position]);
             return 0;
         }
-        output?.WriteByte(tag);
+        position++;
+        output.WriteByte(tag);
         var count = BinaryJson.ReadCount(data, ref position);
-        var countAt = output?.ReserveCount() ?? 0;
-        var dropped = 0;
-        var removed = 0;
+        var countAt = output.ReserveCount();
+        var (dropped, removed) = (0, 0);
         for (var i = 0; i < count; i++)
         {
             if (tag == BinaryJson.Array)
             {
                 // Nulls inside lists stay: a list keeps its positions.
-                dropped += Copy(data, ref position, output, Level.Nested);
+                dropped += Copy(data, ref position, output, top: false);
                 continue;
             }
             var memberStart = position;
             var key = BinaryJson.ReadBytes(data, ref position);
             var valueStart = position;
-            var isSpecField = level == Level.Item && StacItem.SpecFields.Contains(Encoding.UTF8.GetString(key));
-            if (isSpecField && !key.SequenceEqual("properties"u8))
-            {
-                BinaryJson.Skip(data, ref position);
-                output?.WriteBytes(data[memberStart..position]);
-                continue;
-            }
-            if (data[valueStart] == BinaryJson.Null && !(level != Level.Nested && !isSpecField && key.SequenceEqual(KeptNullName)))
+            if (data[valueStart] == BinaryJson.Null && !(top && key.SequenceEqual(KeptNullName)))
             {
                 position++;
                 dropped++;
                 removed++;
                 continue;
             }
-            output?.WriteBytes(data[memberStart..valueStart]);
-            dropped += Copy(data, ref position, output, isSpecField ? Level.Top : Level.Nested);
+            output.WriteBytes(data[memberStart..valueStart]);
+            dropped += Copy(data, ref position, output, top: false);
         }
-        output?.PatchCount(countAt, count - removed);
+        output.PatchCount(countAt, count - removed);
         return dropped;
     }
 

@@ -20,7 +20,7 @@ public static class SignedHrefs
     {
         ArgumentNullException.ThrowIfNull(item);
         removed = 0;
-        if (item.Record is { } record ? !AnySigned(record.Bytes) : !AnySigned(item)) return item;
+        if (item.Record is { } record ? !AnySigned(record) : !AnySigned(item)) return item;
         var copy = StacItemCopy.Clone(item);
         foreach (var asset in copy.Assets.Values)
         {
@@ -57,9 +57,10 @@ public static class SignedHrefs
     private static readonly byte[] AlternateName = Encoding.UTF8.GetBytes(AlternateAssets.AlternateField);
 
     /// <summary>The same question asked of an Item that is still its record, reading only its hrefs.</summary>
-    private static bool AnySigned(ReadOnlySpan<byte> record)
+    private static bool AnySigned(StacItemRecord item)
     {
-        var position = BinaryJson.FindMember(record, 0, "assets"u8);
+        ReadOnlySpan<byte> record = item.Bytes;
+        var position = item.FindMember("assets"u8);
         if (position >= 0 && record[position++] == BinaryJson.Object)
         {
             for (var assets = BinaryJson.ReadCount(record, ref position); assets > 0; assets--)
@@ -80,7 +81,7 @@ public static class SignedHrefs
                 }
             }
         }
-        position = BinaryJson.FindMember(record, 0, "links"u8);
+        position = item.FindMember("links"u8);
         if (position >= 0 && record[position++] == BinaryJson.Array)
         {
             for (var links = BinaryJson.ReadCount(record, ref position); links > 0; links--)
