@@ -56,8 +56,11 @@ internal static class AbsentNulls
         output.WriteByte(BinaryJson.Object);
         var count = output.ReserveCount();
         var (kept, dropped) = (0, 0);
+        // Where the copy's members start, so that its readers need not walk it to find them.
+        var members = new int[record.MemberCount + 1];
         for (var i = 0; i < record.MemberCount; i++)
         {
+            members[kept] = output.Length;
             var name = record.MemberName(i);
             var value = record.MemberValue(i);
             var isProperties = name.SequenceEqual("properties"u8);
@@ -84,7 +87,8 @@ internal static class AbsentNulls
             return item;
         }
         output.PatchCount(count, kept);
-        return new StacItem(new StacItemRecord(output.WrittenSpan.ToArray()), item.Id, item.Collection) { StacCollection = item.StacCollection };
+        members[kept] = output.Length;
+        return new StacItem(new StacItemRecord(output.WrittenSpan.ToArray(), members[..(kept + 1)]), item.Id, item.Collection) { StacCollection = item.StacCollection };
     }
 
     private static bool IsSpecField(ReadOnlySpan<byte> name)

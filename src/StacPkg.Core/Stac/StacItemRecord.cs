@@ -15,6 +15,9 @@ internal sealed class StacItemRecord
 
     public StacItemRecord(byte[] bytes) => Bytes = bytes;
 
+    /// <summary>A record whose writer knows where its top-level members start (and, last, where it ends).</summary>
+    public StacItemRecord(byte[] bytes, int[] members) : this(bytes) => _members = members;
+
     /// <summary>The record: one <see cref="BinaryJson.Object"/> value. Never changed once made.</summary>
     public byte[] Bytes { get; }
 

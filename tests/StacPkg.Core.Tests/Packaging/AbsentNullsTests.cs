@@ -22,6 +22,9 @@ public sealed class AbsentNullsTests
 
             Assert.NotNull(fromRecord.Record);
             Assert.Equal(StacItemRecord.FromItem(fromObjects).Bytes, fromRecord.Record.Bytes);
+            // The copy knows where its members are as a walk of it finds them.
+            var walked = new StacItemRecord(fromRecord.Record.Bytes);
+            Assert.Equal(Members(walked), Members(fromRecord.Record));
             Assert.NotNull(lazy.Record);
             if (ReferenceEquals(fromObjects, item))
             {
@@ -40,6 +43,9 @@ public sealed class AbsentNullsTests
             Assert.Equal(2, dropped);
         }
     }
+
+    private static List<(string, Range)> Members(StacItemRecord record) =>
+        Enumerable.Range(0, record.MemberCount).Select(i => (System.Text.Encoding.UTF8.GetString(record.MemberName(i)), record.MemberValue(i))).ToList();
 
     [Fact]
     public void A_top_level_datetime_null_stays_as_in_properties_and_other_top_level_nulls_go()
