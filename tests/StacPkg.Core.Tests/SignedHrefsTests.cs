@@ -1,6 +1,7 @@
 using System.Text;
 using StacPkg.Core.Json;
 using StacPkg.Core.Stac;
+using StacPkg.Core.Tests.Support;
 
 namespace StacPkg.Core.Tests;
 
@@ -44,17 +45,69 @@ public sealed class SignedHrefsTests : IDisposable
         Assert.Equal("https://catalog.example/x.json?collection=c", unsigned.Links[0].Href);
     }
 
+    private static StacItem UserInfoItem() => StacItem.FromJson((JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes("""
+        {"type":"Feature","stac_version":"1.1.0","id":"u","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},
+         "links":[{"rel":"self","href":"https://USER:PWSECRET@catalog.example/x.json"}],
+         "assets":{
+           "data":{"href":"http://USER:PWSECRET@host.example:8080/a.bin?versionId=2",
+                   "alternate":{"git":{"href":"https://TOKENSECRET@git.example/r/a.bin"}}},
+           "lake":{"href":"abfss://container@account.dfs.core.windows.net/a.bin"}}}
+        """))!);
+
+    /// <summary>One signed href per place an href can be (asset, alternate, link), and an Item with none but a '?' and an '@'.</summary>
+    private static StacItem OnlySigned(string where) => StacItem.FromJson((JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes("""
+        {"type":"Feature","stac_version":"1.1.0","id":"o","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},
+         "links":[{"rel":"self","href":"https://catalog.example/self.json"},{"rel":"via","href":"LINK"}],
+         "assets":{"a":{"href":"https://example.com/a.tif?versionId=1","alternate":{"x":{"title":"no href"},"y":{"href":"ALTERNATE"}}},
+                   "b":{"href":"ASSET","alternate":"not an object"}}}
+        """.Replace(where, "https://example.com/k.tif?sig=SECRET", StringComparison.Ordinal)
+             .Replace("LINK", "abfss://container@account.dfs.core.windows.net/l", StringComparison.Ordinal)
+             .Replace("ALTERNATE", "s3://b/k.tif?versionId=2", StringComparison.Ordinal)
+             .Replace("ASSET", "./local?name.tif", StringComparison.Ordinal)))!);
+
+    public static TheoryData<string> SigningCases() => new() { "signed", "user info", "ASSET", "ALTERNATE", "LINK" };
+
+    private static StacItem SigningCase(string name) => name switch
+    {
+        "signed" => SignedItem("s"),
+        "user info" => UserInfoItem(),
+        _ => OnlySigned(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(SigningCases))]
+    public void A_record_is_stripped_as_its_objects_are(string name)
+    {
+        var item = SigningCase(name);
+        var lazy = LazyItems.Of(item);
+
+        var unsigned = SignedHrefs.Remove(item, out var removed);
+        var unsignedLazy = SignedHrefs.Remove(lazy, out var removedLazy);
+
+        Assert.True(removed > 0);
+        Assert.Equal(removed, removedLazy);
+        Assert.NotSame(lazy, unsignedLazy);
+        Assert.Equal(StacItemJson.Serialize(unsigned, false), StacItemJson.Serialize(unsignedLazy, false));
+        Assert.Equal(StacItemJson.Serialize(item, false), StacItemJson.Serialize(lazy, false));
+    }
+
+    [Fact]
+    public void A_record_without_a_signed_href_is_passed_on_as_itself_without_being_built()
+    {
+        foreach (var item in new[] { PlainItem("p"), OnlySigned("nowhere") })
+        {
+            var lazy = LazyItems.Of(item);
+
+            Assert.Same(lazy, SignedHrefs.Remove(lazy, out var removed));
+            Assert.Equal(0, removed);
+            Assert.NotNull(lazy.Record);
+        }
+    }
+
     [Fact]
     public void Remove_takes_the_credentials_out_of_urls_with_user_info()
     {
-        var item = StacItem.FromJson((JsonMap)JsonValueReader.Parse(Encoding.UTF8.GetBytes("""
-            {"type":"Feature","stac_version":"1.1.0","id":"u","geometry":null,"properties":{"datetime":"2024-01-01T00:00:00Z"},
-             "links":[{"rel":"self","href":"https://USER:PWSECRET@catalog.example/x.json"}],
-             "assets":{
-               "data":{"href":"http://USER:PWSECRET@host.example:8080/a.bin?versionId=2",
-                       "alternate":{"git":{"href":"https://TOKENSECRET@git.example/r/a.bin"}}},
-               "lake":{"href":"abfss://container@account.dfs.core.windows.net/a.bin"}}}
-            """))!);
+        var item = UserInfoItem();
 
         var unsigned = SignedHrefs.Remove(item, out var removed);
 
@@ -110,6 +163,29 @@ public sealed class SignedHrefsTests : IDisposable
             var text = await File.ReadAllTextAsync(path);
             Assert.All(Secrets, s => Assert.DoesNotContain(s, text));
         }
+    }
+
+    [Theory]
+    [InlineData("items.ndjson")]
+    [InlineData("items.json")]
+    public async Task Item_files_of_records_are_those_of_the_objects_and_warn_alike(string name)
+    {
+        var warnings = new List<string>();
+        foreach (var records in new[] { false, true })
+        {
+            await using var writer = StacItemFile.CreateWriter(Path.Combine(_dir, $"{records}-{name}"));
+            var items = new[] { SignedItem("a"), PlainItem("p"), SignedItem("b") };
+            foreach (var item in records ? items.Select(LazyItems.Of) : items)
+            {
+                await writer.WriteAsync(item, CancellationToken.None);
+            }
+            await writer.CompleteAsync(CancellationToken.None);
+            warnings.Add(Assert.Single(writer.Warnings));
+        }
+
+        Assert.Contains("from 6 hrefs in 2 Items", warnings[1]);
+        Assert.Equal(warnings[0], warnings[1]);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(_dir, $"False-{name}")), await File.ReadAllBytesAsync(Path.Combine(_dir, $"True-{name}")));
     }
 
     [Fact]

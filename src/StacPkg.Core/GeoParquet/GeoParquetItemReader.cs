@@ -39,11 +39,16 @@ public static class GeoParquetItemReader
             {
                 collections.Set(collection);
             }
+            var document = new BinaryJsonBuffer();
+            var record = new BinaryJsonBuffer();
+            var keys = new KeyCache();
             long row = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rowGroup = Guarded(full, $"opening row group {g + 1}", () => reader.OpenRowGroupReader(g));
                 await LoadAsync(full, g, schema, rowGroup, cancellationToken).ConfigureAwait(false);
+                // The records are made only from finite numbers; a row group holding others is read the eager way, which refuses them.
+                var finiteColumns = !schema.Leaves.Any(l => l.HasNonFinite);
                 for (long r = 0; r < rowGroup.RowCount; r++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -51,7 +56,9 @@ public static class GeoParquetItemReader
                     StacItem item;
                     try
                     {
-                        item = StacItem.FromJson(Guarded(full, $"decoding row {row}", layout.ReadItem));
+                        document.Clear();
+                        var finite = Guarded(full, $"decoding row {row}", () => layout.ReadDocument(document));
+                        item = (finiteColumns && finite ? TryRecord(document, record) : null) ?? Eager(document, keys);
                         item.StacCollection = collections.Find(item.Collection);
                     }
                     catch (StacFormatException ex)
@@ -62,6 +69,23 @@ public static class GeoParquetItemReader
                 }
             }
         }
+    }
+
+    /// <summary>The Item of a row's document as its record, built without objects; null when the document is anything unusual.</summary>
+    private static StacItem? TryRecord(BinaryJsonBuffer document, BinaryJsonBuffer record)
+    {
+        record.Clear();
+        return StacItemRecordCanonicalizer.TryWrite(document.WrittenSpan, record, out var id, out var collection)
+            ? new StacItem(new StacItemRecord(record.WrittenSpan.ToArray()), id, collection)
+            : null;
+    }
+
+    /// <summary>The Item of a row's document built as objects, or the error that says why it is not one.</summary>
+    /// <exception cref="StacFormatException">The row is not a valid Item.</exception>
+    private static StacItem Eager(BinaryJsonBuffer document, KeyCache keys)
+    {
+        var position = 0;
+        return StacItem.FromJson((JsonMap)BinaryJson.Read(document.WrittenSpan, ref position, keys)!);
     }
 
     private static async Task LoadAsync(string file, int group, ReadSchema schema, ParquetRowGroupReader rowGroup, CancellationToken cancellationToken)

@@ -35,6 +35,11 @@ internal sealed class ReadLeaf : ReadNode
 
     public override IReadOnlyList<ReadLeaf> Leaves => _self;
 
+    protected override bool MayReadNull => IsJson;
+
+    /// <summary>Whether the loaded row group holds a number JSON cannot hold (NaN, Infinity) in this column.</summary>
+    public bool HasNonFinite { get; private set; }
+
     public bool HasCurrent => _level < _levelCount;
 
     public int CurrentDefinition => _definitions is null ? DefinitionLevel : _definitions[_level];
@@ -55,6 +60,7 @@ internal sealed class ReadLeaf : ReadNode
         _definitions = Field!.MaxDefinitionLevel > 0 ? raw.DefinitionLevels.ToArray() : null;
         _repetitions = Field.MaxRepetitionLevel > 0 ? raw.RepetitionLevels.ToArray() : null;
         _values = Convert(raw);
+        HasNonFinite = Array.Exists(_values, v => v is double d ? !double.IsFinite(d) : IsJson && JsonValues.FindNonFiniteNumber(v) is not null);
         _levelCount = _definitions?.Length ?? _repetitions?.Length ?? _values.Length;
         _level = 0;
         _value = 0;

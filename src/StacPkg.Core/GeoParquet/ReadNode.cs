@@ -9,9 +9,12 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 internal abstract class ReadNode
 {
+    private readonly byte[] _nameUtf8;
+
     protected ReadNode(string name, int definitionLevel)
     {
         Name = name;
+        _nameUtf8 = System.Text.Encoding.UTF8.GetBytes(name);
         DefinitionLevel = definitionLevel;
     }
 
@@ -22,15 +25,50 @@ internal abstract class ReadNode
 
     public abstract IReadOnlyList<ReadLeaf> Leaves { get; }
 
+    /// <summary>Whether this field's next value is null.</summary>
+    public bool IsNull => Leaves[0].CurrentDefinition < DefinitionLevel;
+
+    /// <summary>Whether a value that is not null can still read as null (JSON text "null").</summary>
+    protected virtual bool MayReadNull => false;
+
     /// <summary>Reads this field's next value (null when it is null) and advances past it.</summary>
     public object? Read()
     {
-        if (Leaves[0].CurrentDefinition < DefinitionLevel)
+        if (IsNull)
         {
             Skip();
             return null;
         }
         return ReadDefined();
+    }
+
+    /// <summary>Writes the value <see cref="Read"/> gives as <see cref="BinaryJson"/>, without building it where the field allows.</summary>
+    public virtual void ReadBinary(BinaryJsonBuffer output) => BinaryJson.Write(output, Read());
+
+    /// <summary>
+    /// Writes this field as an object member (name, then value) unless its next value is null, as
+    /// <see cref="ReadStruct"/> leaves null fields out; advances past it either way. True when written.
+    /// </summary>
+    public bool ReadMember(BinaryJsonBuffer output)
+    {
+        if (IsNull)
+        {
+            Skip();
+            return false;
+        }
+        if (MayReadNull)
+        {
+            if (Read() is not { } value)
+            {
+                return false;
+            }
+            output.WriteUtf8(_nameUtf8);
+            BinaryJson.Write(output, value);
+            return true;
+        }
+        output.WriteUtf8(_nameUtf8);
+        ReadBinary(output);
+        return true;
     }
 
     protected abstract object? ReadDefined();
@@ -73,6 +111,24 @@ internal sealed class ReadStruct : ReadNode
         }
         return map;
     }
+
+    public override void ReadBinary(BinaryJsonBuffer output)
+    {
+        if (IsNull)
+        {
+            Skip();
+            output.WriteByte(BinaryJson.Null);
+            return;
+        }
+        output.WriteByte(BinaryJson.Object);
+        var at = output.ReserveCount();
+        var count = 0;
+        foreach (var child in _children)
+        {
+            count += child.ReadMember(output) ? 1 : 0;
+        }
+        output.PatchCount(at, count);
+    }
 }
 
 internal sealed class ReadList : ReadNode
@@ -110,6 +166,34 @@ internal sealed class ReadList : ReadNode
             while (first.HasCurrent && first.CurrentRepetition == _repetitionLevel);
         }
         return _isMap ? ToMap(list) : list;
+    }
+
+    public override void ReadBinary(BinaryJsonBuffer output)
+    {
+        if (_isMap || IsNull)
+        {
+            // A map's keys may repeat once made text: it is built as an object, which keeps the last.
+            base.ReadBinary(output);
+            return;
+        }
+        output.WriteByte(BinaryJson.Array);
+        var at = output.ReserveCount();
+        var count = 0;
+        var first = Leaves[0];
+        if (first.CurrentDefinition < _nonEmptyDefinitionLevel)
+        {
+            Skip();
+        }
+        else
+        {
+            do
+            {
+                _element.ReadBinary(output);
+                count++;
+            }
+            while (first.HasCurrent && first.CurrentRepetition == _repetitionLevel);
+        }
+        output.PatchCount(at, count);
     }
 
     /// <summary>A Parquet MAP comes back as a JSON object keyed by the map's keys.</summary>

@@ -94,6 +94,10 @@ public static class JsonValueWriter
             case JsonElement element:
                 element.WriteTo(writer);
                 break;
+            case Stac.StacItemRecord record:
+                var position = 0;
+                WriteBinary(writer, record.Bytes, ref position);
+                break;
             case IDictionary dictionary:
                 writer.WriteStartObject();
                 foreach (DictionaryEntry entry in dictionary)
@@ -114,6 +118,52 @@ public static class JsonValueWriter
             default:
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Writes one <see cref="BinaryJson"/> value, moving <paramref name="position"/> past it: the same
+    /// text as <see cref="Write"/> gives for the decoded value, without decoding it.
+    /// </summary>
+    internal static void WriteBinary(Utf8JsonWriter writer, ReadOnlySpan<byte> data, ref int position)
+    {
+        var tag = data[position++];
+        switch (tag)
+        {
+            case BinaryJson.Null:
+                writer.WriteNullValue();
+                break;
+            case BinaryJson.False or BinaryJson.True:
+                writer.WriteBooleanValue(tag == BinaryJson.True);
+                break;
+            case BinaryJson.Long:
+                writer.WriteNumberValue(BinaryJson.ReadInt64(data, ref position));
+                break;
+            case BinaryJson.Double:
+                WriteDouble(writer, BitConverter.Int64BitsToDouble(BinaryJson.ReadInt64(data, ref position)));
+                break;
+            case BinaryJson.String:
+                writer.WriteStringValue(BinaryJson.ReadBytes(data, ref position));
+                break;
+            case BinaryJson.Array:
+                writer.WriteStartArray();
+                for (var count = BinaryJson.ReadCount(data, ref position); count > 0; count--)
+                {
+                    WriteBinary(writer, data, ref position);
+                }
+                writer.WriteEndArray();
+                break;
+            case BinaryJson.Object:
+                writer.WriteStartObject();
+                for (var count = BinaryJson.ReadCount(data, ref position); count > 0; count--)
+                {
+                    writer.WritePropertyName(BinaryJson.ReadBytes(data, ref position));
+                    WriteBinary(writer, data, ref position);
+                }
+                writer.WriteEndObject();
+                break;
+            default:
+                throw new InvalidDataException($"corrupt record: tag {tag} at {position - 1}");
         }
     }
 

@@ -69,7 +69,9 @@ public sealed class AssetLockBuilder
     /// <summary>One result per selected asset of <paramref name="item"/>, in the Item's asset order.</summary>
     public IEnumerable<AssetLockBuildResult> Build(StacItem item)
     {
-        foreach (var (key, asset) in item.Assets)
+        // An Item that is still its record stays one: only its assets are decoded.
+        var assets = item.Record is { } record ? record.ReadAssets() : item.Assets;
+        foreach (var (key, asset) in assets)
         {
             if (!IsSelected(key, asset))
             {

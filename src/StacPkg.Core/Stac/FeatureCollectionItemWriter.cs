@@ -29,7 +29,7 @@ public sealed class FeatureCollectionItemWriter : IStacItemWriter
         ArgumentNullException.ThrowIfNull(item);
         ThrowIfCompleted();
         cancellationToken.ThrowIfCancellationRequested();
-        var json = item.ToWritableJson();
+        var json = StacItemJson.Writable(item);
         _output.WriteRaw(Count == 0 ? "\n"u8 : ",\n"u8);
         _output.WriteValue(json);
         Count++;

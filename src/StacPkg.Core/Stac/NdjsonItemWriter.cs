@@ -22,7 +22,7 @@ public sealed class NdjsonItemWriter : IStacItemWriter
         ArgumentNullException.ThrowIfNull(item);
         ThrowIfCompleted();
         cancellationToken.ThrowIfCancellationRequested();
-        _output.WriteValue(item.ToWritableJson());
+        _output.WriteValue(StacItemJson.Writable(item));
         _output.WriteRaw("\n"u8);
         Count++;
         return _output.FlushIfFullAsync(cancellationToken);

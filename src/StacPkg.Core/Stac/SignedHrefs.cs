@@ -1,3 +1,4 @@
+using System.Text;
 using StacPkg.Core.Enrichment;
 using StacPkg.Core.Json;
 using StacPkg.Core.Stores;
@@ -19,7 +20,7 @@ public static class SignedHrefs
     {
         ArgumentNullException.ThrowIfNull(item);
         removed = 0;
-        if (!AnySigned(item)) return item;
+        if (item.Record is { } record ? !AnySigned(record) : !AnySigned(item)) return item;
         var copy = StacItemCopy.Clone(item);
         foreach (var asset in copy.Assets.Values)
         {
@@ -51,6 +52,55 @@ public static class SignedHrefs
             if (IsSigned(link.Href)) return true;
         }
         return false;
+    }
+
+    private static readonly byte[] AlternateName = Encoding.UTF8.GetBytes(AlternateAssets.AlternateField);
+
+    /// <summary>The same question asked of an Item that is still its record, reading only its hrefs.</summary>
+    private static bool AnySigned(StacItemRecord item)
+    {
+        ReadOnlySpan<byte> record = item.Bytes;
+        var position = item.FindMember("assets"u8);
+        if (position >= 0 && record[position++] == BinaryJson.Object)
+        {
+            for (var assets = BinaryJson.ReadCount(record, ref position); assets > 0; assets--)
+            {
+                BinaryJson.ReadBytes(record, ref position);
+                var asset = position;
+                BinaryJson.Skip(record, ref position);
+                if (HasSignedHref(record, asset)) return true;
+                var alternate = BinaryJson.FindMember(record, asset, AlternateName);
+                if (alternate >= 0 && record[alternate++] == BinaryJson.Object)
+                {
+                    for (var alternates = BinaryJson.ReadCount(record, ref alternate); alternates > 0; alternates--)
+                    {
+                        BinaryJson.ReadBytes(record, ref alternate);
+                        if (HasSignedHref(record, alternate)) return true;
+                        BinaryJson.Skip(record, ref alternate);
+                    }
+                }
+            }
+        }
+        position = item.FindMember("links"u8);
+        if (position >= 0 && record[position++] == BinaryJson.Array)
+        {
+            for (var links = BinaryJson.ReadCount(record, ref position); links > 0; links--)
+            {
+                if (HasSignedHref(record, position)) return true;
+                BinaryJson.Skip(record, ref position);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether the value at <paramref name="position"/> is an object whose href is a signed string.</summary>
+    private static bool HasSignedHref(ReadOnlySpan<byte> record, int position)
+    {
+        position = BinaryJson.FindMember(record, position, "href"u8);
+        if (position < 0 || record[position++] != BinaryJson.String) return false;
+        var href = BinaryJson.ReadBytes(record, ref position);
+        // Credentials sit before an '@', signing parameters after a '?': most hrefs have neither and need no string.
+        return href.IndexOfAny((byte)'?', (byte)'@') >= 0 && IsSigned(Encoding.UTF8.GetString(href));
     }
 
     private static bool IsSigned(string href) => !ReferenceEquals(Stored(href), href);

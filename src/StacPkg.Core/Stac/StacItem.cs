@@ -205,7 +205,7 @@ public sealed class StacItem
         throw new StacFormatException("bbox must be an array of 4 or 6 numbers");
     }
 
-    private static Dictionary<string, StacAsset> ParseAssets(object? value)
+    internal static Dictionary<string, StacAsset> ParseAssets(object? value)
     {
         var assets = new Dictionary<string, StacAsset>(StringComparer.Ordinal);
         if (value is null)

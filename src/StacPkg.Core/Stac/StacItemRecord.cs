@@ -15,6 +15,9 @@ internal sealed class StacItemRecord
 
     public StacItemRecord(byte[] bytes) => Bytes = bytes;
 
+    /// <summary>A record whose writer knows where its top-level members start (and, last, where it ends).</summary>
+    public StacItemRecord(byte[] bytes, int[] members) : this(bytes) => _members = members;
+
     /// <summary>The record: one <see cref="BinaryJson.Object"/> value. Never changed once made.</summary>
     public byte[] Bytes { get; }
 
@@ -56,5 +59,70 @@ internal sealed class StacItemRecord
     {
         var position = 0;
         return (JsonMap)BinaryJson.Read(Bytes, ref position, keys)!;
+    }
+
+    [ThreadStatic]
+    private static KeyCache? t_keys;
+
+    // Where each top-level member's name starts, then where the record ends: found by one walk when
+    // first asked, since finding a member otherwise means walking all the members before it.
+    private int[]? _members;
+
+    /// <summary>The top-level members: each one's name and, ending where the next member starts, its value.</summary>
+    public int MemberCount => Members().Length - 1;
+
+    public ReadOnlySpan<byte> MemberName(int index)
+    {
+        var position = Members()[index];
+        var length = BinaryJson.ReadCount(Bytes, ref position);
+        return Bytes.AsSpan(position, length);
+    }
+
+    /// <summary>Where the value of member <paramref name="index"/> starts and ends.</summary>
+    public Range MemberValue(int index)
+    {
+        var members = Members();
+        var position = members[index];
+        BinaryJson.ReadBytes(Bytes, ref position);
+        return new Range(position, members[index + 1]);
+    }
+
+    /// <summary>Where the value of the top-level member <paramref name="name"/> starts; -1 when the Item has none.</summary>
+    public int FindMember(ReadOnlySpan<byte> name)
+    {
+        for (var i = 0; i < MemberCount; i++)
+        {
+            if (MemberName(i).SequenceEqual(name))
+            {
+                return MemberValue(i).Start.Value;
+            }
+        }
+        return -1;
+    }
+
+    private int[] Members()
+    {
+        if (_members is { } known)
+        {
+            return known;
+        }
+        var position = 1;
+        var members = new int[BinaryJson.ReadCount(Bytes, ref position) + 1];
+        for (var i = 0; i < members.Length - 1; i++)
+        {
+            members[i] = position;
+            BinaryJson.ReadBytes(Bytes, ref position);
+            BinaryJson.Skip(Bytes, ref position);
+        }
+        members[^1] = position;
+        // Two threads may both walk: they find the same positions.
+        return _members = members;
+    }
+
+    /// <summary>The Item's assets as <see cref="StacItem.Assets"/> would give them, decoded from the assets member alone.</summary>
+    public Dictionary<string, StacAsset> ReadAssets()
+    {
+        var position = FindMember("assets"u8);
+        return StacItem.ParseAssets(position < 0 ? null : BinaryJson.Read(Bytes, ref position, t_keys ??= new KeyCache()));
     }
 }

@@ -121,7 +121,7 @@ public sealed class StatisticsTruthTests : IDisposable
     /// and shifted bbox, in datetime order so that row groups cover distinct ranges and a filter
     /// really skips some of them.
     /// </summary>
-    private static IEnumerable<string> GenerateItems(int count)
+    internal static IEnumerable<string> GenerateItems(int count)
     {
         // Two collections with few assets keep the column count (and DuckDB's time) small; one has start/end_datetime.
         var templates = new[] { "naip-pc.json", "3dep-lidar-copc-pc.json" }.Select(f => Fixtures.PathOf($"stac-geoparquet/{f}"))

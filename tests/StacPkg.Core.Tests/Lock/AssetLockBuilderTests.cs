@@ -2,6 +2,7 @@ using StacPkg.Core.Json;
 using StacPkg.Core.Lock;
 using StacPkg.Core.Stac;
 using StacPkg.Core.Stores;
+using StacPkg.Core.Tests.Support;
 
 namespace StacPkg.Core.Tests.Lock;
 
@@ -19,6 +20,30 @@ public class AssetLockBuilderTests
             ["broken"] = new StacAsset { Href = "ftp://example.com/x" },
         },
     };
+
+    public static TheoryData<string> Sets() => LazyItems.SetNames();
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void A_record_gives_the_rows_and_warnings_of_its_objects_and_is_not_built(string set)
+    {
+        var items = LazyItems.Eager(set).Append(Item()).ToList();
+        var lazy = items.Select(LazyItems.Of).ToList();
+        var options = new AssetLockBuildOptions { IncludeMetadata = true };
+        var (eagerBuilder, lazyBuilder) = (new AssetLockBuilder(options), new AssetLockBuilder(options));
+
+        var fromObjects = items.SelectMany(eagerBuilder.Build).ToList();
+        var fromRecords = lazy.SelectMany(lazyBuilder.Build).ToList();
+        eagerBuilder.ReportCounts();
+        lazyBuilder.ReportCounts();
+
+        Assert.Equal(fromObjects.Select(Describe), fromRecords.Select(Describe));
+        Assert.Equal(eagerBuilder.Warnings, lazyBuilder.Warnings);
+        Assert.All(lazy, item => Assert.NotNull(item.Record));
+    }
+
+    private static string Describe(AssetLockBuildResult result) =>
+        $"{result.ItemId} {result.AssetKey} {result.Error} {(result.Entry is { } e ? $"{e.StoreType} {e.StoreContainer} {e.StoreEndpointUrl} {e.Key} {e.SizeBytes} {e.FileChecksum}" : "-")}";
 
     [Fact]
     public void One_row_per_asset_without_metadata_unless_asked_with_file_info_prefilled()

@@ -4,6 +4,8 @@ using StacPkg.Core.Packaging;
 using StacPkg.Core.Stac;
 using StacPkg.Core.Stores;
 
+using StacPkg.Core.Tests.Support;
+
 namespace StacPkg.Core.Tests.Packaging;
 
 public sealed class StacPackageWriterTests : IDisposable
@@ -50,6 +52,23 @@ public sealed class StacPackageWriterTests : IDisposable
         {
             Assert.True(Bytes(one, name).AsSpan().SequenceEqual(Bytes(two, name)), $"{name}: two builds differ");
             Assert.True(Bytes(one, name).AsSpan().SequenceEqual(Bytes(three, name)), $"{name}: the build from read-back Items differs");
+        }
+    }
+
+    public static TheoryData<string> ItemSets() => new("fixtures", LazyItems.Generated, LazyItems.Awkward);
+
+    [Theory]
+    [MemberData(nameof(ItemSets))]
+    public async Task Items_that_are_still_records_give_the_package_of_their_objects(string set)
+    {
+        var items = set == "fixtures" ? Fixtures.ItemFiles().SelectMany(LazyItems.Eager).ToList() : LazyItems.Eager(set);
+        var eager = Path.Combine(_dir, "eager");
+        var lazy = Path.Combine(_dir, "lazy");
+        await BuildAsync(eager, items, NoProbe);
+        await BuildAsync(lazy, items.Select(LazyItems.Of), NoProbe);
+        foreach (var name in new[] { StacPackageLayout.ItemsFileName, StacPackageLayout.LockFileName, PackageManifest.FileName })
+        {
+            Assert.True(Bytes(eager, name).AsSpan().SequenceEqual(Bytes(lazy, name)), $"{name}: the package of records differs");
         }
     }
 
