@@ -24,11 +24,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
     private readonly ItemSortKeys? _sortKeys;
-    private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
-        Channel.CreateBounded<List<(StacItem, JsonMap)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<List<(StacItemRecord Record, JsonMap? Geometry)>> _incoming =
+        Channel.CreateBounded<List<(StacItemRecord, JsonMap?)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
     private readonly Task _spooling;
     private readonly BatchGcScope _gc;
-    private List<(StacItem Item, JsonMap Json)> _batch = new(BatchSize);
+    private List<(StacItemRecord Record, JsonMap? Geometry)> _batch = new(BatchSize);
     private bool _completed;
     private readonly StacCollectionSet _collections = new();
     private readonly HashSet<string> _conflicting = new(StringComparer.Ordinal);
@@ -65,14 +65,24 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     /// <summary>The Collections stored in the file: the given ones, and those the Items carry (the first of each id).</summary>
     public IReadOnlyList<StacCollection> Collections => _collections.Sorted();
 
-    public async ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
-        var json = item.ToWritableJson();
-        _inference.Check(item, Warnings.Enqueue);
+        return WriteAsync(item, item.ToRecord(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="item"/> as its <paramref name="record"/>: from here on only the record's
+    /// bytes are read, so an Item that is still its record is never built as objects.
+    /// </summary>
+    internal async ValueTask WriteAsync(StacItem item, StacItemRecord record, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_completed, this);
+        var geometry = _inference.Check(record, item.Id, Warnings.Enqueue);
         Gather(item);
-        _batch.Add((item, json));
+        _batch.Add((record, geometry));
         Count++;
         if (_batch.Count == BatchSize)
         {
@@ -111,11 +121,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         {
             await foreach (var batch in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                foreach (var (item, json) in batch)
+                foreach (var (record, geometry) in batch)
                 {
-                    _inference.Merge(item, json);
-                    var offset = _spool.Append(json);
-                    _sortKeys?.Add(item, offset);
+                    _inference.Merge(record.Bytes, geometry);
+                    var offset = _spool.Append(record.Bytes);
+                    _sortKeys?.Add(record.Bytes, geometry, offset);
                 }
             }
         }

@@ -39,87 +39,172 @@ internal sealed class ItemSchemaInference
     private readonly HashSet<string> _propertyNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _itemFieldNames = new(StringComparer.Ordinal);
 
-    /// <summary>Widens the schema to hold an Item that passed <see cref="Check"/>.</summary>
-    public void Merge(StacItem item, JsonMap json)
+    // Each pass runs on one thread: Check on the caller's, Merge on the spooling task's.
+    private readonly KeyCache _checkKeys = new();
+    private readonly KeyCache _mergeKeys = new();
+    private readonly List<string> _itemProperties = new();
+    private readonly List<string> _itemExtras = new();
+
+    /// <summary>
+    /// Widens the schema to hold an Item record that passed <see cref="Check"/>, which gave
+    /// <paramref name="geometry"/>.
+    /// </summary>
+    public void Merge(ReadOnlySpan<byte> record, JsonMap? geometry)
     {
-        if (item.Geometry is not null)
+        if (geometry is not null)
         {
-            Geometry.Add(item.Geometry);
+            Geometry.Add(geometry);
+            HasGeometryMembers |= GeometryMembers.Of(geometry) is not null;
         }
-        HasZBbox |= item.Bbox is { Length: 6 };
-        HasGeometryMembers |= item.Geometry is not null && GeometryMembers.Of(item.Geometry) is not null;
-        Links.Merge(json["links"]);
-        Assets.Merge(json["assets"]);
-        foreach (var (name, value) in item.Properties)
+        var keys = _mergeKeys;
+        var position = 1;
+        var members = BinaryJson.ReadCount(record, ref position);
+        for (var i = 0; i < members; i++)
         {
-            var timestamp = StacDateTime.TimestampProperties.Contains(name);
-            var column = Column(_properties, Properties, name, timestamp);
-            if (timestamp)
+            switch (keys.Get(BinaryJson.ReadBytes(record, ref position)))
             {
-                continue;
+                case "bbox":
+                    HasZBbox |= record[position] == BinaryJson.Array && CountAt(record, position) == 6;
+                    BinaryJson.Skip(record, ref position);
+                    break;
+                case "links":
+                    Links.Merge(record, ref position, keys);
+                    break;
+                case "assets":
+                    Assets.Merge(record, ref position, keys);
+                    break;
+                case "properties" when record[position] == BinaryJson.Object:
+                    position++;
+                    var properties = BinaryJson.ReadCount(record, ref position);
+                    for (var p = 0; p < properties; p++)
+                    {
+                        MergeProperty(keys.Get(BinaryJson.ReadBytes(record, ref position)), record, ref position);
+                    }
+                    break;
+                case var name when StacItem.SpecFields.Contains(name):
+                    BinaryJson.Skip(record, ref position);
+                    break;
+                case var name:
+                    Column(_itemFields, ItemFields, name, timestamp: false).Merge(record, ref position, keys);
+                    break;
             }
-            // Geometry-valued properties become WKB columns, as the stac-geoparquet spec asks.
-            if (value is JsonMap map && WkbGeometryValue.IsExact(map))
+        }
+    }
+
+    private void MergeProperty(string name, ReadOnlySpan<byte> record, ref int position)
+    {
+        var timestamp = StacDateTime.TimestampProperties.Contains(name);
+        var column = Column(_properties, Properties, name, timestamp);
+        if (timestamp)
+        {
+            BinaryJson.Skip(record, ref position);
+            return;
+        }
+        // Geometry-valued properties become WKB columns, as the stac-geoparquet spec asks. Only an
+        // object of two members can be one, so no other value is decoded.
+        if (record[position] == BinaryJson.Object && CountAt(record, position) == 2)
+        {
+            var start = position;
+            var map = (JsonMap)BinaryJson.Read(record, ref position, _mergeKeys)!;
+            if (WkbGeometryValue.IsExact(map))
             {
                 if (column.MergeGeometry())
                 {
                     GeometryExtent(name).Add(map);
                 }
+                return;
             }
-            else
-            {
-                column.Merge(value);
-            }
+            position = start;
         }
-        foreach (var (name, value) in item.AdditionalFields)
-        {
-            Column(_itemFields, ItemFields, name, timestamp: false).Merge(value);
-        }
+        column.Merge(record, ref position, _mergeKeys);
     }
 
-    /// <summary>Checks that the Item can be stored, and records its names for the checks of later Items.</summary>
-    /// <exception cref="StacFormatException">The Item cannot be stored.</exception>
-    public void Check(StacItem item, Action<string> warn)
+    /// <summary>The member or element count of the object or array at <paramref name="position"/>.</summary>
+    private static int CountAt(ReadOnlySpan<byte> record, int position)
     {
-        if (item.Geometry is not null)
+        position++;
+        return BinaryJson.ReadCount(record, ref position);
+    }
+
+    /// <summary>
+    /// Checks that the Item record can be stored, and records its names for the checks of later
+    /// Items. Returns the Item's geometry, decoded for the check, for <see cref="Merge"/> to reuse.
+    /// </summary>
+    /// <exception cref="StacFormatException">The Item cannot be stored.</exception>
+    public JsonMap? Check(StacItemRecord item, string id, Action<string> warn)
+    {
+        var record = item.Bytes.AsSpan();
+        var keys = _checkKeys;
+        JsonMap? geometry = null;
+        _itemProperties.Clear();
+        _itemExtras.Clear();
+        var position = 1;
+        var members = BinaryJson.ReadCount(record, ref position);
+        for (var i = 0; i < members; i++)
         {
-            GeoJsonGeometry.Validate(item.Geometry);
+            switch (keys.Get(BinaryJson.ReadBytes(record, ref position)))
+            {
+                case "geometry" when record[position] == BinaryJson.Object:
+                    geometry = GeoJsonGeometry.Validate((JsonMap)BinaryJson.Read(record, ref position, keys)!);
+                    break;
+                case "bbox" when record[position] == BinaryJson.Array && CountAt(record, position) is not (4 or 6):
+                    throw new StacFormatException("bbox must have 4 or 6 numbers") { ItemId = id };
+                case "properties" when record[position] == BinaryJson.Object:
+                    position++;
+                    var properties = BinaryJson.ReadCount(record, ref position);
+                    for (var p = 0; p < properties; p++)
+                    {
+                        var name = keys.Get(BinaryJson.ReadBytes(record, ref position));
+                        CheckProperty(name, record, ref position, id, warn);
+                        _itemProperties.Add(name);
+                    }
+                    break;
+                case var name when StacItem.SpecFields.Contains(name):
+                    BinaryJson.Skip(record, ref position);
+                    break;
+                case var name:
+                    _itemExtras.Add(name);
+                    BinaryJson.Skip(record, ref position);
+                    break;
+            }
         }
-        if (item.Bbox is not null && item.Bbox.Length is not (4 or 6))
+        foreach (var name in _itemExtras)
         {
-            throw new StacFormatException("bbox must have 4 or 6 numbers") { ItemId = item.Id };
+            if (_propertyNames.Contains(name) || _itemProperties.Contains(name))
+            {
+                throw new StacFormatException($"top-level field '{name}' has the name of a property") { ItemId = id };
+            }
         }
-        foreach (var (name, value) in item.Properties)
+        _propertyNames.UnionWith(_itemProperties);
+        _itemFieldNames.UnionWith(_itemExtras);
+        return geometry;
+    }
+
+    private void CheckProperty(string name, ReadOnlySpan<byte> record, ref int position, string id, Action<string> warn)
+    {
+        if (StacItem.SpecFields.Contains(name))
         {
-            if (StacItem.SpecFields.Contains(name))
-            {
-                throw new StacFormatException($"property '{name}' has the name of a STAC GeoParquet column and cannot be stored") { ItemId = item.Id };
-            }
-            if (_itemFieldNames.Contains(name))
-            {
-                throw new StacFormatException($"property '{name}' has the name of a top-level field of another item") { ItemId = item.Id };
-            }
-            if (StacDateTime.TimestampProperties.Contains(name) && value is not null and not DateTime and not DateTimeOffset)
-            {
-                if (value is not string s || !StacDateTime.TryParse(s, out _, out var hadOffset))
-                {
-                    throw new StacFormatException($"property '{name}' must be an RFC 3339 timestamp, got {JsonValueWriter.ToJson(value, false)}") { ItemId = item.Id };
-                }
-                if (!hadOffset)
-                {
-                    warn($"item '{item.Id}': property '{name}' ('{s}') has no UTC offset; it is stored as UTC");
-                }
-            }
+            throw new StacFormatException($"property '{name}' has the name of a STAC GeoParquet column and cannot be stored") { ItemId = id };
         }
-        foreach (var name in item.AdditionalFields.Keys)
+        if (_itemFieldNames.Contains(name))
         {
-            if (_propertyNames.Contains(name) || item.Properties.ContainsKey(name))
-            {
-                throw new StacFormatException($"top-level field '{name}' has the name of a property") { ItemId = item.Id };
-            }
+            throw new StacFormatException($"property '{name}' has the name of a top-level field of another item") { ItemId = id };
         }
-        _propertyNames.UnionWith(item.Properties.Keys);
-        _itemFieldNames.UnionWith(item.AdditionalFields.Keys);
+        if (!StacDateTime.TimestampProperties.Contains(name) || record[position] == BinaryJson.Null)
+        {
+            BinaryJson.Skip(record, ref position);
+            return;
+        }
+        // A record holds dates a script set as RFC 3339 text.
+        var value = BinaryJson.Read(record, ref position, _checkKeys);
+        if (value is not string s || !StacDateTime.TryParse(s, out _, out var hadOffset))
+        {
+            throw new StacFormatException($"property '{name}' must be an RFC 3339 timestamp, got {JsonValueWriter.ToJson(value, false)}") { ItemId = id };
+        }
+        if (!hadOffset)
+        {
+            warn($"item '{id}': property '{name}' ('{s}') has no UTC offset; it is stored as UTC");
+        }
     }
 
     private GeometryColumnExtent GeometryExtent(string name)

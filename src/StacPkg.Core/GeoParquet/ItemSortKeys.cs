@@ -1,4 +1,4 @@
-using StacPkg.Core.Stac;
+using StacPkg.Core.Json;
 
 namespace StacPkg.Core.GeoParquet;
 
@@ -24,14 +24,14 @@ internal sealed class ItemSortKeys(ItemSortOrder order)
         }
     }
 
-    /// <summary>Records the key of an Item spooled at <paramref name="offset"/>.</summary>
-    public void Add(StacItem item, long offset)
+    /// <summary>Records the key of an Item record spooled at <paramref name="offset"/>, whose decoded geometry is <paramref name="geometry"/>.</summary>
+    public void Add(ReadOnlySpan<byte> record, JsonMap? geometry, long offset)
     {
         if (_count == _entries.Length)
         {
             Array.Resize(ref _entries, _count * 2);
         }
-        _entries[_count++] = new Entry(KeyOf(item), offset);
+        _entries[_count++] = new Entry(KeyOf(record, geometry), offset);
     }
 
     /// <summary>The spool offsets in the sorted order.</summary>
@@ -46,31 +46,23 @@ internal sealed class ItemSortKeys(ItemSortOrder order)
         return offsets;
     }
 
-    private ulong KeyOf(StacItem item) => order switch
+    private ulong KeyOf(ReadOnlySpan<byte> record, JsonMap? geometry) => order switch
     {
-        ItemSortOrder.Datetime => DatetimeKey(item),
-        ItemSortOrder.Hilbert => HilbertKey(item),
+        ItemSortOrder.Datetime => ItemRecordMembers.DatetimeOrStart(record) is { } instant ? (ulong)instant.UtcTicks : Missing,
+        ItemSortOrder.Hilbert => HilbertKey(record, geometry),
         _ => throw new InvalidOperationException($"no sort keys for {order}"),
     };
 
-    /// <summary>UTC ticks of datetime, or of start_datetime for a range Item.</summary>
-    private static ulong DatetimeKey(StacItem item)
-    {
-        var instant = item.Datetime
-            ?? (item.Properties.Get("start_datetime") is string start && StacDateTime.TryParse(start, out var parsed, out _) ? parsed : null);
-        return instant is { } value ? (ulong)value.UtcTicks : Missing;
-    }
-
     /// <summary>The Hilbert index of the bbox centre (of the geometry's extent when the Item has no bbox).</summary>
-    private static ulong HilbertKey(StacItem item)
+    private static ulong HilbertKey(ReadOnlySpan<byte> record, JsonMap? geometry)
     {
         double xmin, ymin, xmax, ymax;
-        if (item.Bbox is { Length: 4 or 6 } bbox)
+        if (Bbox(record) is { Length: 4 or 6 } bbox)
         {
             var half = bbox.Length / 2;
             (xmin, ymin, xmax, ymax) = (bbox[0], bbox[1], bbox[half], bbox[half + 1]);
         }
-        else if (item.Geometry is { } geometry)
+        else if (geometry is not null)
         {
             var extent = default(BoundingBox);
             extent.Extend(geometry);
@@ -91,5 +83,23 @@ internal sealed class ItemSortKeys(ItemSortOrder order)
             x += x > 0 ? -180 : 180;
         }
         return HilbertCurve.OfLonLat(x, (ymin + ymax) / 2);
+    }
+
+    /// <summary>The record's bbox numbers, or null when it has none.</summary>
+    private static double[]? Bbox(ReadOnlySpan<byte> record)
+    {
+        var position = ItemRecordMembers.Find(record, 0, "bbox"u8);
+        if (position < 0 || record[position++] != BinaryJson.Array)
+        {
+            return null;
+        }
+        var bbox = new double[BinaryJson.ReadCount(record, ref position)];
+        for (var i = 0; i < bbox.Length; i++)
+        {
+            var tag = record[position++];
+            var bits = BinaryJson.ReadInt64(record, ref position);
+            bbox[i] = tag == BinaryJson.Long ? bits : BitConverter.Int64BitsToDouble(bits);
+        }
+        return bbox;
     }
 }

@@ -8,14 +8,24 @@ namespace StacPkg.Core.GeoParquet;
 /// <summary>
 /// Items parked on disk between the writer's two passes: the union schema is only known after the
 /// last Item, and memory must not grow with the number of Items. Records are length-prefixed
-/// <see cref="BinaryJson"/>; the file is hidden beside the target and deleted when closed.
+/// <see cref="SpoolRecord"/>s; the file is hidden beside the target and deleted when closed.
 /// </summary>
 internal sealed class ItemSpool : IDisposable
 {
+    /// <summary>Bytes of records gathered before they are written with one call.</summary>
+    private const int BlockBytes = 1 << 20;
+
+    /// <summary>Pieces written with one call at most: the usual limit of a gathering write (IOV_MAX).</summary>
+    private const int BlockPieces = 1024;
+
     private readonly FileStream _file;
-    private readonly BufferedStream _buffered;
-    private readonly BinaryJsonBuffer _record = new();
+    // Records are immutable: they are written from where they are, with their length prefixes, in
+    // one gathering write per block, instead of being copied into a buffer first.
+    private readonly List<ReadOnlyMemory<byte>> _pending = new();
+    private byte[] _prefixes = new byte[4096];
+    private int _prefixesUsed;
     private long _length;
+    private long _written;
 
     public ItemSpool(string targetPath)
     {
@@ -23,15 +33,40 @@ internal sealed class ItemSpool : IDisposable
         ScratchFiles.RemoveStaleBeside(full);
         var spoolPath = ScratchFiles.NewName(full, "spool");
         _file = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        _buffered = new BufferedStream(_file, 1 << 20);
     }
 
-    /// <summary>Appends an Item; returns where its record starts, for <see cref="ReadRecordsAt"/>.</summary>
-    public long Append(JsonMap item)
+    /// <summary>Appends an Item record (kept, not copied, until it is written); returns where it starts, for <see cref="ReadRecordsAt"/>.</summary>
+    public long Append(byte[] record)
     {
+        if (_prefixesUsed + 4 > _prefixes.Length)
+        {
+            // Earlier prefixes are still pending: start a new array rather than overwrite them.
+            _prefixes = new byte[_prefixes.Length];
+            _prefixesUsed = 0;
+        }
+        var prefix = _prefixes.AsMemory(_prefixesUsed, 4);
+        SpoolRecord.WriteLength(prefix.Span, record.Length);
+        _prefixesUsed += 4;
+        _pending.Add(prefix);
+        _pending.Add(record);
         var offset = _length;
-        _length += SpoolRecord.Write(_buffered, _record, item);
+        _length += 4 + record.Length;
+        if (_length - _written >= BlockBytes || _pending.Count >= BlockPieces)
+        {
+            Flush();
+        }
         return offset;
+    }
+
+    private void Flush()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+        RandomAccess.Write(_file.SafeFileHandle, _pending, _written);
+        _written = _length;
+        _pending.Clear();
     }
 
     /// <summary>
@@ -40,8 +75,9 @@ internal sealed class ItemSpool : IDisposable
     /// </summary>
     public IEnumerable<ArraySegment<byte>> ReadRecords(CancellationToken cancellationToken)
     {
-        _buffered.Flush();
-        _file.Position = 0;
+        Flush();
+        var handle = _file.SafeFileHandle;
+        long fileOffset = 0;
         var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         while (true)
@@ -65,7 +101,8 @@ internal sealed class ItemSpool : IDisposable
             Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
             end -= start;
             start = 0;
-            var read = _file.Read(buffer, end, buffer.Length - end);
+            var read = RandomAccess.Read(handle, buffer.AsSpan(end), fileOffset);
+            fileOffset += read;
             if (read == 0)
             {
                 if (end != 0)
@@ -84,7 +121,7 @@ internal sealed class ItemSpool : IDisposable
     /// </summary>
     public IEnumerable<ArraySegment<byte>> ReadRecordsAt(IEnumerable<long> offsets, CancellationToken cancellationToken)
     {
-        _buffered.Flush();
+        Flush();
         var handle = _file.SafeFileHandle;
         var buffer = new byte[1 << 16];
         foreach (var offset in offsets)
@@ -117,7 +154,6 @@ internal sealed class ItemSpool : IDisposable
 
     public void Dispose()
     {
-        _buffered.Dispose();
         _file.Dispose();
     }
 }
