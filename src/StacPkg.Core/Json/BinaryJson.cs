@@ -127,7 +127,9 @@ internal static class BinaryJson
                 position += 8;
                 break;
             case String:
-                position += ReadCount(data, ref position);
+                // Not "position += ReadCount(...)": that adds to the position before the count was read.
+                var length = ReadCount(data, ref position);
+                position += length;
                 break;
             case Array:
                 var count = ReadCount(data, ref position);
@@ -140,7 +142,8 @@ internal static class BinaryJson
                 var members = ReadCount(data, ref position);
                 for (var i = 0; i < members; i++)
                 {
-                    position += ReadCount(data, ref position);
+                    var key = ReadCount(data, ref position);
+                    position += key;
                     Skip(data, ref position);
                 }
                 break;
