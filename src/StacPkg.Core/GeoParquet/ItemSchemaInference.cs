@@ -45,10 +45,7 @@ internal sealed class ItemSchemaInference
     private readonly List<string> _itemProperties = new();
     private readonly List<string> _itemExtras = new();
 
-    /// <summary>
-    /// Widens the schema to hold an Item record that passed <see cref="Check"/>, which gave
-    /// <paramref name="geometry"/>.
-    /// </summary>
+    /// <summary>Widens the schema to hold an Item record that passed <see cref="Check"/>, whose geometry is <paramref name="geometry"/>.</summary>
     public void Merge(ReadOnlySpan<byte> record, JsonMap? geometry)
     {
         if (geometry is not null)
@@ -128,14 +125,18 @@ internal sealed class ItemSchemaInference
 
     /// <summary>
     /// Checks that the Item record can be stored, and records its names for the checks of later
-    /// Items. Returns the Item's geometry, decoded for the check, for <see cref="Merge"/> to reuse.
+    /// Items. <paramref name="geometry"/> is the geometry of an Item built as objects, which a script
+    /// may have set to anything; a reader validated the geometry of a record it made.
     /// </summary>
     /// <exception cref="StacFormatException">The Item cannot be stored.</exception>
-    public JsonMap? Check(StacItemRecord item, string id, Action<string> warn)
+    public void Check(StacItemRecord item, string id, JsonMap? geometry, Action<string> warn)
     {
+        if (geometry is not null)
+        {
+            GeoJsonGeometry.Validate(geometry);
+        }
         var record = item.Bytes.AsSpan();
         var keys = _checkKeys;
-        JsonMap? geometry = null;
         _itemProperties.Clear();
         _itemExtras.Clear();
         var position = 1;
@@ -144,9 +145,6 @@ internal sealed class ItemSchemaInference
         {
             switch (keys.Get(BinaryJson.ReadBytes(record, ref position)))
             {
-                case "geometry" when record[position] == BinaryJson.Object:
-                    geometry = GeoJsonGeometry.Validate((JsonMap)BinaryJson.Read(record, ref position, keys)!);
-                    break;
                 case "bbox" when record[position] == BinaryJson.Array && CountAt(record, position) is not (4 or 6):
                     throw new StacFormatException("bbox must have 4 or 6 numbers") { ItemId = id };
                 case "properties" when record[position] == BinaryJson.Object:
@@ -177,7 +175,6 @@ internal sealed class ItemSchemaInference
         }
         _propertyNames.UnionWith(_itemProperties);
         _itemFieldNames.UnionWith(_itemExtras);
-        return geometry;
     }
 
     private void CheckProperty(string name, ReadOnlySpan<byte> record, ref int position, string id, Action<string> warn)

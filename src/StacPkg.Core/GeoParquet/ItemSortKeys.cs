@@ -3,9 +3,10 @@ using StacPkg.Core.Json;
 namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
-/// The (sort key, spool offset) of every spooled Item, 16 bytes each, so that the writer can read the
-/// spool back in <see cref="ItemSortOrder"/> without holding the Items. Equal keys keep their input
-/// order (the offsets grow with it), so the order, and the file, depend only on the input.
+/// The (sort key, spool offset, length) of every spooled Item, 24 bytes each, so that the writer can
+/// read the spool back in <see cref="ItemSortOrder"/> (input order for <see cref="ItemSortOrder.None"/>)
+/// without holding the Items, and knows its row groups before it shreds them. Equal keys keep their
+/// input order (the offsets grow with it), so the order, and the file, depend only on the input.
 /// </summary>
 internal sealed class ItemSortKeys(ItemSortOrder order)
 {
@@ -15,7 +16,7 @@ internal sealed class ItemSortKeys(ItemSortOrder order)
     private Entry[] _entries = new Entry[1024];
     private int _count;
 
-    private readonly record struct Entry(ulong Key, long Offset) : IComparable<Entry>
+    private readonly record struct Entry(ulong Key, long Offset, int Length) : IComparable<Entry>
     {
         public int CompareTo(Entry other)
         {
@@ -31,26 +32,47 @@ internal sealed class ItemSortKeys(ItemSortOrder order)
         {
             Array.Resize(ref _entries, _count * 2);
         }
-        _entries[_count++] = new Entry(KeyOf(record, geometry), offset);
+        _entries[_count++] = new Entry(KeyOf(record, geometry), offset, record.Length);
     }
 
-    /// <summary>The spool offsets in the sorted order.</summary>
-    public long[] SortedOffsets()
+    /// <summary>
+    /// The spool offsets in the sorted order, cut into row groups: one ends after
+    /// <paramref name="rows"/> Items or once its records take <paramref name="bytes"/>. No Items give one empty row group.
+    /// </summary>
+    public List<ArraySegment<long>> RowGroups(int rows, long bytes)
     {
-        Array.Sort(_entries, 0, _count);
+        if (order != ItemSortOrder.None)
+        {
+            Array.Sort(_entries, 0, _count);
+        }
         var offsets = new long[_count];
+        var groups = new List<ArraySegment<long>>();
+        int start = 0;
+        long size = 0;
         for (var i = 0; i < _count; i++)
         {
             offsets[i] = _entries[i].Offset;
+            size += _entries[i].Length;
+            if (i + 1 - start == rows || size >= bytes)
+            {
+                groups.Add(new ArraySegment<long>(offsets, start, i + 1 - start));
+                start = i + 1;
+                size = 0;
+            }
         }
-        return offsets;
+        if (start < _count || _count == 0)
+        {
+            groups.Add(new ArraySegment<long>(offsets, start, _count - start));
+        }
+        return groups;
     }
 
     private ulong KeyOf(ReadOnlySpan<byte> record, JsonMap? geometry) => order switch
     {
+        ItemSortOrder.None => 0,
         ItemSortOrder.Datetime => ItemRecordMembers.DatetimeOrStart(record) is { } instant ? (ulong)instant.UtcTicks : Missing,
         ItemSortOrder.Hilbert => HilbertKey(record, geometry),
-        _ => throw new InvalidOperationException($"no sort keys for {order}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(order), order, "not a sort order"),
     };
 
     /// <summary>The Hilbert index of the bbox centre (of the geometry's extent when the Item has no bbox).</summary>

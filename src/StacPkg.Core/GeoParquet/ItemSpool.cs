@@ -58,7 +58,8 @@ internal sealed class ItemSpool : IDisposable
         return offset;
     }
 
-    private void Flush()
+    /// <summary>Writes the records appended so far to the file.</summary>
+    public void Flush()
     {
         if (_pending.Count == 0)
         {
@@ -70,72 +71,47 @@ internal sealed class ItemSpool : IDisposable
     }
 
     /// <summary>
-    /// Reads the records back in the order they were appended, each as a segment of a reused
-    /// buffer: valid only until the next one is read.
-    /// </summary>
-    public IEnumerable<ArraySegment<byte>> ReadRecords(CancellationToken cancellationToken)
-    {
-        Flush();
-        var handle = _file.SafeFileHandle;
-        long fileOffset = 0;
-        var buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (end - start >= 4)
-            {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start));
-                if (end - start - 4 >= length)
-                {
-                    start += 4 + length;
-                    yield return new ArraySegment<byte>(buffer, start - length, length);
-                    continue;
-                }
-                if (length + 4 > buffer.Length)
-                {
-                    Array.Resize(ref buffer, length + 4);
-                }
-            }
-            // Keep the partial record at the front and fill the rest.
-            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-            end -= start;
-            start = 0;
-            var read = RandomAccess.Read(handle, buffer.AsSpan(end), fileOffset);
-            fileOffset += read;
-            if (read == 0)
-            {
-                if (end != 0)
-                {
-                    throw new InvalidDataException("the spool file ends inside a record");
-                }
-                yield break;
-            }
-            end += read;
-        }
-    }
-
-    /// <summary>
     /// Reads the records that start at <paramref name="offsets"/>, in that order, each as a segment of a
-    /// reused buffer: valid only until the next one is read.
+    /// reused buffer: valid only until the next one is read. Records are read in blocks of at least
+    /// 1 MiB, so records that lie one after the other (input order, runs of a sort) cost one read per block.
+    /// Call <see cref="Flush"/> after the last append; then safe to call from several threads at once.
     /// </summary>
     public IEnumerable<ArraySegment<byte>> ReadRecordsAt(IEnumerable<long> offsets, CancellationToken cancellationToken)
     {
-        Flush();
         var handle = _file.SafeFileHandle;
-        var buffer = new byte[1 << 16];
+        var buffer = new byte[BlockBytes];
+        // The file bytes [start, end) are in buffer[0..].
+        long start = 0, end = 0;
         foreach (var offset in offsets)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ReadExactlyAt(handle, buffer.AsSpan(0, 4), offset);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
-            if (length > buffer.Length)
+            if (offset < start || offset + 4 > end)
             {
-                buffer = new byte[length];
+                (start, end) = (offset, offset + ReadAt(handle, buffer, offset));
             }
-            ReadExactlyAt(handle, buffer.AsSpan(0, length), offset + 4);
-            yield return new ArraySegment<byte>(buffer, 0, length);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan((int)(offset - start)));
+            if (offset + 4 + length > end)
+            {
+                if (4 + length > buffer.Length)
+                {
+                    buffer = new byte[4 + length];
+                }
+                (start, end) = (offset, offset + ReadAt(handle, buffer, offset));
+            }
+            yield return new ArraySegment<byte>(buffer, (int)(offset - start) + 4, length);
         }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/> as far as the spool goes; returns the bytes read.</summary>
+    private long ReadAt(SafeFileHandle handle, byte[] buffer, long offset)
+    {
+        var wanted = (int)Math.Min(buffer.Length, _length - offset);
+        if (wanted < 4)
+        {
+            throw new InvalidDataException("the spool file ends inside a record");
+        }
+        ReadExactlyAt(handle, buffer.AsSpan(0, wanted), offset);
+        return wanted;
     }
 
     private static void ReadExactlyAt(SafeFileHandle handle, Span<byte> target, long offset)
