@@ -9,7 +9,7 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 internal sealed class ColumnType
 {
-    private Dictionary<string, ColumnType>? _fieldIndex;
+    private FieldIndex? _fieldIndex;
 
     public ColumnType(ColumnKind kind) => Kind = kind;
 
@@ -34,14 +34,14 @@ internal sealed class ColumnType
 
     public ColumnType Field(string name)
     {
-        _fieldIndex ??= new Dictionary<string, ColumnType>(StringComparer.Ordinal);
-        if (!_fieldIndex.TryGetValue(name, out var field))
+        _fieldIndex ??= new FieldIndex();
+        var index = _fieldIndex.IndexOf(name);
+        if (index < 0)
         {
-            field = new ColumnType(ColumnKind.Null);
-            _fieldIndex[name] = field;
-            Fields.Add(new(name, field));
+            index = _fieldIndex.Add(name);
+            Fields.Add(new(name, new ColumnType(ColumnKind.Null)));
         }
-        return field;
+        return Fields[index].Value;
     }
 
     /// <summary>
@@ -66,9 +66,13 @@ internal sealed class ColumnType
                 }
                 position++;
                 var members = BinaryJson.ReadCount(data, ref position);
+                _fieldIndex ??= new FieldIndex();
+                _fieldIndex.Restart();
                 for (var i = 0; i < members; i++)
                 {
-                    Field(keys.Get(BinaryJson.ReadBytes(data, ref position))).Merge(data, ref position, keys);
+                    var name = BinaryJson.ReadBytes(data, ref position);
+                    var index = _fieldIndex.Find(name, keys);
+                    (index >= 0 ? Fields[index].Value : Field(keys.Get(name))).Merge(data, ref position, keys);
                 }
                 return;
             case BinaryJson.Array:

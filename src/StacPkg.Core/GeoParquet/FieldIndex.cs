@@ -4,24 +4,37 @@ using StacPkg.Core.Json;
 namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
-/// Finds a schema field by the UTF-8 name of a record member. Members nearly always come in the order
-/// the fields were first seen, so the field after the last one found is tried first, by its bytes:
-/// no string is made and nothing is hashed unless that guess misses.
+/// Finds a field (of a schema, a struct, the properties seen) by the UTF-8 name of a record member.
+/// Members nearly always come in the order the fields were first seen, so the field after the last
+/// one found is tried first, by its bytes: no string is made and nothing is hashed unless that guess misses.
 /// </summary>
 internal sealed class FieldIndex
 {
-    private readonly byte[][] _names;
+    private readonly List<byte[]> _names = new();
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private int _next;
 
+    public FieldIndex() { }
+
     public FieldIndex(IEnumerable<string> names)
     {
-        _names = names.Select(Encoding.UTF8.GetBytes).ToArray();
-        for (var i = 0; i < _names.Length; i++)
+        foreach (var name in names)
         {
-            _index[Encoding.UTF8.GetString(_names[i])] = i;
+            Add(name);
         }
     }
+
+    /// <summary>Adds a field after the others; returns its index.</summary>
+    public int Add(string name)
+    {
+        _index.Add(name, _names.Count);
+        _names.Add(Encoding.UTF8.GetBytes(name));
+        _next = _names.Count;
+        return _names.Count - 1;
+    }
+
+    /// <summary>The index of the field <paramref name="name"/>, or -1.</summary>
+    public int IndexOf(string name) => _index.TryGetValue(name, out var index) ? index : -1;
 
     /// <summary>Starts the members of another object.</summary>
     public void Restart() => _next = 0;
@@ -30,7 +43,7 @@ internal sealed class FieldIndex
     public int Find(ReadOnlySpan<byte> name, KeyCache keys)
     {
         var next = _next;
-        if (next < _names.Length && name.SequenceEqual(_names[next]))
+        if (next < _names.Count && name.SequenceEqual(_names[next]))
         {
             _next = next + 1;
             return next;

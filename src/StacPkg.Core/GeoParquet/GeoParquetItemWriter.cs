@@ -86,7 +86,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         ObjectDisposedException.ThrowIf(_completed, this);
         // The geometry of an Item built as objects is at hand; that of a record is decoded on the spooling task.
         var geometry = item.Record is null ? item.Geometry : null;
-        _inference.Check(record, item.Id, geometry, Warnings.Enqueue);
+        _inference.Check(record, item.Id, item.Collection, geometry, Warnings.Enqueue);
         Gather(item);
         _batch.Add((record, geometry));
         Count++;
@@ -125,13 +125,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     {
         try
         {
-            var keys = new KeyCache();
             await foreach (var batch in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 foreach (var (record, objects) in batch)
                 {
-                    var geometry = objects ?? ItemRecordMembers.Geometry(record.Bytes, keys);
-                    _inference.Merge(record.Bytes, geometry);
+                    var geometry = _inference.Merge(record.Bytes, objects);
                     var offset = _spool.Append(record.Bytes);
                     _sortKeys.Add(record.Bytes, geometry, offset);
                 }

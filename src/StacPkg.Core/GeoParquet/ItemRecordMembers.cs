@@ -38,13 +38,6 @@ internal static class ItemRecordMembers
         return System.Text.Encoding.UTF8.GetString(BinaryJson.ReadBytes(record, ref position));
     }
 
-    /// <summary>The Item's geometry, decoded; null when it has none.</summary>
-    public static JsonMap? Geometry(ReadOnlySpan<byte> record, KeyCache keys)
-    {
-        var position = Find(record, 0, "geometry"u8);
-        return position >= 0 && record[position] == BinaryJson.Object ? (JsonMap)BinaryJson.Read(record, ref position, keys)! : null;
-    }
-
     /// <summary>The instant of <c>datetime</c>, or of <c>start_datetime</c> for a range Item; null when neither is a timestamp.</summary>
     public static DateTimeOffset? DatetimeOrStart(ReadOnlySpan<byte> record)
     {

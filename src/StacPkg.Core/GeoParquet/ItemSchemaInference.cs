@@ -18,8 +18,8 @@ internal sealed class ItemSchemaInference
     /// <summary>Unknown top-level Item fields, stored as columns and listed in the file metadata.</summary>
     public List<KeyValuePair<string, ColumnType>> ItemFields { get; } = new();
 
-    private readonly Dictionary<string, ColumnType> _properties = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ColumnType> _itemFields = new(StringComparer.Ordinal);
+    private readonly FieldIndex _properties = new();
+    private readonly FieldIndex _itemFields = new();
 
     /// <summary>Geometry types and bbox of the primary geometry column.</summary>
     public GeometryColumnExtent Geometry { get; } = new();
@@ -36,23 +36,24 @@ internal sealed class ItemSchemaInference
     public bool HasGeometryMembers { get; private set; }
 
     // Names are checked on the caller's thread while Merge may run on another, so they are kept apart.
-    private readonly HashSet<string> _propertyNames = new(StringComparer.Ordinal);
+    // A property name, once taken, is never a top-level field (such a field is refused), so a known
+    // property is not checked again: only its value, when it is a timestamp.
+    private readonly FieldIndex _propertyNames = new();
+    private readonly List<bool> _timestampNames = new();
     private readonly HashSet<string> _itemFieldNames = new(StringComparer.Ordinal);
 
     // Each pass runs on one thread: Check on the caller's, Merge on the spooling task's.
     private readonly KeyCache _checkKeys = new();
     private readonly KeyCache _mergeKeys = new();
-    private readonly List<string> _itemProperties = new();
+    private readonly List<string> _newProperties = new();
     private readonly List<string> _itemExtras = new();
 
-    /// <summary>Widens the schema to hold an Item record that passed <see cref="Check"/>, whose geometry is <paramref name="geometry"/>.</summary>
-    public void Merge(ReadOnlySpan<byte> record, JsonMap? geometry)
+    /// <summary>
+    /// Widens the schema to hold an Item record that passed <see cref="Check"/>. <paramref name="geometry"/>
+    /// is the geometry of an Item built as objects; a record's is decoded here. Returns the geometry.
+    /// </summary>
+    public JsonMap? Merge(ReadOnlySpan<byte> record, JsonMap? geometry)
     {
-        if (geometry is not null)
-        {
-            Geometry.Add(geometry);
-            HasGeometryMembers |= GeometryMembers.Of(geometry) is not null;
-        }
         var keys = _mergeKeys;
         var position = 1;
         var members = BinaryJson.ReadCount(record, ref position);
@@ -60,6 +61,9 @@ internal sealed class ItemSchemaInference
         {
             switch (keys.Get(BinaryJson.ReadBytes(record, ref position)))
             {
+                case "geometry" when geometry is null && record[position] == BinaryJson.Object:
+                    geometry = (JsonMap)BinaryJson.Read(record, ref position, keys)!;
+                    break;
                 case "bbox":
                     HasZBbox |= record[position] == BinaryJson.Array && CountAt(record, position) == 6;
                     BinaryJson.Skip(record, ref position);
@@ -73,26 +77,34 @@ internal sealed class ItemSchemaInference
                 case "properties" when record[position] == BinaryJson.Object:
                     position++;
                     var properties = BinaryJson.ReadCount(record, ref position);
+                    _properties.Restart();
                     for (var p = 0; p < properties; p++)
                     {
-                        MergeProperty(keys.Get(BinaryJson.ReadBytes(record, ref position)), record, ref position);
+                        MergeProperty(ColumnIndex(_properties, Properties, BinaryJson.ReadBytes(record, ref position), keys), record, ref position);
                     }
                     break;
                 case var name when StacItem.SpecFields.Contains(name):
                     BinaryJson.Skip(record, ref position);
                     break;
                 case var name:
-                    Column(_itemFields, ItemFields, name, timestamp: false).Merge(record, ref position, keys);
+                    var index = _itemFields.IndexOf(name);
+                    ItemFields[index < 0 ? AddColumn(_itemFields, ItemFields, name, timestamp: false) : index].Value.Merge(record, ref position, keys);
                     break;
             }
         }
+        if (geometry is not null)
+        {
+            Geometry.Add(geometry);
+            HasGeometryMembers |= GeometryMembers.Of(geometry) is not null;
+        }
+        return geometry;
     }
 
-    private void MergeProperty(string name, ReadOnlySpan<byte> record, ref int position)
+    private void MergeProperty(int index, ReadOnlySpan<byte> record, ref int position)
     {
-        var timestamp = StacDateTime.TimestampProperties.Contains(name);
-        var column = Column(_properties, Properties, name, timestamp);
-        if (timestamp)
+        var (name, column) = Properties[index];
+        // Only timestamp properties have timestamp columns: their values need no inference.
+        if (column.Kind == ColumnKind.Timestamp)
         {
             BinaryJson.Skip(record, ref position);
             return;
@@ -129,7 +141,7 @@ internal sealed class ItemSchemaInference
     /// may have set to anything; a reader validated the geometry of a record it made.
     /// </summary>
     /// <exception cref="StacFormatException">The Item cannot be stored.</exception>
-    public void Check(StacItemRecord item, string id, JsonMap? geometry, Action<string> warn)
+    public void Check(StacItemRecord item, string id, string? collection, JsonMap? geometry, Action<string> warn)
     {
         if (geometry is not null)
         {
@@ -137,7 +149,7 @@ internal sealed class ItemSchemaInference
         }
         var record = item.Bytes.AsSpan();
         var keys = _checkKeys;
-        _itemProperties.Clear();
+        _newProperties.Clear();
         _itemExtras.Clear();
         var position = 1;
         var members = BinaryJson.ReadCount(record, ref position);
@@ -150,11 +162,31 @@ internal sealed class ItemSchemaInference
                 case "properties" when record[position] == BinaryJson.Object:
                     position++;
                     var properties = BinaryJson.ReadCount(record, ref position);
+                    _propertyNames.Restart();
                     for (var p = 0; p < properties; p++)
                     {
-                        var name = keys.Get(BinaryJson.ReadBytes(record, ref position));
+                        var bytes = BinaryJson.ReadBytes(record, ref position);
+                        var known = _propertyNames.Find(bytes, keys);
+                        if (known >= 0)
+                        {
+                            if (_timestampNames[known])
+                            {
+                                CheckValue(true, keys.Get(bytes), record, ref position, id, warn);
+                            }
+                            else
+                            {
+                                BinaryJson.Skip(record, ref position);
+                            }
+                            continue;
+                        }
+                        var name = keys.Get(bytes);
                         CheckProperty(name, record, ref position, id, warn);
-                        _itemProperties.Add(name);
+                        _newProperties.Add(name);
+                    }
+                    // Links, assets and the collection follow in a record; other members are top-level fields.
+                    if (members - i - 1 == 2 + (collection is null ? 0 : 1))
+                    {
+                        i = members;
                     }
                     break;
                 case var name when StacItem.SpecFields.Contains(name):
@@ -168,12 +200,16 @@ internal sealed class ItemSchemaInference
         }
         foreach (var name in _itemExtras)
         {
-            if (_propertyNames.Contains(name) || _itemProperties.Contains(name))
+            if (_propertyNames.IndexOf(name) >= 0 || _newProperties.Contains(name))
             {
                 throw new StacFormatException($"top-level field '{name}' has the name of a property") { ItemId = id };
             }
         }
-        _propertyNames.UnionWith(_itemProperties);
+        foreach (var name in _newProperties)
+        {
+            _propertyNames.Add(name);
+            _timestampNames.Add(StacDateTime.TimestampProperties.Contains(name));
+        }
         _itemFieldNames.UnionWith(_itemExtras);
     }
 
@@ -187,7 +223,13 @@ internal sealed class ItemSchemaInference
         {
             throw new StacFormatException($"property '{name}' has the name of a top-level field of another item") { ItemId = id };
         }
-        if (!StacDateTime.TimestampProperties.Contains(name) || record[position] == BinaryJson.Null)
+        CheckValue(StacDateTime.TimestampProperties.Contains(name), name, record, ref position, id, warn);
+    }
+
+    /// <summary>Checks the value of the property <paramref name="name"/>, which must be a timestamp when <paramref name="timestamp"/>.</summary>
+    private void CheckValue(bool timestamp, string name, ReadOnlySpan<byte> record, ref int position, string id, Action<string> warn)
+    {
+        if (!timestamp || record[position] == BinaryJson.Null)
         {
             BinaryJson.Skip(record, ref position);
             return;
@@ -214,14 +256,21 @@ internal sealed class ItemSchemaInference
         return extent;
     }
 
-    private static ColumnType Column(Dictionary<string, ColumnType> index, List<KeyValuePair<string, ColumnType>> ordered, string name, bool timestamp)
+    /// <summary>The index of the column of the member <paramref name="name"/>, added when new.</summary>
+    private static int ColumnIndex(FieldIndex index, List<KeyValuePair<string, ColumnType>> ordered, ReadOnlySpan<byte> name, KeyCache keys)
     {
-        if (!index.TryGetValue(name, out var column))
+        var found = index.Find(name, keys);
+        if (found >= 0)
         {
-            column = new ColumnType(timestamp ? ColumnKind.Timestamp : ColumnKind.Null);
-            index[name] = column;
-            ordered.Add(new(name, column));
+            return found;
         }
-        return column;
+        var text = keys.Get(name);
+        return AddColumn(index, ordered, text, StacDateTime.TimestampProperties.Contains(text));
+    }
+
+    private static int AddColumn(FieldIndex index, List<KeyValuePair<string, ColumnType>> ordered, string name, bool timestamp)
+    {
+        ordered.Add(new(name, new ColumnType(timestamp ? ColumnKind.Timestamp : ColumnKind.Null)));
+        return index.Add(name);
     }
 }

@@ -44,7 +44,7 @@ internal sealed class PartitionSpill
             // A record a reader made is of a valid Item; one made from objects a script built may not be.
             StacItem.FromJson(record.ToJsonMap(_keys));
         }
-        parked.Check.Check(record, item.Id, item.Record is null ? item.Geometry : null, warn);
+        parked.Check.Check(record, item.Id, item.Collection, item.Record is null ? item.Geometry : null, warn);
 
         _buffered += SpoolRecord.Write(parked.Buffer, record.Bytes);
         if (_buffered > BudgetBytes)

@@ -135,7 +135,15 @@ internal static class BinaryJson
                 var count = ReadCount(data, ref position);
                 for (var i = 0; i < count; i++)
                 {
-                    Skip(data, ref position);
+                    // Numbers (coordinates) are most of what is skipped: no call for each.
+                    if (data[position] is Long or Double)
+                    {
+                        position += 9;
+                    }
+                    else
+                    {
+                        Skip(data, ref position);
+                    }
                 }
                 break;
             case Object:
