@@ -2,25 +2,21 @@ namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
 /// One of the writer's shredding workers: a copy of the write schema's shredding nodes with buffers
-/// of its own, so that several row groups are shredded at once. Each leaf and the text arena are
-/// double-buffered: a row group is shredded while this worker's previous one is still being encoded.
+/// of its own, so that several row groups are shredded at once.
 /// </summary>
 internal sealed class RowGroupShredder(ItemSchemaInference inference)
 {
     private readonly ShredContext _context = new();
-    private CharArena _spareStrings = new();
 
     public ItemWriteSchema Schema { get; } = new(inference);
 
     /// <summary>
-    /// Shreds <paramref name="records"/> into one row group's column chunks, in leaf order. The buffers
-    /// of this worker's row group before the previous one must have been encoded.
+    /// Shreds <paramref name="records"/> into one row group's column chunks, in leaf order. This
+    /// worker's previous row group must have been encoded: its buffers are reused.
     /// </summary>
     public ColumnChunk[] Shred(IEnumerable<ArraySegment<byte>> records)
     {
-        // The arena of the row group before the previous one is free again.
-        _spareStrings.Reset();
-        (_context.Strings, _spareStrings) = (_spareStrings, _context.Strings);
+        _context.Strings.Reset();
         foreach (var record in records)
         {
             Schema.ShredRecord(record, _context);
@@ -29,7 +25,7 @@ internal sealed class RowGroupShredder(ItemSchemaInference inference)
         var chunks = new ColumnChunk[leaves.Count];
         for (var i = 0; i < chunks.Length; i++)
         {
-            chunks[i] = leaves[i].TakeChunk();
+            chunks[i] = leaves[i].Chunk;
         }
         return chunks;
     }
