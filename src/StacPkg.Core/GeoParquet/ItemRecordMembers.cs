@@ -9,25 +9,6 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 internal static class ItemRecordMembers
 {
-    /// <summary>Where the value of member <paramref name="name"/> of the object at <paramref name="position"/> starts; -1 when the value is not an object or has no such member.</summary>
-    public static int Find(ReadOnlySpan<byte> record, int position, ReadOnlySpan<byte> name)
-    {
-        if (position < 0 || record[position++] != BinaryJson.Object)
-        {
-            return -1;
-        }
-        var members = BinaryJson.ReadCount(record, ref position);
-        for (var i = 0; i < members; i++)
-        {
-            if (BinaryJson.ReadBytes(record, ref position).SequenceEqual(name))
-            {
-                return position;
-            }
-            BinaryJson.Skip(record, ref position);
-        }
-        return -1;
-    }
-
     /// <summary>The string at <paramref name="position"/>, or null when there is none.</summary>
     public static string? String(ReadOnlySpan<byte> record, int position)
     {
@@ -41,8 +22,8 @@ internal static class ItemRecordMembers
     /// <summary>The instant of <c>datetime</c>, or of <c>start_datetime</c> for a range Item; null when neither is a timestamp.</summary>
     public static DateTimeOffset? DatetimeOrStart(ReadOnlySpan<byte> record)
     {
-        var properties = Find(record, 0, "properties"u8);
-        return Instant(record, Find(record, properties, "datetime"u8)) ?? Instant(record, Find(record, properties, "start_datetime"u8));
+        var properties = BinaryJson.FindMember(record, 0, "properties"u8);
+        return Instant(record, BinaryJson.FindMember(record, properties, "datetime"u8)) ?? Instant(record, BinaryJson.FindMember(record, properties, "start_datetime"u8));
     }
 
     private static DateTimeOffset? Instant(ReadOnlySpan<byte> record, int position) =>

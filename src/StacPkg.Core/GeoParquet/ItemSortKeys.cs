@@ -110,7 +110,7 @@ internal sealed class ItemSortKeys(ItemSortOrder order)
     /// <summary>The record's bbox numbers, or null when it has none.</summary>
     private static double[]? Bbox(ReadOnlySpan<byte> record)
     {
-        var position = ItemRecordMembers.Find(record, 0, "bbox"u8);
+        var position = BinaryJson.FindMember(record, 0, "bbox"u8);
         if (position < 0 || record[position++] != BinaryJson.Array)
         {
             return null;

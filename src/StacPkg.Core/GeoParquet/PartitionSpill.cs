@@ -84,8 +84,8 @@ internal sealed class PartitionSpill
             file.ReadExactly(record);
             // Parked records were checked: they come back as Items that are their records.
             yield return new StacItem(new StacItemRecord(record),
-                ItemRecordMembers.String(record, ItemRecordMembers.Find(record, 0, "id"u8))!,
-                ItemRecordMembers.String(record, ItemRecordMembers.Find(record, 0, "collection"u8)));
+                ItemRecordMembers.String(record, BinaryJson.FindMember(record, 0, "id"u8))!,
+                ItemRecordMembers.String(record, BinaryJson.FindMember(record, 0, "collection"u8)));
         }
     }
 

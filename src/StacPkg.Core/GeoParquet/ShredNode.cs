@@ -29,12 +29,16 @@ internal abstract class ShredNode
     /// <summary>As <see cref="Shred"/>, for a value in <see cref="BinaryJson"/> form, moving <paramref name="position"/> past it.</summary>
     public abstract void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, ShredContext context);
 
+    // Most fields of a wide schema are absent from a given Item: walked as an array, not through the interface.
+    private LeafColumn[]? _leafArray;
+
     /// <summary>Records a null (or an empty list) at <paramref name="definitionLevel"/> on every leaf.</summary>
     protected void ShredAbsent(int repetitionLevel, int definitionLevel)
     {
-        foreach (var leaf in Leaves)
+        var leaves = _leafArray ??= [.. Leaves];
+        for (var i = 0; i < leaves.Length; i++)
         {
-            leaf.AddLevels(repetitionLevel, definitionLevel);
+            leaves[i].AddLevels(repetitionLevel, definitionLevel);
         }
     }
 }

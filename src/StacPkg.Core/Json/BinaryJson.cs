@@ -117,6 +117,27 @@ internal static class BinaryJson
         return BinaryPrimitives.ReadInt64LittleEndian(data[(position - 8)..]);
     }
 
+    /// <summary>
+    /// Where the value of member <paramref name="name"/> of the object at <paramref name="position"/>
+    /// starts; -1 when the value there is not an object or has no such member, or <paramref name="position"/> is -1 (so lookups chain).
+    /// </summary>
+    public static int FindMember(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> name)
+    {
+        if (position < 0 || data[position++] != Object)
+        {
+            return -1;
+        }
+        for (var count = ReadCount(data, ref position); count > 0; count--)
+        {
+            if (ReadBytes(data, ref position).SequenceEqual(name))
+            {
+                return position;
+            }
+            Skip(data, ref position);
+        }
+        return -1;
+    }
+
     /// <summary>Moves <paramref name="position"/> past one value without building it.</summary>
     public static void Skip(ReadOnlySpan<byte> data, ref int position)
     {
@@ -135,23 +156,15 @@ internal static class BinaryJson
                 var count = ReadCount(data, ref position);
                 for (var i = 0; i < count; i++)
                 {
-                    // Numbers (coordinates) are most of what is skipped: no call for each.
-                    if (data[position] is Long or Double)
-                    {
-                        position += 9;
-                    }
-                    else
-                    {
-                        Skip(data, ref position);
-                    }
+                    Skip(data, ref position);
                 }
                 break;
             case Object:
                 var members = ReadCount(data, ref position);
                 for (var i = 0; i < members; i++)
                 {
-                    var key = ReadCount(data, ref position);
-                    position += key;
+                    var name = ReadCount(data, ref position);
+                    position += name;
                     Skip(data, ref position);
                 }
                 break;
