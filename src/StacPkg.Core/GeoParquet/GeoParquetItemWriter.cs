@@ -170,24 +170,32 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         }
         timestamps.Correct(target.Stream);
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _encoded, Count);
     }
 
     /// <summary>
-    /// Shreds row group k on shredder k mod n, on a pool thread each, and encodes the row groups in
-    /// order on this one. A shredder starts its next row group only once its previous one is encoded,
-    /// so at most n row groups are held at once.
+    /// Shreds row group k on shredder k mod n (n - 1 of them at once, in order), on pool threads, and
+    /// encodes the row groups in order on this one. A shredder starts its next row group only once
+    /// its previous one is encoded, so at most n row groups are held at once.
     /// </summary>
     private async Task WriteRowGroupsAsync(ParquetWriter writer, List<ArraySegment<long>> rowGroups, RowGroupShredder[] shredders,
         TimestampStatistics timestamps, CancellationToken cancellationToken)
     {
         var shredded = rowGroups.Select(_ => new TaskCompletionSource<ColumnChunk[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var encoded = rowGroups.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        // This thread encodes: the shredders get the other cores. With two cores that is one row group
+        // shredded while the one before it is encoded.
+        var running = Math.Max(1, shredders.Length - 1);
         var workers = shredders.Select((shredder, first) => Task.Run(async () =>
         {
             for (var k = first; k < rowGroups.Count; k += shredders.Length)
             {
                 try
                 {
+                    if (k >= running)
+                    {
+                        await shredded[k - running].Task.ConfigureAwait(false);
+                    }
                     if (k >= shredders.Length)
                     {
                         await encoded[k - shredders.Length].Task.ConfigureAwait(false);
@@ -207,7 +215,6 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
             for (var k = 0; k < rowGroups.Count; k++)
             {
                 var chunks = await shredded[k].Task.ConfigureAwait(false);
-                Interlocked.Add(ref _encoded, rowGroups[k].Count);
                 timestamps.AddRowGroup(leaves.Select((leaf, i) => (leaf, chunks[i])).ToArray());
                 using (var rowGroup = writer.CreateRowGroup())
                 {
@@ -217,6 +224,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
                     }
                 }
                 encoded[k].SetResult();
+                if (k < rowGroups.Count - 1)
+                {
+                    // The last row group counts once the file is whole (CompleteAsync).
+                    Interlocked.Add(ref _encoded, rowGroups[k].Count);
+                }
             }
         }
         finally
