@@ -4,8 +4,9 @@ using Parquet.Schema;
 namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
-/// The buffered values and Dremel levels of one leaf column for one row group. A leaf keeps two,
-/// so one can be encoded while the next row group fills the other.
+/// The buffered values and Dremel levels of one leaf column for one row group; emptied when encoded,
+/// and filled again by the next row group (the writer shreds several row groups at once with a
+/// copy of the leaves each: <see cref="RowGroupShredder"/>).
 /// </summary>
 internal sealed class ColumnChunk
 {

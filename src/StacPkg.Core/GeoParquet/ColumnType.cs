@@ -9,7 +9,7 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 internal sealed class ColumnType
 {
-    private Dictionary<string, ColumnType>? _fieldIndex;
+    private FieldIndex? _fieldIndex;
 
     public ColumnType(ColumnKind kind) => Kind = kind;
 
@@ -34,69 +34,82 @@ internal sealed class ColumnType
 
     public ColumnType Field(string name)
     {
-        _fieldIndex ??= new Dictionary<string, ColumnType>(StringComparer.Ordinal);
-        if (!_fieldIndex.TryGetValue(name, out var field))
+        _fieldIndex ??= new FieldIndex();
+        var index = _fieldIndex.IndexOf(name);
+        if (index < 0)
         {
-            field = new ColumnType(ColumnKind.Null);
-            _fieldIndex[name] = field;
-            Fields.Add(new(name, field));
+            index = _fieldIndex.Add(name);
+            Fields.Add(new(name, new ColumnType(ColumnKind.Null)));
         }
-        return field;
+        return Fields[index].Value;
     }
 
-    /// <summary>Widens this type so that it can hold <paramref name="value"/>.</summary>
-    public void Merge(object? value)
+    /// <summary>
+    /// Widens this type so that it can hold the <see cref="BinaryJson"/> value at <paramref name="position"/>
+    /// (an Item record's), moving <paramref name="position"/> past it.
+    /// </summary>
+    public void Merge(ReadOnlySpan<byte> data, ref int position, KeyCache keys)
     {
-        if (value is null || Kind == ColumnKind.Json)
+        var tag = data[position];
+        if (tag == BinaryJson.Null || Kind == ColumnKind.Json)
         {
+            BinaryJson.Skip(data, ref position);
             return;
         }
-        switch (value)
+        switch (tag)
         {
-            case JsonMap map:
+            case BinaryJson.Object:
                 if (!Become(ColumnKind.Struct))
                 {
+                    BinaryJson.Skip(data, ref position);
                     return;
                 }
-                foreach (var (name, child) in map)
+                position++;
+                var members = BinaryJson.ReadCount(data, ref position);
+                _fieldIndex ??= new FieldIndex();
+                _fieldIndex.Restart();
+                for (var i = 0; i < members; i++)
                 {
-                    Field(name).Merge(child);
+                    var name = BinaryJson.ReadBytes(data, ref position);
+                    var index = _fieldIndex.Find(name, keys);
+                    (index >= 0 ? Fields[index].Value : Field(keys.Get(name))).Merge(data, ref position, keys);
                 }
-                break;
-            case List<object?> list:
+                return;
+            case BinaryJson.Array:
                 if (!Become(ColumnKind.List))
                 {
+                    BinaryJson.Skip(data, ref position);
                     return;
                 }
+                position++;
+                var count = BinaryJson.ReadCount(data, ref position);
                 Element ??= new ColumnType(ColumnKind.Null);
-                foreach (var child in list)
+                for (var i = 0; i < count; i++)
                 {
-                    Element.Merge(child);
+                    Element.Merge(data, ref position, keys);
                 }
-                break;
-            case string:
+                return;
+            case BinaryJson.String:
                 Become(ColumnKind.String);
                 break;
-            case bool:
+            case BinaryJson.True or BinaryJson.False:
                 Become(ColumnKind.Bool);
                 break;
-            case long:
+            case BinaryJson.Long:
                 if (Kind != ColumnKind.Double)
                 {
                     Become(ColumnKind.Int);
                 }
                 break;
-            case double:
+            case BinaryJson.Double:
                 if (Kind == ColumnKind.Int)
                 {
                     Kind = ColumnKind.Double;
                 }
                 Become(ColumnKind.Double);
                 break;
-            default:
-                Merge(JsonValues.Normalize(value));
-                break;
         }
+        BinaryJson.Skip(data, ref position);
     }
 
     /// <summary>

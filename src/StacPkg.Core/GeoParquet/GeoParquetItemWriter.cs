@@ -8,27 +8,31 @@ using StacPkg.Core.Stac;
 namespace StacPkg.Core.GeoParquet;
 
 /// <summary>
-/// Writes Items as STAC GeoParquet. Items are checked as they arrive, then schema inference and
-/// spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the spool, in
-/// input order or, with <see cref="GeoParquetWriteOptions.SortBy"/>, through a sorted (key, offset)
-/// index (shredding one row group on one core while the previous one is encoded on the other) into a temporary file that replaces
-/// the target only when whole.
+/// Writes Items as STAC GeoParquet, from their records (<see cref="StacItemRecord"/>): an Item that is
+/// still its record is never built as objects. Items are checked as they arrive, then schema
+/// inference and spooling run on a second core; <see cref="CompleteAsync"/> writes row groups from the
+/// spool, in input order or, with <see cref="GeoParquetWriteOptions.SortBy"/>, through a sorted
+/// (key, offset) index, into a temporary file that replaces the target only when whole. Row groups are
+/// shredded on several cores at once and encoded in order, so the file does not depend on the cores.
 /// </summary>
 public sealed class GeoParquetItemWriter : IStacItemWriter
 {
     /// <summary>Items handed between threads at once, so that the hand-over costs little per Item.</summary>
     private const int BatchSize = 64;
 
+    /// <summary>Row groups shredded at once at most: each holds a row group's buffers (twice, while encoded).</summary>
+    private const int MaxShredders = 4;
+
     private readonly string _path;
     private readonly GeoParquetWriteOptions _options;
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
-    private readonly ItemSortKeys? _sortKeys;
-    private readonly Channel<List<(StacItem Item, JsonMap Json)>> _incoming =
-        Channel.CreateBounded<List<(StacItem, JsonMap)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+    private readonly ItemSortKeys _sortKeys;
+    private readonly Channel<List<(StacItemRecord Record, JsonMap? Geometry)>> _incoming =
+        Channel.CreateBounded<List<(StacItemRecord, JsonMap?)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
     private readonly Task _spooling;
     private readonly BatchGcScope _gc;
-    private List<(StacItem Item, JsonMap Json)> _batch = new(BatchSize);
+    private List<(StacItemRecord Record, JsonMap? Geometry)> _batch = new(BatchSize);
     private bool _completed;
     private readonly StacCollectionSet _collections = new();
     private readonly HashSet<string> _conflicting = new(StringComparer.Ordinal);
@@ -38,7 +42,7 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         _options = options ?? GeoParquetWriteOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RowGroupSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.RowGroupSize, GeoParquetWriteOptions.MaxRowGroupSize);
-        _sortKeys = _options.SortBy == ItemSortOrder.None ? null : new ItemSortKeys(_options.SortBy);
+        _sortKeys = new ItemSortKeys(_options.SortBy);
         foreach (var collection in _options.Collections)
         {
             if (_collections.Contains(collection.Id))
@@ -65,14 +69,26 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     /// <summary>The Collections stored in the file: the given ones, and those the Items carry (the first of each id).</summary>
     public IReadOnlyList<StacCollection> Collections => _collections.Sorted();
 
-    public async ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(StacItem item, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
-        var json = item.ToWritableJson();
-        _inference.Check(item, Warnings.Enqueue);
+        return WriteAsync(item, item.ToRecord(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="item"/> as its <paramref name="record"/>: from here on only the record's
+    /// bytes are read, so an Item that is still its record is never built as objects.
+    /// </summary>
+    internal async ValueTask WriteAsync(StacItem item, StacItemRecord record, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_completed, this);
+        // The geometry of an Item built as objects is at hand; that of a record is decoded on the spooling task.
+        var geometry = item.Record is null ? item.Geometry : null;
+        _inference.Check(record, item.Id, item.Collection, geometry, Warnings.Enqueue);
         Gather(item);
-        _batch.Add((item, json));
+        _batch.Add((record, geometry));
         Count++;
         if (_batch.Count == BatchSize)
         {
@@ -111,11 +127,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         {
             await foreach (var batch in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                foreach (var (item, json) in batch)
+                foreach (var (record, objects) in batch)
                 {
-                    _inference.Merge(item, json);
-                    var offset = _spool.Append(json);
-                    _sortKeys?.Add(item, offset);
+                    var geometry = _inference.Merge(record.Bytes, objects);
+                    var offset = _spool.Append(record.Bytes);
+                    _sortKeys.Add(record.Bytes, geometry, offset);
                 }
             }
         }
@@ -137,76 +153,93 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         _incoming.Writer.Complete();
         await _spooling.ConfigureAwait(false);
 
-        var schema = new ItemWriteSchema(_inference);
+        _spool.Flush();
+        var rowGroups = _sortKeys.RowGroups(_options.RowGroupSize, GeoParquetWriteOptions.MaxRowGroupBytes);
+        var shredders = new RowGroupShredder[Math.Clamp(Math.Min(Environment.ProcessorCount, rowGroups.Count), 1, MaxShredders)];
+        for (var i = 0; i < shredders.Length; i++)
+        {
+            shredders[i] = new RowGroupShredder(_inference);
+        }
+        var schema = shredders[0].Schema;
         var timestamps = new TimestampStatistics();
         using var target = new AtomicFile(_path);
         await using (var writer = await ParquetWriter.CreateAsync(schema.Schema, target.Stream, ItemParquetOptions.For(schema, _options.Compression), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             writer.CustomMetadata = GeoParquetMetadata.Build(_inference, schema, _collections.Sorted());
-            await WriteRowGroupsAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
+            await WriteRowGroupsAsync(writer, rowGroups, shredders, timestamps, cancellationToken).ConfigureAwait(false);
         }
         timestamps.Correct(target.Stream);
         await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _encoded, Count);
     }
 
     /// <summary>
-    /// Shreds the spooled Items into row groups. Each full row group is encoded on another core
-    /// while the next one is shredded into the leaves' spare buffers.
+    /// Shreds row group k on shredder k mod n (n - 1 of them at once, in order), on pool threads, and
+    /// encodes the row groups in order on this one. A shredder starts its next row group only once
+    /// its previous one is encoded, so at most n row groups are held at once.
     /// </summary>
-    private async Task WriteRowGroupsAsync(ParquetWriter writer, ItemWriteSchema schema, TimestampStatistics timestamps, CancellationToken cancellationToken)
+    private async Task WriteRowGroupsAsync(ParquetWriter writer, List<ArraySegment<long>> rowGroups, RowGroupShredder[] shredders,
+        TimestampStatistics timestamps, CancellationToken cancellationToken)
     {
-        var context = new ShredContext();
-        var spareStrings = new CharArena();
-        var encoding = Task.CompletedTask;
-        var rows = 0;
-        long bytes = 0;
-        try
+        var shredded = rowGroups.Select(_ => new TaskCompletionSource<ColumnChunk[]>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var encoded = rowGroups.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        // This thread encodes: the shredders get the other cores. With two cores that is one row group
+        // shredded while the one before it is encoded.
+        var running = Math.Max(1, shredders.Length - 1);
+        var workers = shredders.Select((shredder, first) => Task.Run(async () =>
         {
-            var records = _sortKeys is null
-                ? _spool.ReadRecords(cancellationToken)
-                : _spool.ReadRecordsAt(_sortKeys.SortedOffsets(), cancellationToken);
-            foreach (var record in records)
+            for (var k = first; k < rowGroups.Count; k += shredders.Length)
             {
-                schema.ShredRecord(record, context);
-                bytes += record.Count;
-                if (++rows == _options.RowGroupSize || bytes >= GeoParquetWriteOptions.MaxRowGroupBytes)
+                try
                 {
-                    Interlocked.Add(ref _encoded, rows);
-                    await encoding.ConfigureAwait(false);
-                    // The encoded row group's text is free again: shred the next one into it.
-                    spareStrings.Reset();
-                    (context.Strings, spareStrings) = (spareStrings, context.Strings);
-                    encoding = EncodeRowGroupAsync(writer, schema, timestamps, cancellationToken);
-                    rows = 0;
-                    bytes = 0;
+                    if (k >= running)
+                    {
+                        await shredded[k - running].Task.ConfigureAwait(false);
+                    }
+                    if (k >= shredders.Length)
+                    {
+                        await encoded[k - shredders.Length].Task.ConfigureAwait(false);
+                    }
+                    shredded[k].SetResult(shredder.Shred(_spool.ReadRecordsAt(rowGroups[k], cancellationToken)));
+                }
+                catch (Exception ex)
+                {
+                    shredded[k].TrySetException(ex);
+                    return;
                 }
             }
-            await encoding.ConfigureAwait(false);
-            if (rows > 0 || Count == 0)
+        })).ToArray();
+        var leaves = shredders[0].Schema.Leaves;
+        try
+        {
+            for (var k = 0; k < rowGroups.Count; k++)
             {
-                await EncodeRowGroupAsync(writer, schema, timestamps, cancellationToken).ConfigureAwait(false);
-                Interlocked.Add(ref _encoded, rows);
+                var chunks = await shredded[k].Task.ConfigureAwait(false);
+                timestamps.AddRowGroup(leaves.Select((leaf, i) => (leaf, chunks[i])).ToArray());
+                using (var rowGroup = writer.CreateRowGroup())
+                {
+                    for (var i = 0; i < chunks.Length; i++)
+                    {
+                        await chunks[i].FlushAsync(leaves[i].Field, leaves[i].Kind, rowGroup, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                encoded[k].SetResult();
+                if (k < rowGroups.Count - 1)
+                {
+                    // The last row group counts once the file is whole (CompleteAsync).
+                    Interlocked.Add(ref _encoded, rowGroups[k].Count);
+                }
             }
         }
         finally
         {
-            // Never leave an encoding task running against a writer that is about to be disposed.
-            await encoding.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        }
-    }
-
-    private static Task EncodeRowGroupAsync(ParquetWriter writer, ItemWriteSchema schema, TimestampStatistics timestamps, CancellationToken cancellationToken)
-    {
-        var chunks = schema.Leaves.Select(leaf => (leaf, chunk: leaf.TakeChunk())).ToArray();
-        timestamps.AddRowGroup(chunks);
-        return Task.Run(async () =>
-        {
-            using var rowGroup = writer.CreateRowGroup();
-            foreach (var (leaf, chunk) in chunks)
+            // A failure stops the shredders waiting for row groups that will never be encoded.
+            foreach (var done in encoded)
             {
-                await chunk.FlushAsync(leaf.Field, leaf.Kind, rowGroup, cancellationToken).ConfigureAwait(false);
+                done.TrySetCanceled(CancellationToken.None);
             }
-        }, cancellationToken);
+            await Task.WhenAll(workers).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

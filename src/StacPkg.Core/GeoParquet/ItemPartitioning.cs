@@ -15,33 +15,29 @@ public static class ItemPartitioning
     };
 
     /// <summary>The Item's value of <paramref name="key"/>, or null when it has none (the default partition).</summary>
-    public static string? Value(StacItem item, ItemPartitionKey key) => key switch
-    {
-        ItemPartitionKey.Collection => item.Collection,
-        // The year of the instant in UTC: the same Item lands in the same folder wherever it is written.
-        ItemPartitionKey.Year => (UtcInstant(item.Properties.Get("datetime")) ?? UtcInstant(item.Properties.Get("start_datetime")))?.Year.ToString(CultureInfo.InvariantCulture),
-        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a partition key"),
-    };
+    public static string? Value(StacItem item, ItemPartitionKey key) => Value(item.ToRecord(), item.Collection, key);
 
-    /// <summary>A timestamp property as the writer stores it: text, or a date a script set (one without a kind is UTC).</summary>
-    private static DateTime? UtcInstant(object? value) => value switch
+    private static string? Value(StacItemRecord record, string? collection, ItemPartitionKey key) => key switch
     {
-        string s when StacDateTime.TryParse(s, out var parsed, out _) => parsed.UtcDateTime,
-        DateTimeOffset instant => instant.UtcDateTime,
-        DateTime date => date.Kind == DateTimeKind.Local ? date.ToUniversalTime() : date,
-        _ => null,
+        ItemPartitionKey.Collection => collection,
+        // The year of the instant in UTC: the same Item lands in the same folder wherever it is written.
+        ItemPartitionKey.Year => ItemRecordMembers.DatetimeOrStart(record.Bytes)?.UtcDateTime.Year.ToString(CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a partition key"),
     };
 
     /// <summary>The folder, relative to the partitioned folder, one level per key: <c>collection=x/year=2024</c> ('/'-separated).</summary>
     /// <exception cref="StacFormatException">A value is too long for a folder name.</exception>
-    public static string Folder(StacItem item, IReadOnlyList<ItemPartitionKey> keys)
+    public static string Folder(StacItem item, IReadOnlyList<ItemPartitionKey> keys) => Folder(item, item.ToRecord(), keys);
+
+    /// <summary>As <see cref="Folder(StacItem, IReadOnlyList{ItemPartitionKey})"/>, from the Item's record.</summary>
+    internal static string Folder(StacItem item, StacItemRecord record, IReadOnlyList<ItemPartitionKey> keys)
     {
         var segments = new string[keys.Count];
         for (var i = 0; i < keys.Count; i++)
         {
             try
             {
-                segments[i] = HivePartitionPath.Segment(Name(keys[i]), Value(item, keys[i]));
+                segments[i] = HivePartitionPath.Segment(Name(keys[i]), Value(record, item.Collection, keys[i]));
             }
             catch (ArgumentException ex) when (ex is not ArgumentOutOfRangeException)
             {

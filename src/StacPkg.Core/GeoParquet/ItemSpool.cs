@@ -8,14 +8,24 @@ namespace StacPkg.Core.GeoParquet;
 /// <summary>
 /// Items parked on disk between the writer's two passes: the union schema is only known after the
 /// last Item, and memory must not grow with the number of Items. Records are length-prefixed
-/// <see cref="BinaryJson"/>; the file is hidden beside the target and deleted when closed.
+/// <see cref="SpoolRecord"/>s; the file is hidden beside the target and deleted when closed.
 /// </summary>
 internal sealed class ItemSpool : IDisposable
 {
+    /// <summary>Bytes of records gathered before they are written with one call.</summary>
+    private const int BlockBytes = 1 << 20;
+
+    /// <summary>Pieces written with one call at most: the usual limit of a gathering write (IOV_MAX).</summary>
+    private const int BlockPieces = 1024;
+
     private readonly FileStream _file;
-    private readonly BufferedStream _buffered;
-    private readonly BinaryJsonBuffer _record = new();
+    // Records are immutable: they are written from where they are, with their length prefixes, in
+    // one gathering write per block, instead of being copied into a buffer first.
+    private readonly List<ReadOnlyMemory<byte>> _pending = new();
+    private byte[] _prefixes = new byte[4096];
+    private int _prefixesUsed;
     private long _length;
+    private long _written;
 
     public ItemSpool(string targetPath)
     {
@@ -23,82 +33,85 @@ internal sealed class ItemSpool : IDisposable
         ScratchFiles.RemoveStaleBeside(full);
         var spoolPath = ScratchFiles.NewName(full, "spool");
         _file = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        _buffered = new BufferedStream(_file, 1 << 20);
     }
 
-    /// <summary>Appends an Item; returns where its record starts, for <see cref="ReadRecordsAt"/>.</summary>
-    public long Append(JsonMap item)
+    /// <summary>Appends an Item record (kept, not copied, until it is written); returns where it starts, for <see cref="ReadRecordsAt"/>.</summary>
+    public long Append(byte[] record)
     {
+        if (_prefixesUsed + 4 > _prefixes.Length)
+        {
+            // Earlier prefixes are still pending: start a new array rather than overwrite them.
+            _prefixes = new byte[_prefixes.Length];
+            _prefixesUsed = 0;
+        }
+        var prefix = _prefixes.AsMemory(_prefixesUsed, 4);
+        SpoolRecord.WriteLength(prefix.Span, record.Length);
+        _prefixesUsed += 4;
+        _pending.Add(prefix);
+        _pending.Add(record);
         var offset = _length;
-        _length += SpoolRecord.Write(_buffered, _record, item);
+        _length += 4 + record.Length;
+        if (_length - _written >= BlockBytes || _pending.Count >= BlockPieces)
+        {
+            Flush();
+        }
         return offset;
     }
 
-    /// <summary>
-    /// Reads the records back in the order they were appended, each as a segment of a reused
-    /// buffer: valid only until the next one is read.
-    /// </summary>
-    public IEnumerable<ArraySegment<byte>> ReadRecords(CancellationToken cancellationToken)
+    /// <summary>Writes the records appended so far to the file.</summary>
+    public void Flush()
     {
-        _buffered.Flush();
-        _file.Position = 0;
-        var buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        while (true)
+        if (_pending.Count == 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (end - start >= 4)
-            {
-                var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start));
-                if (end - start - 4 >= length)
-                {
-                    start += 4 + length;
-                    yield return new ArraySegment<byte>(buffer, start - length, length);
-                    continue;
-                }
-                if (length + 4 > buffer.Length)
-                {
-                    Array.Resize(ref buffer, length + 4);
-                }
-            }
-            // Keep the partial record at the front and fill the rest.
-            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-            end -= start;
-            start = 0;
-            var read = _file.Read(buffer, end, buffer.Length - end);
-            if (read == 0)
-            {
-                if (end != 0)
-                {
-                    throw new InvalidDataException("the spool file ends inside a record");
-                }
-                yield break;
-            }
-            end += read;
+            return;
         }
+        RandomAccess.Write(_file.SafeFileHandle, _pending, _written);
+        _written = _length;
+        _pending.Clear();
     }
 
     /// <summary>
     /// Reads the records that start at <paramref name="offsets"/>, in that order, each as a segment of a
-    /// reused buffer: valid only until the next one is read.
+    /// reused buffer: valid only until the next one is read. Records are read in blocks of at least
+    /// 1 MiB, so records that lie one after the other (input order, runs of a sort) cost one read per block.
+    /// Call <see cref="Flush"/> after the last append; then safe to call from several threads at once.
     /// </summary>
     public IEnumerable<ArraySegment<byte>> ReadRecordsAt(IEnumerable<long> offsets, CancellationToken cancellationToken)
     {
-        _buffered.Flush();
         var handle = _file.SafeFileHandle;
-        var buffer = new byte[1 << 16];
+        var buffer = new byte[BlockBytes];
+        // The file bytes [start, end) are in buffer[0..].
+        long start = 0, end = 0;
         foreach (var offset in offsets)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ReadExactlyAt(handle, buffer.AsSpan(0, 4), offset);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
-            if (length > buffer.Length)
+            if (offset < start || offset + 4 > end)
             {
-                buffer = new byte[length];
+                (start, end) = (offset, offset + ReadAt(handle, buffer, offset));
             }
-            ReadExactlyAt(handle, buffer.AsSpan(0, length), offset + 4);
-            yield return new ArraySegment<byte>(buffer, 0, length);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan((int)(offset - start)));
+            if (offset + 4 + length > end)
+            {
+                if (4 + length > buffer.Length)
+                {
+                    buffer = new byte[4 + length];
+                }
+                (start, end) = (offset, offset + ReadAt(handle, buffer, offset));
+            }
+            yield return new ArraySegment<byte>(buffer, (int)(offset - start) + 4, length);
         }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/> as far as the spool goes; returns the bytes read.</summary>
+    private long ReadAt(SafeFileHandle handle, byte[] buffer, long offset)
+    {
+        var wanted = (int)Math.Min(buffer.Length, _length - offset);
+        if (wanted < 4)
+        {
+            throw new InvalidDataException("the spool file ends inside a record");
+        }
+        ReadExactlyAt(handle, buffer.AsSpan(0, wanted), offset);
+        return wanted;
     }
 
     private static void ReadExactlyAt(SafeFileHandle handle, Span<byte> target, long offset)
@@ -117,7 +130,6 @@ internal sealed class ItemSpool : IDisposable
 
     public void Dispose()
     {
-        _buffered.Dispose();
         _file.Dispose();
     }
 }

@@ -10,8 +10,13 @@ namespace StacPkg.Core.GeoParquet;
 internal sealed class ItemWriteSchema
 {
     private readonly List<Column> _columns = new();
-    private readonly Dictionary<string, Column> _itemColumns = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Column> _propertyColumns = new(StringComparer.Ordinal);
+    private readonly List<Column> _itemColumns = new();
+    private readonly List<Column> _propertyColumns = new();
+    private readonly FieldIndex _itemIndex;
+    private readonly FieldIndex _propertyIndex;
+    private readonly Column _geometry;
+    private readonly Column _bbox;
+    private readonly Column? _geometryMembers;
     private int _stamp;
 
     /// <summary>A top-level column and the last row that had a value for it.</summary>
@@ -24,21 +29,22 @@ internal sealed class ItemWriteSchema
     public ItemWriteSchema(ItemSchemaInference inference)
     {
         var fields = new List<Field>();
-        void AddColumn(string name, ColumnType type, bool fromProperties)
+        Column AddColumn(string name, ColumnType type, bool fromProperties)
         {
             var (node, field) = Build(name, type, 0, 0, [name]);
             var column = new Column(node);
             _columns.Add(column);
-            (fromProperties ? _propertyColumns : _itemColumns).Add(name, column);
+            (fromProperties ? _propertyColumns : _itemColumns).Add(column);
             fields.Add(field);
+            return column;
         }
 
         AddColumn("type", Leaf(ColumnKind.String), false);
         AddColumn("stac_version", Leaf(ColumnKind.String), false);
         AddColumn("stac_extensions", ListOf(Leaf(ColumnKind.String)), false);
         AddColumn("id", Leaf(ColumnKind.String), false);
-        AddColumn("geometry", Leaf(ColumnKind.Binary), false);
-        AddColumn("bbox", BboxType(inference.HasZBbox), false);
+        _geometry = AddColumn("geometry", Leaf(ColumnKind.Binary), false);
+        _bbox = AddColumn("bbox", BboxType(inference.HasZBbox), false);
         inference.Links.Seal();
         AddColumn("links", inference.Links, false);
         inference.Assets.Seal();
@@ -46,7 +52,7 @@ internal sealed class ItemWriteSchema
         AddColumn("collection", Leaf(ColumnKind.String), false);
         if (inference.HasGeometryMembers)
         {
-            AddColumn(GeometryMembers.Column, Leaf(ColumnKind.Json), false);
+            _geometryMembers = AddColumn(GeometryMembers.Column, Leaf(ColumnKind.Json), false);
         }
         foreach (var (name, type) in inference.Properties)
         {
@@ -58,6 +64,8 @@ internal sealed class ItemWriteSchema
             type.Seal();
             AddColumn(name, type, false);
         }
+        _itemIndex = new FieldIndex(_itemColumns.Select(c => c.Node.Name));
+        _propertyIndex = new FieldIndex(_propertyColumns.Select(c => c.Node.Name));
         Schema = new ParquetSchema(fields);
         Leaves = _columns.SelectMany(c => c.Node.Leaves).ToArray();
         JsonColumns = Leaves.Where(l => l.Kind == ColumnKind.Json).Select(l => l.Path).ToArray();
@@ -84,21 +92,23 @@ internal sealed class ItemWriteSchema
             throw new InvalidDataException("a spooled Item is not an object");
         }
         var members = BinaryJson.ReadCount(record, ref position);
+        _itemIndex.Restart();
         for (var i = 0; i < members; i++)
         {
-            var key = context.Keys.Get(BinaryJson.ReadBytes(record, ref position));
-            if (key == "properties" && record[position] == BinaryJson.Object)
+            var key = BinaryJson.ReadBytes(record, ref position);
+            if (key.SequenceEqual("properties"u8) && record[position] == BinaryJson.Object)
             {
                 position++;
                 var properties = BinaryJson.ReadCount(record, ref position);
+                _propertyIndex.Restart();
                 for (var p = 0; p < properties; p++)
                 {
-                    ShredColumn(_propertyColumns, context.Keys.Get(BinaryJson.ReadBytes(record, ref position)), record, ref position, context, stamp);
+                    ShredColumn(_propertyColumns, _propertyIndex.Find(BinaryJson.ReadBytes(record, ref position), context.Keys), record, ref position, context, stamp);
                 }
             }
             else
             {
-                ShredColumn(_itemColumns, key, record, ref position, context, stamp);
+                ShredColumn(_itemColumns, _itemIndex.Find(key, context.Keys), record, ref position, context, stamp);
             }
         }
         foreach (var column in _columns)
@@ -110,26 +120,27 @@ internal sealed class ItemWriteSchema
         }
     }
 
-    private static void ShredColumn(Dictionary<string, Column> columns, string name, ReadOnlySpan<byte> record, ref int position, ShredContext context, int stamp)
+    private void ShredColumn(List<Column> columns, int index, ReadOnlySpan<byte> record, ref int position, ShredContext context, int stamp)
     {
-        if (!columns.TryGetValue(name, out var column))
+        if (index < 0)
         {
             BinaryJson.Skip(record, ref position);
             return;
         }
+        var column = columns[index];
         column.Seen = stamp;
-        if (name == "geometry" && record[position] == BinaryJson.Object)
+        if (column == _geometry && record[position] == BinaryJson.Object)
         {
             var geometry = (JsonMap)BinaryJson.Read(record, ref position, context.Keys)!;
             column.Node.Shred(geometry, 0);
-            if (columns.TryGetValue(GeometryMembers.Column, out var members))
+            if (_geometryMembers is { } members)
             {
                 members.Seen = stamp;
                 members.Node.Shred(GeometryMembers.Of(geometry), 0);
             }
             return;
         }
-        if (name == "bbox" && record[position] == BinaryJson.Array)
+        if (column == _bbox && record[position] == BinaryJson.Array)
         {
             // A STAC bbox array becomes the covering struct.
             column.Node.Shred(BboxStruct((List<object?>)BinaryJson.Read(record, ref position, context.Keys)!), 0);

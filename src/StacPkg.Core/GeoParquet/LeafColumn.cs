@@ -9,8 +9,7 @@ namespace StacPkg.Core.GeoParquet;
 internal sealed class LeafColumn : ShredNode
 {
     private readonly LeafColumn[] _self;
-    private ColumnChunk _chunk;
-    private ColumnChunk _spare;
+    private readonly ColumnChunk _chunk;
 
     public LeafColumn(string name, int definitionLevel, int maxRepetitionLevel, ColumnKind kind, string[] path)
         : base(name, definitionLevel)
@@ -19,7 +18,6 @@ internal sealed class LeafColumn : ShredNode
         Path = path;
         _self = [this];
         _chunk = new ColumnChunk(maxRepetitionLevel > 0);
-        _spare = new ColumnChunk(maxRepetitionLevel > 0);
         Field = kind switch
         {
             ColumnKind.Bool => new DataField<bool?>(name),
@@ -125,13 +123,8 @@ internal sealed class LeafColumn : ShredNode
         new(value.Ticks - value.Ticks % 10, DateTimeKind.Utc);
 
     /// <summary>
-    /// Hands over the buffered row group and continues into the spare buffers. The caller must have
-    /// flushed the previously taken chunk first.
+    /// The buffered values and levels of the row group being shredded. It must be encoded (which
+    /// empties it) before the next row group is shredded.
     /// </summary>
-    public ColumnChunk TakeChunk()
-    {
-        var full = _chunk;
-        (_chunk, _spare) = (_spare, full);
-        return full;
-    }
+    public ColumnChunk Chunk => _chunk;
 }

@@ -17,7 +17,7 @@ internal sealed class PartitionSpill
 
     private readonly string _folder;
     private readonly Dictionary<string, Parked> _partitions = new(StringComparer.Ordinal);
-    private readonly BinaryJsonBuffer _record = new();
+    private readonly KeyCache _keys = new();
     private long _buffered;
 
     /// <param name="folder">A folder of the run's own, created here, removed with the run's temporary folder.</param>
@@ -32,18 +32,21 @@ internal sealed class PartitionSpill
     /// would, so that writing the partition later refuses nothing.
     /// </summary>
     /// <exception cref="StacFormatException">The Item cannot be written; nothing of it was taken.</exception>
-    public void Add(string partition, StacItem item, Action<string> warn)
+    public void Add(string partition, StacItem item, StacItemRecord record, Action<string> warn)
     {
         if (!_partitions.TryGetValue(partition, out var parked))
         {
             parked = new Parked(Path.Combine(_folder, $"{_partitions.Count}.spill"));
             _partitions.Add(partition, parked);
         }
-        var json = item.ToWritableJson();
-        StacItem.FromJson(json);
-        parked.Check.Check(item, warn);
+        if (item.Record is null)
+        {
+            // A record a reader made is of a valid Item; one made from objects a script built may not be.
+            StacItem.FromJson(record.ToJsonMap(_keys));
+        }
+        parked.Check.Check(record, item.Id, item.Collection, item.Record is null ? item.Geometry : null, warn);
 
-        _buffered += SpoolRecord.Write(parked.Buffer, _record, json);
+        _buffered += SpoolRecord.Write(parked.Buffer, record.Bytes);
         if (_buffered > BudgetBytes)
         {
             Flush();
@@ -72,21 +75,17 @@ internal sealed class PartitionSpill
             // Every Item of the partition was refused.
             yield break;
         }
-        var keys = new KeyCache();
         using var file = new FileStream(parked.File, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
         var length = new byte[4];
-        var record = Array.Empty<byte>();
         while (file.ReadAtLeast(length, 4, throwOnEndOfStream: false) == 4)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var size = BinaryPrimitives.ReadInt32LittleEndian(length);
-            if (record.Length < size)
-            {
-                record = new byte[size];
-            }
-            file.ReadExactly(record, 0, size);
-            var position = 0;
-            yield return StacItem.FromJson((JsonMap)BinaryJson.Read(record.AsSpan(0, size), ref position, keys)!);
+            var record = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+            file.ReadExactly(record);
+            // Parked records were checked: they come back as Items that are their records.
+            yield return new StacItem(new StacItemRecord(record),
+                ItemRecordMembers.String(record, BinaryJson.FindMember(record, 0, "id"u8))!,
+                ItemRecordMembers.String(record, BinaryJson.FindMember(record, 0, "collection"u8)));
         }
     }
 

@@ -64,12 +64,13 @@ public sealed class PartitionedItemWriter : IStacItemWriter
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
-        var partition = PartitionOf(item);
+        var record = item.ToRecord();
+        var partition = PartitionOf(item, record);
         if (partition.Writer is { } writer)
         {
             try
             {
-                await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(item, record, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -79,14 +80,14 @@ public sealed class PartitionedItemWriter : IStacItemWriter
         else
         {
             _spill ??= new PartitionSpill(Path.Combine(_directory.TempPath, ".spill"));
-            _spill.Add(partition.Folder, item, Warn);
+            _spill.Add(partition.Folder, item, record, Warn);
         }
         Count++;
     }
 
-    private Partition PartitionOf(StacItem item)
+    private Partition PartitionOf(StacItem item, StacItemRecord record)
     {
-        var folder = ItemPartitioning.Folder(item, _keys);
+        var folder = ItemPartitioning.Folder(item, record, _keys);
         if (_partitions.TryGetValue(folder, out var partition))
         {
             return string.Equals(partition.Folder, folder, StringComparison.Ordinal)

@@ -7,5 +7,5 @@ internal sealed class ShredContext
 {
     public KeyCache Keys { get; } = new();
 
-    public CharArena Strings { get; set; } = new();
+    public CharArena Strings { get; } = new();
 }

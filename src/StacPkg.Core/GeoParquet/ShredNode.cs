@@ -29,12 +29,16 @@ internal abstract class ShredNode
     /// <summary>As <see cref="Shred"/>, for a value in <see cref="BinaryJson"/> form, moving <paramref name="position"/> past it.</summary>
     public abstract void ShredBinary(ReadOnlySpan<byte> data, ref int position, int repetitionLevel, ShredContext context);
 
+    // Most fields of a wide schema are absent from a given Item: walked as an array, not through the interface.
+    private LeafColumn[]? _leafArray;
+
     /// <summary>Records a null (or an empty list) at <paramref name="definitionLevel"/> on every leaf.</summary>
     protected void ShredAbsent(int repetitionLevel, int definitionLevel)
     {
-        foreach (var leaf in Leaves)
+        var leaves = _leafArray ??= [.. Leaves];
+        for (var i = 0; i < leaves.Length; i++)
         {
-            leaf.AddLevels(repetitionLevel, definitionLevel);
+            leaves[i].AddLevels(repetitionLevel, definitionLevel);
         }
     }
 }
@@ -44,7 +48,7 @@ internal sealed class StructNode : ShredNode
     private readonly ShredNode[] _children;
     private readonly LeafColumn[] _leaves;
 
-    private readonly Dictionary<string, int> _childIndex = new(StringComparer.Ordinal);
+    private readonly FieldIndex _childIndex;
     private readonly int[] _seen;
     private int _stamp;
 
@@ -52,10 +56,7 @@ internal sealed class StructNode : ShredNode
     {
         _children = children;
         _leaves = children.SelectMany(c => c.Leaves).ToArray();
-        for (var i = 0; i < children.Length; i++)
-        {
-            _childIndex[children[i].Name] = i;
-        }
+        _childIndex = new FieldIndex(children.Select(c => c.Name));
         _seen = new int[children.Length];
     }
 
@@ -88,10 +89,11 @@ internal sealed class StructNode : ShredNode
         var members = BinaryJson.ReadCount(data, ref position);
         // Members come in the Item's order; leaves are independent level streams, so any order works.
         var stamp = ++_stamp;
+        _childIndex.Restart();
         for (var i = 0; i < members; i++)
         {
-            var key = context.Keys.Get(BinaryJson.ReadBytes(data, ref position));
-            if (_childIndex.TryGetValue(key, out var index))
+            var index = _childIndex.Find(BinaryJson.ReadBytes(data, ref position), context.Keys);
+            if (index >= 0)
             {
                 _seen[index] = stamp;
                 _children[index].ShredBinary(data, ref position, repetitionLevel, context);

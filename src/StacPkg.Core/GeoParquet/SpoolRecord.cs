@@ -9,15 +9,16 @@ namespace StacPkg.Core.GeoParquet;
 /// </summary>
 internal static class SpoolRecord
 {
-    /// <summary>Appends <paramref name="item"/> to <paramref name="target"/>, encoded in <paramref name="scratch"/>; returns the bytes written.</summary>
-    public static int Write(Stream target, BinaryJsonBuffer scratch, JsonMap item)
+    /// <summary>Appends <paramref name="record"/> to <paramref name="target"/>; returns the bytes written.</summary>
+    public static int Write(Stream target, ReadOnlySpan<byte> record)
     {
-        scratch.Clear();
-        BinaryJson.Write(scratch, item);
         Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, scratch.Length);
+        WriteLength(length, record.Length);
         target.Write(length);
-        target.Write(scratch.WrittenSpan);
-        return 4 + scratch.Length;
+        target.Write(record);
+        return 4 + record.Length;
     }
+
+    /// <summary>The length prefix of a record of <paramref name="length"/> bytes.</summary>
+    public static void WriteLength(Span<byte> prefix, int length) => BinaryPrimitives.WriteInt32LittleEndian(prefix, length);
 }
