@@ -12,14 +12,17 @@ internal sealed class ProgressThrottle
     private static readonly long Interval = Stopwatch.Frequency / 4;
 
     private readonly StacCmdlet _cmdlet;
-    private readonly ProgressRecord _record;
+    private readonly int _activityId;
+    private readonly string _activity;
+    private string _status = "Starting";
     private long _last = Stopwatch.GetTimestamp();
     private bool _shown;
 
     public ProgressThrottle(StacCmdlet cmdlet, int activityId, string activity)
     {
         _cmdlet = cmdlet;
-        _record = new ProgressRecord(activityId, activity, "Starting");
+        _activityId = activityId;
+        _activity = activity;
     }
 
     /// <summary>Shows <paramref name="status"/> (built only when due) if the last update is old enough.</summary>
@@ -38,17 +41,22 @@ internal sealed class ProgressThrottle
     {
         _last = Stopwatch.GetTimestamp();
         _shown = true;
-        _record.StatusDescription = status;
-        _cmdlet.WriteProgress(_record);
+        _status = status;
+        _cmdlet.WriteProgress(Record());
     }
+
+    // A record per update: a host that keeps the records (a runspace's Streams.Progress) must see
+    // each one as it was written, not all of them as the last one.
+    private ProgressRecord Record() => new(_activityId, _activity, _status);
 
     /// <summary>Removes the progress bar if one was shown.</summary>
     public void Complete()
     {
         if (_shown)
         {
-            _record.RecordType = ProgressRecordType.Completed;
-            _cmdlet.WriteProgress(_record);
+            var record = Record();
+            record.RecordType = ProgressRecordType.Completed;
+            _cmdlet.WriteProgress(record);
             _shown = false;
         }
     }
