@@ -138,8 +138,8 @@ internal sealed class ColumnType
     }
 
     /// <summary>
-    /// Settles what inference left open: only-null columns and structs without fields have no
-    /// Parquet form, so they are kept as JSON text.
+    /// Settles what inference left open: only-null columns, structs without fields and structs with a
+    /// field named "" have no Parquet form, so they are kept as JSON text.
     /// </summary>
     public void Seal()
     {
@@ -148,7 +148,9 @@ internal sealed class ColumnType
             case ColumnKind.Null:
                 Kind = ColumnKind.Json;
                 break;
-            case ColumnKind.Struct when Fields.Count == 0:
+            // A field named "" has no column path a reader can find (Parquet.Net refuses the file), so
+            // such a struct is kept as JSON text like one without fields.
+            case ColumnKind.Struct when Fields.Count == 0 || Fields.Exists(f => f.Key.Length == 0):
                 Kind = ColumnKind.Json;
                 break;
             case ColumnKind.Struct:

@@ -192,6 +192,8 @@ internal sealed class ItemSchemaInference
                 case var name when StacItem.SpecFields.Contains(name):
                     BinaryJson.Skip(record, ref position);
                     break;
+                case "":
+                    throw new StacFormatException("a top-level field has an empty name, which a column cannot have") { ItemId = id };
                 case var name:
                     _itemExtras.Add(name);
                     BinaryJson.Skip(record, ref position);
@@ -215,6 +217,10 @@ internal sealed class ItemSchemaInference
 
     private void CheckProperty(string name, ReadOnlySpan<byte> record, ref int position, string id, Action<string> warn)
     {
+        if (name.Length == 0)
+        {
+            throw new StacFormatException("a property has an empty name, which a column cannot have") { ItemId = id };
+        }
         if (StacItem.SpecFields.Contains(name))
         {
             throw new StacFormatException($"property '{name}' has the name of a STAC GeoParquet column and cannot be stored") { ItemId = id };
