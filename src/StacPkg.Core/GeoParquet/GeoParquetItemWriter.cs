@@ -28,11 +28,11 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     private readonly ItemSchemaInference _inference = new();
     private readonly ItemSpool _spool;
     private readonly ItemSortKeys _sortKeys;
-    private readonly Channel<List<(StacItemRecord Record, JsonMap? Geometry)>> _incoming =
-        Channel.CreateBounded<List<(StacItemRecord, JsonMap?)>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<List<StacItemRecord>> _incoming =
+        Channel.CreateBounded<List<StacItemRecord>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
     private readonly Task _spooling;
     private readonly BatchGcScope _gc;
-    private List<(StacItemRecord Record, JsonMap? Geometry)> _batch = new(BatchSize);
+    private List<StacItemRecord> _batch = new(BatchSize);
     private bool _completed;
     private readonly StacCollectionSet _collections = new();
     private readonly HashSet<string> _conflicting = new(StringComparer.Ordinal);
@@ -84,11 +84,10 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_completed, this);
-        // The geometry of an Item built as objects is at hand; that of a record is decoded on the spooling task.
-        var geometry = item.Record is null ? item.Geometry : null;
-        _inference.Check(record, item.Id, item.Collection, geometry, Warnings.Enqueue);
+        // A reader validated the geometry of a record it made; a script may have set anything.
+        _inference.Check(record, item.Id, item.Collection, item.Record is null ? item.Geometry : null, Warnings.Enqueue);
         Gather(item);
-        _batch.Add((record, geometry));
+        _batch.Add(record);
         Count++;
         if (_batch.Count == BatchSize)
         {
@@ -127,9 +126,9 @@ public sealed class GeoParquetItemWriter : IStacItemWriter
         {
             await foreach (var batch in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                foreach (var (record, objects) in batch)
+                foreach (var record in batch)
                 {
-                    var geometry = _inference.Merge(record.Bytes, objects);
+                    var geometry = _inference.Merge(record.Bytes);
                     var offset = _spool.Append(record.Bytes);
                     _sortKeys.Add(record.Bytes, geometry, offset);
                 }

@@ -49,11 +49,12 @@ internal sealed class ItemSchemaInference
     private readonly List<string> _itemExtras = new();
 
     /// <summary>
-    /// Widens the schema to hold an Item record that passed <see cref="Check"/>. <paramref name="geometry"/>
-    /// is the geometry of an Item built as objects; a record's is decoded here. Returns the geometry.
+    /// Widens the schema to hold an Item record that passed <see cref="Check"/>. Returns the record's
+    /// geometry, decoded from the record: never the objects of the Item, which a script may change meanwhile.
     /// </summary>
-    public JsonMap? Merge(ReadOnlySpan<byte> record, JsonMap? geometry)
+    public JsonMap? Merge(ReadOnlySpan<byte> record)
     {
+        JsonMap? geometry = null;
         var keys = _mergeKeys;
         var position = 1;
         var members = BinaryJson.ReadCount(record, ref position);
@@ -61,7 +62,7 @@ internal sealed class ItemSchemaInference
         {
             switch (keys.Get(BinaryJson.ReadBytes(record, ref position)))
             {
-                case "geometry" when geometry is null && record[position] == BinaryJson.Object:
+                case "geometry" when record[position] == BinaryJson.Object:
                     geometry = (JsonMap)BinaryJson.Read(record, ref position, keys)!;
                     break;
                 case "bbox":
