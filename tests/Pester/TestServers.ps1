@@ -246,6 +246,17 @@ function Set-TestAzBlob {
         -Headers @{ 'x-ms-blob-type' = 'BlockBlob' } -Body $Content -ContentType 'application/octet-stream'
 }
 
+# The blobs under -Prefix (List Blobs, up to 5000), as Key and Size.
+function Get-TestAzListing {
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Container, [string] $Prefix = '')
+    $response = Invoke-WebRequest -Uri "$($Server.BlobEndpoint)/$Container`?restype=container&comp=list&prefix=$([Uri]::EscapeDataString($Prefix))&$($Server.Sas)"
+    # The body starts with a byte order mark, which [xml] does not take.
+    $xml = [xml]($response.Content.TrimStart([char]0xFEFF))
+    foreach ($blob in @($xml.EnumerationResults.Blobs.ChildNodes | Where-Object LocalName -EQ 'Blob')) {
+        [pscustomobject]@{ Key = $blob.Name; Size = [long]$blob.Properties.'Content-Length' }
+    }
+}
+
 function Remove-TestAzBlob {
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Container, [Parameter(Mandatory)] [string] $Key)
     $null = Invoke-WebRequest -Method Delete -Uri "$($Server.BlobEndpoint)/$Container/$(Get-EscapedKey $Key)?$($Server.Sas)"
@@ -397,9 +408,10 @@ function Start-TestTamperProxy {
 function Start-TestFaultProxy {
     <#
     A proxy in front of -Upstream (a test server's base URL) that answers a share -Rate of the requests
-    with a reset, a 503, a truncated body or a stall of -StallMilliseconds (fault-proxy.mjs).
+    with a reset, a 503, a truncated body or a stall of -StallMilliseconds, and a share -CorruptRate of
+    the GETs with one byte of the body flipped (fault-proxy.mjs).
     #>
-    param([Parameter(Mandatory)] [string] $Upstream, [double] $Rate = 0.1, [int] $Seed = 1, [int] $StallMilliseconds = 3000, [int] $MaxConsecutive = 3)
+    param([Parameter(Mandatory)] [string] $Upstream, [double] $Rate = 0.1, [double] $CorruptRate = 0, [int] $Seed = 1, [int] $StallMilliseconds = 3000, [int] $MaxConsecutive = 3)
     if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
         return Resolve-MissingServer 'fault proxy' 'node is not on PATH'
     }
@@ -408,15 +420,20 @@ function Start-TestFaultProxy {
     $invariant = [Globalization.CultureInfo]::InvariantCulture
     $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port -ArgumentList @(
         (Join-Path $ServersRoot 'fault-proxy.mjs'), '--port', $port, '--upstream', $Upstream, '--rate', $Rate.ToString($invariant),
-        '--seed', $Seed, '--stall', $StallMilliseconds, '--max-consecutive', $MaxConsecutive)
+        '--corrupt', $CorruptRate.ToString($invariant), '--seed', $Seed, '--stall', $StallMilliseconds, '--max-consecutive', $MaxConsecutive)
     [pscustomobject]@{ Name = 'fault-proxy'; Process = $process; Port = $port; Dir = $dir; BaseUrl = "http://127.0.0.1:$port" }
 }
 
-# The proxy's counts ({rate, requests, faults}); -Rate sets a new fault rate first.
+# The proxy's counts ({rate, corrupt, requests, faults}); -Rate and -CorruptRate set new rates first.
 function Get-TestFaultProxyCount {
-    param([Parameter(Mandatory)] $Proxy, [double] $Rate)
-    if ($PSBoundParameters.ContainsKey('Rate')) {
-        return Invoke-RestMethod -Method Post -Uri "$($Proxy.BaseUrl)/__faults?rate=$($Rate.ToString([Globalization.CultureInfo]::InvariantCulture))"
+    param([Parameter(Mandatory)] $Proxy, [double] $Rate, [double] $CorruptRate)
+    $invariant = [Globalization.CultureInfo]::InvariantCulture
+    $set = @(
+        if ($PSBoundParameters.ContainsKey('Rate')) { "rate=$($Rate.ToString($invariant))" }
+        if ($PSBoundParameters.ContainsKey('CorruptRate')) { "corrupt=$($CorruptRate.ToString($invariant))" }
+    )
+    if ($set) {
+        return Invoke-RestMethod -Method Post -Uri "$($Proxy.BaseUrl)/__faults?$($set -join '&')"
     }
     Invoke-RestMethod -Uri "$($Proxy.BaseUrl)/__faults"
 }

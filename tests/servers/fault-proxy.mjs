@@ -8,11 +8,16 @@
 // One method and path never fails more than --max-consecutive times in a row: a client that makes
 // that many retries is judged on its handling of every kind of fault, not on a run of bad luck.
 //
-// GET /__faults returns {rate, requests, faults: {reset, status503, truncate, stall}};
-// POST /__faults?rate=0.1 sets the rate (so a test can lock its sources through the proxy first).
+// Apart from those, a share --corrupt of the GET responses with a body arrive whole but with one
+// byte flipped mid-body (same status, headers and length): only a client that hashes what it reads
+// notices.
 //
-//   node fault-proxy.mjs --port 8080 --upstream http://127.0.0.1:8081 [--rate 0.1] [--seed 1]
-//                        [--stall 3000] [--max-consecutive 3]
+// GET /__faults returns {rate, corrupt, requests, faults: {reset, status503, truncate, stall, corrupt}};
+// POST /__faults?rate=0.1&corrupt=0.1 sets the rates (so a test can lock its sources through the
+// proxy first).
+//
+//   node fault-proxy.mjs --port 8080 --upstream http://127.0.0.1:8081 [--rate 0.1] [--corrupt 0]
+//                        [--seed 1] [--stall 3000] [--max-consecutive 3]
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -22,13 +27,14 @@ const args = Object.fromEntries(
 const port = Number(args.port ?? 0);
 const upstream = new URL(args.upstream);
 let rate = Number(args.rate ?? 0.1);
+let corruptRate = Number(args.corrupt ?? 0);
 const seed = String(args.seed ?? '1');
 const stallMs = Number(args.stall ?? 3000);
 const maxConsecutive = Number(args['max-consecutive'] ?? 3);
 
 const seen = new Map(); // method + path → requests so far
 const streak = new Map(); // method + path → faults in a row
-const faults = { reset: 0, status503: 0, truncate: 0, stall: 0 };
+const faults = { reset: 0, status503: 0, truncate: 0, stall: 0, corrupt: 0 };
 let requests = 0;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -38,8 +44,11 @@ function faultFor(method, path) {
   const n = seen.get(key) ?? 0;
   seen.set(key, n + 1);
   const digest = crypto.createHash('sha256').update(`${seed}\0${key}\0${n}`).digest();
-  const fails = digest.readUInt32BE(0) / 2 ** 32 < rate && (streak.get(key) ?? 0) < maxConsecutive;
-  streak.set(key, fails ? (streak.get(key) ?? 0) + 1 : 0);
+  const room = (streak.get(key) ?? 0) < maxConsecutive;
+  const fails = digest.readUInt32BE(0) / 2 ** 32 < rate && room;
+  const corrupts = !fails && method === 'GET' && digest.readUInt32BE(8) / 2 ** 32 < corruptRate && room;
+  streak.set(key, fails || corrupts ? (streak.get(key) ?? 0) + 1 : 0);
+  if (corrupts) return { kind: 'corrupt' };
   if (!fails) return null;
   // A HEAD has no body to cut short: it gets one of the other three.
   const kinds = method === 'HEAD' ? ['reset', 'status503', 'stall'] : ['reset', 'status503', 'truncate', 'stall'];
@@ -86,8 +95,9 @@ const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname === '/__faults') {
     if (req.method === 'POST' && url.searchParams.has('rate')) rate = Number(url.searchParams.get('rate'));
+    if (req.method === 'POST' && url.searchParams.has('corrupt')) corruptRate = Number(url.searchParams.get('corrupt'));
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ rate, requests, faults }));
+    res.end(JSON.stringify({ rate, corrupt: corruptRate, requests, faults }));
     return;
   }
   requests++;
@@ -100,6 +110,28 @@ const server = http.createServer((req, res) => {
     return;
   }
   switch (fault.kind) {
+    case 'corrupt':
+      forward(req, res, upstreamRes => {
+        const length = Number(upstreamRes.headers['content-length'] ?? 0);
+        res.writeHead(upstreamRes.statusCode, upstreamRes.headers);
+        if (length === 0) {
+          upstreamRes.pipe(res);
+          return;
+        }
+        faults.corrupt++;
+        const target = Math.floor(length / 2);
+        let offset = 0;
+        upstreamRes.on('data', chunk => {
+          if (target >= offset && target < offset + chunk.length) {
+            chunk = Buffer.from(chunk);
+            chunk[target - offset] ^= 0x5a;
+          }
+          offset += chunk.length;
+          res.write(chunk);
+        });
+        upstreamRes.on('end', () => res.end());
+      });
+      return;
     case 'reset':
       faults.reset++;
       req.socket.resetAndDestroy();

@@ -156,7 +156,7 @@ public sealed class AssetRelocator : IDisposable
         var reserve = Math.Min(Options.ChunkSize, Math.Max(entry.SizeBytes ?? Options.ChunkSize, 1));
         using (await _budget.ReserveAsync(reserve, cancellationToken).ConfigureAwait(false))
         {
-            var (written, checksum, size) = await Retry.RunAsync(ct => CopyAsync(entry, sourceLocation, sourceStore, targetStore, target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+            var (written, checksum, size) = await CopyVerifiedAsync(entry, sourceLocation, sourceStore, targetStore, target, lockedChecksum, cancellationToken).ConfigureAwait(false);
             var problem = written.SizeBytes != size && size is not null
                 ? $"target holds {written.SizeBytes} bytes, source {size}"
                 : lockedChecksum is not null && checksum != lockedChecksum
@@ -182,13 +182,34 @@ public sealed class AssetRelocator : IDisposable
         return sourceFacts.SizeBytes ?? entry.SizeBytes;
     }
 
-    // The source is checked against the lock with the facts of the read itself (for HTTP one GET, no HEAD), before anything is written.
-    private static async Task<(ObjectFacts Written, string Checksum, long? Size)> CopyAsync(
-        AssetLockEntry entry, AssetLocation sourceLocation, IObjectStore sourceStore, IObjectStore targetStore, AssetLocation target, CancellationToken cancellationToken)
+    // A source that keeps giving other bytes than the lock's is refused once the retries are spent;
+    // the target store failed every one of those writes, so it holds nothing of them.
+    private async Task<(ObjectFacts Written, string Checksum, long? Size)> CopyVerifiedAsync(AssetLockEntry entry, AssetLocation sourceLocation,
+        IObjectStore sourceStore, IObjectStore targetStore, AssetLocation target, string? lockedChecksum, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Retry.RunAsync(ct => CopyAsync(entry, sourceLocation, sourceStore, targetStore, target, lockedChecksum, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreException e) when (e.InnerException is ContentMismatchException mismatch)
+        {
+            throw new RelocationRefusedException($"{mismatch.Message} (after {Options.Retry.MaxAttempts} attempts); nothing was written");
+        }
+        catch (ContentMismatchException mismatch)
+        {
+            throw new RelocationRefusedException($"{mismatch.Message}; nothing was written");
+        }
+    }
+
+    // The source is checked against the lock with the facts of the read itself (for HTTP one GET, no
+    // HEAD), before anything is written, and its bytes against the locked size and checksum as they end.
+    private static async Task<(ObjectFacts Written, string Checksum, long? Size)> CopyAsync(AssetLockEntry entry, AssetLocation sourceLocation,
+        IObjectStore sourceStore, IObjectStore targetStore, AssetLocation target, string? lockedChecksum, CancellationToken cancellationToken)
     {
         var read = await sourceStore.OpenReadWithFactsAsync(sourceLocation, cancellationToken).ConfigureAwait(false);
-        await using var hashing = new HashingReadStream(read?.Content ?? Stream.Null);
+        await using var content = read?.Content ?? Stream.Null; // closed also when the source is refused
         var size = CheckSource(entry, read?.Facts);
+        await using var hashing = new HashingReadStream(content, size, lockedChecksum);
         try
         {
             var written = await targetStore.WriteAsync(target, hashing, size, cancellationToken).ConfigureAwait(false);

@@ -27,7 +27,19 @@ public interface IObjectStore
     /// Writes <paramref name="content"/> as the object so that no partial object is ever visible under
     /// the key, verifies the stored size, and returns the facts of the written object.
     /// </summary>
+    /// <remarks>
+    /// The content is read until it ends (a read returning 0) before the object is committed, and a
+    /// read that throws fails the write with nothing committed: the relocator's content stream checks
+    /// the locked size and checksum on that last read.
+    /// </remarks>
     Task<ObjectFacts> WriteAsync(AssetLocation location, Stream content, long? length, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The objects whose keys start with <paramref name="prefix"/>'s key (in its container and endpoint),
+    /// with their facts as a listing gives them, or null when this store cannot list. One listing tells
+    /// what a destination already holds, instead of a HEAD per object.
+    /// </summary>
+    IAsyncEnumerable<StoredObject>? List(AssetLocation prefix, CancellationToken cancellationToken) => null;
 
     Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken);
 
