@@ -10,24 +10,30 @@
     Builds bench/out/oci-bench.pkg (-AssetCount random files of -AssetSize each, bundled with
     New-StacPackage -IncludeAssets) unless it is there, then, each against a fresh registry
     (tests/Pester/TestServers.ps1, filesystem storage, plain http):
-      - Publish-StacPackage, in a child pwsh under GNU time (`/usr/bin/time -v`) for the peak RSS;
+      - Publish-StacPackage, in a child pwsh under GNU time (`/usr/bin/time -v`) for the peak RSS
+        and CPU seconds (user + sys);
+      - the peer: curl uploading the same files as blobs with the spec's monolithic flow (POST for
+        an upload URL, then one PUT of the file with ?digest=), -ThrottleLimit files at once
+        (xargs -P), curl doing no hashing of its own (the registry checks the digest on upload);
       - Save-StacPackage of the same reference into a new folder (every digest checked);
-      - the baseline: curl uploading the same files as blobs with the spec's monolithic flow (POST
-        for an upload URL, then one PUT of the file with ?digest=), one after the other, and
-        downloading them again with GET; curl does no hashing of its own (the registry checks the
-        digest on upload, as for Publish-StacPackage). The cmdlets move 4 blobs at a time (their
-        default -ThrottleLimit) and, in a second pair of runs, one at a time as curl does.
-    Publish-StacPackage reads every file twice (hash, then upload); Save-StacPackage hashes while it
-    writes.
-    MiB/s of a cmdlet is from its own time inside the child process; the wall time of the process
-    (with start-up) and its peak RSS are shown too. Writes the markdown table to the console and
-    to bench/out/oci-results.md.
+      - the peer: curl GET of every blob, -ThrottleLimit at once, no digest check.
+    Ours and curl alternate, -Repeat rounds (default 3), each round against fresh registries; the
+    table gives the median of each, and the ratio ours/curl in throughput (curl s / ours s, so
+    above 1 is faster than curl) from the cmdlet's own time inside its process (pwsh start-up and
+    module import excluded) and from the process wall time. Writes the markdown table to the
+    console and to bench/out/oci-results.md.
 
 .PARAMETER AssetCount
     Bundled asset files (default 8).
 
 .PARAMETER AssetSize
     Bytes per asset file (default 128 MiB; 8 × 128 MiB = 1 GiB).
+
+.PARAMETER Repeat
+    Rounds of ours and curl alternating (default 3); the table shows medians.
+
+.PARAMETER ThrottleLimit
+    Blobs at once, for the cmdlets and for curl (default 4, the cmdlets' default).
 
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-OciBenchmark.ps1
@@ -38,7 +44,13 @@ param(
     [int] $AssetCount = 8,
 
     [ValidateRange(1, [long]::MaxValue)]
-    [long] $AssetSize = 128MB
+    [long] $AssetSize = 128MB,
+
+    [ValidateRange(1, 99)]
+    [int] $Repeat = 3,
+
+    [ValidateRange(1, 64)]
+    [int] $ThrottleLimit = 4
 )
 
 Set-StrictMode -Version Latest
@@ -56,7 +68,26 @@ function Measure-Pwsh([string] $Name, [string] $Script) {
             "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$module'; `$watch = [Diagnostics.Stopwatch]::StartNew(); $Script; 'INNER ' + `$watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)"))
     $inner = $run.Output | Where-Object { "$_" -like 'INNER *' } | Select-Object -Last 1
     $run | Add-Member -NotePropertyName Inner -NotePropertyValue ([double]"$inner".Substring(6))
-    $run
+    Add-CpuSeconds $Name $run
+}
+
+# User + sys seconds of the process, from the GNU time report Measure-Process left (null without it).
+function Add-CpuSeconds([string] $Name, $Run) {
+    $cpu = $null
+    $timeFile = Join-Path $outDir "$Name.time"
+    if (Test-Path -LiteralPath $timeFile) {
+        $cpu = 0.0
+        foreach ($m in Select-String -LiteralPath $timeFile -Pattern '(User|System) time \(seconds\): ([\d.]+)') {
+            $cpu += [double]::Parse($m.Matches[0].Groups[2].Value, [cultureinfo]::InvariantCulture)
+        }
+    }
+    $Run | Add-Member -NotePropertyName Cpu -NotePropertyValue $cpu -PassThru
+}
+
+function Measure-Curl([string] $Name, [string] $Script) {
+    $run = Measure-Process $Name @('bash', $Script)
+    $run | Add-Member -NotePropertyName Inner -NotePropertyValue $run.Seconds
+    Add-CpuSeconds $Name $run
 }
 
 function Get-TestPackage {
@@ -92,74 +123,115 @@ function Get-TestPackage {
 $pkg = Get-TestPackage
 $files = @(Get-ChildItem -LiteralPath $pkg -Recurse -File)
 $bytes = ($files | Measure-Object Length -Sum).Sum
+$digests = @($files | ForEach-Object { 'sha256:' + (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash.ToLowerInvariant() })
 $startup = Measure-Pwsh 'startup' ''
+$load = @{ Before = (Get-Content -LiteralPath /proc/loadavg -ErrorAction Ignore) }
 
-$ours = Start-TestRegistry
-$serial = Start-TestRegistry
-$theirs = Start-TestRegistry
-$pulled = Join-Path $outDir 'oci-bench.pulled'
-$serialPulled = Join-Path $outDir 'oci-bench.serial'
-$curlPulled = Join-Path $outDir 'oci-bench.curl'
-try {
-    if (-not $ours -or -not $serial -or -not $theirs) { throw 'docker-registry is not installed (apt-get install docker-registry)' }
-    Remove-Item -LiteralPath $pulled, $serialPulled, $curlPulled -Recurse -Force -ErrorAction Ignore
-    $reference = "$($ours.Host)/bench/pkg:v1"
-    $push = Measure-Pwsh 'push' "Publish-StacPackage -Path '$pkg' -Reference '$reference' -PlainHttp | ConvertTo-Json -Compress"
-    $descriptor = ($push.Output | Where-Object { "$_" -like '{*' } | Select-Object -Last 1) | ConvertFrom-Json
-    # The empty config blob `{}` is 2 bytes more.
-    if ($descriptor.BytesTransferred -ne $bytes + 2) { throw "the push sent $($descriptor.BytesTransferred) of $bytes + 2 bytes" }
-    $pull = Measure-Pwsh 'pull' "Save-StacPackage -Reference '$reference' -Path '$pulled' -PlainHttp | Out-Null"
-    $pulledBytes = (Get-ChildItem -LiteralPath $pulled -Recurse -File | Measure-Object Length -Sum).Sum
-    if ($pulledBytes -ne $bytes) { throw "the pull wrote $pulledBytes of $bytes bytes" }
-    # One blob at a time, as curl moves them.
-    $serialReference = "$($serial.Host)/bench/pkg:v1"
-    $serialPush = Measure-Pwsh 'push-serial' "Publish-StacPackage -Path '$pkg' -Reference '$serialReference' -PlainHttp -ThrottleLimit 1 | Out-Null"
-    $serialPull = Measure-Pwsh 'pull-serial' "Save-StacPackage -Reference '$serialReference' -Path '$serialPulled' -PlainHttp -ThrottleLimit 1 | Out-Null"
-
-    # The baseline: the same files as blobs, with curl, monolithic POST + PUT, then GET.
-    $script = [Text.StringBuilder]::new("set -euo pipefail`n")
-    $get = [Text.StringBuilder]::new("set -euo pipefail`nmkdir -p '$curlPulled'`n")
-    $i = 0
-    foreach ($file in $files) {
-        $digest = 'sha256:' + (Get-FileHash -LiteralPath $file.FullName -Algorithm SHA256).Hash.ToLowerInvariant()
-        $null = $script.Append("loc=`$(curl -sS -f -X POST -o /dev/null -D - '$($theirs.BaseUrl)/v2/bench/curl/blobs/uploads/' | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')`n")
-        $null = $script.Append("case `"`$loc`" in http*) ;; *) loc='$($theirs.BaseUrl)'`"`$loc`" ;; esac`n")
-        $null = $script.Append("curl -sS -f -X PUT -H 'Content-Type: application/octet-stream' --upload-file '$($file.FullName)' -o /dev/null `"`$loc&digest=$digest`"`n")
-        $null = $get.Append("curl -sS -f -o '$curlPulled/$i.blob' '$($theirs.BaseUrl)/v2/bench/curl/blobs/$digest'`n")
-        $i++
-    }
+# curl scripts for one registry: one line per blob, run -ThrottleLimit at once by xargs -P.
+function New-CurlScripts([string] $BaseUrl, [string] $Into) {
+    $put = Join-Path $outDir 'oci-curl-put-one.sh'
+    Set-Content -LiteralPath $put -Value @'
+set -euo pipefail
+base="$1"; file="$2"; digest="$3"
+loc=$(curl -sS -f -X POST -o /dev/null -D - "$base/v2/bench/curl/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+case "$loc" in http*) ;; *) loc="$base$loc" ;; esac
+case "$loc" in *\?*) sep='&' ;; *) sep='?' ;; esac
+curl -sS -f -X PUT -H 'Content-Type: application/octet-stream' --upload-file "$file" -o /dev/null "$loc${sep}digest=$digest"
+'@
+    $pushList = for ($i = 0; $i -lt $files.Count; $i++) { "$BaseUrl $($files[$i].FullName) $($digests[$i])" }
+    $pullList = for ($i = 0; $i -lt $files.Count; $i++) { "$BaseUrl/v2/bench/curl/blobs/$($digests[$i]) $Into/$i.blob" }
+    Set-Content -LiteralPath (Join-Path $outDir 'oci-curl-push.list') -Value $pushList
+    Set-Content -LiteralPath (Join-Path $outDir 'oci-curl-pull.list') -Value $pullList
     $pushScript = Join-Path $outDir 'oci-curl-push.sh'
     $pullScript = Join-Path $outDir 'oci-curl-pull.sh'
-    Set-Content -LiteralPath $pushScript -Value $script.ToString()
-    Set-Content -LiteralPath $pullScript -Value $get.ToString()
-    $curlPush = Measure-Process 'curl-push' @('bash', $pushScript)
-    $curlPull = Measure-Process 'curl-pull' @('bash', $pullScript)
-}
-finally {
-    Stop-TestServer $ours, $serial, $theirs
-    Remove-Item -LiteralPath $pulled, $serialPulled, $curlPulled -Recurse -Force -ErrorAction Ignore
+    Set-Content -LiteralPath $pushScript -Value "set -euo pipefail`nxargs -P $ThrottleLimit -L 1 bash '$put' < '$(Join-Path $outDir 'oci-curl-push.list')'"
+    Set-Content -LiteralPath $pullScript -Value "set -euo pipefail`nmkdir -p '$Into'`nxargs -P $ThrottleLimit -L 1 sh -c 'curl -sS -f -o `"`$1`" `"`$0`"' < '$(Join-Path $outDir 'oci-curl-pull.list')'"
+    $pushScript, $pullScript
 }
 
-# MiB/s from the cmdlet's own time (Inner) for pwsh runs, from the wall time for curl.
-function Format-Row([string] $What, $Run) {
-    $seconds = if ($Run.PSObject.Properties['Inner']) { $Run.Inner } else { $Run.Seconds }
-    '| {0} | {1:F1} | {2:F1} | {3:N0} | {4} |' -f $What, $Run.Seconds, $seconds, ($bytes / 1MB / $seconds), ($null -eq $Run.PeakMiB ? 'n/a' : ('{0:N0}' -f $Run.PeakMiB))
+$runs = @{ push = @(); curlPush = @(); pull = @(); curlPull = @() }
+$pulled = Join-Path $outDir 'oci-bench.pulled'
+$curlPulled = Join-Path $outDir 'oci-bench.curl'
+for ($round = 1; $round -le $Repeat; $round++) {
+    $ours = Start-TestRegistry
+    $theirs = Start-TestRegistry
+    try {
+        if (-not $ours -or -not $theirs) { throw 'docker-registry is not installed (apt-get install docker-registry)' }
+        Remove-Item -LiteralPath $pulled, $curlPulled -Recurse -Force -ErrorAction Ignore
+        $reference = "$($ours.Host)/bench/pkg:v1"
+        $pushScript, $pullScript = New-CurlScripts $theirs.BaseUrl $curlPulled
+        # Alternate which side goes first, so neither always gets the warmer page cache.
+        $pair = if ($round % 2) { 'ours', 'curl' } else { 'curl', 'ours' }
+        foreach ($side in $pair) {
+            if ($side -eq 'ours') {
+                $push = Measure-Pwsh 'push' "Publish-StacPackage -Path '$pkg' -Reference '$reference' -PlainHttp -ThrottleLimit $ThrottleLimit | ConvertTo-Json -Compress"
+                $descriptor = ($push.Output | Where-Object { "$_" -like '{*' } | Select-Object -Last 1) | ConvertFrom-Json
+                # The empty config blob `{}` is 2 bytes more.
+                if ($descriptor.BytesTransferred -ne $bytes + 2) { throw "the push sent $($descriptor.BytesTransferred) of $bytes + 2 bytes" }
+                $runs.push += $push
+            }
+            else { $runs.curlPush += Measure-Curl 'curl-push' $pushScript }
+        }
+        foreach ($side in $pair) {
+            if ($side -eq 'ours') {
+                $runs.pull += Measure-Pwsh 'pull' "Save-StacPackage -Reference '$reference' -Path '$pulled' -PlainHttp -ThrottleLimit $ThrottleLimit | Out-Null"
+                $pulledBytes = (Get-ChildItem -LiteralPath $pulled -Recurse -File | Measure-Object Length -Sum).Sum
+                if ($pulledBytes -ne $bytes) { throw "the pull wrote $pulledBytes of $bytes bytes" }
+            }
+            else {
+                $runs.curlPull += Measure-Curl 'curl-pull' $pullScript
+                $curlBytes = (Get-ChildItem -LiteralPath $curlPulled -File | Measure-Object Length -Sum).Sum
+                if ($curlBytes -ne $bytes) { throw "curl pulled $curlBytes of $bytes bytes" }
+            }
+        }
+    }
+    finally {
+        Stop-TestServer $ours, $theirs
+        Remove-Item -LiteralPath $pulled, $curlPulled -Recurse -Force -ErrorAction Ignore
+    }
+}
+$load.After = Get-Content -LiteralPath /proc/loadavg -ErrorAction Ignore
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $n = $sorted.Count
+    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
 
+function Get-Summary($Runs) {
+    [pscustomobject]@{
+        Wall = Get-Median @($Runs | ForEach-Object Seconds)
+        Inner = Get-Median @($Runs | ForEach-Object Inner)
+        Cpu = if ($null -ne $Runs[0].Cpu) { Get-Median @($Runs | ForEach-Object Cpu) } else { $null }
+        PeakMiB = if ($null -ne $Runs[0].PeakMiB) { ($Runs | Measure-Object PeakMiB -Maximum).Maximum } else { $null }
+    }
+}
+
+function Format-Row([string] $What, $Ours, $Peer) {
+    $ratio = if ($Peer) { '{0:F2}× ({1:F2}×)' -f ($Peer.Inner / $Ours.Inner), ($Peer.Wall / $Ours.Wall) } else { '' }
+    '| {0} | {1:F2} | {2:F2} | {3:N0} | {4} | {5} | {6} |' -f $What, $Ours.Wall, $Ours.Inner, ($bytes / 1MB / $Ours.Inner),
+        ($null -eq $Ours.Cpu ? 'n/a' : ('{0:F2}' -f $Ours.Cpu)), ($null -eq $Ours.PeakMiB ? 'n/a' : ('{0:N0}' -f $Ours.PeakMiB)), $ratio
+}
+
+$push = Get-Summary $runs.push
+$curlPush = Get-Summary $runs.curlPush
+$pull = Get-Summary $runs.pull
+$curlPull = Get-Summary $runs.curlPull
 $lines = [Collections.Generic.List[string]]::new()
-$lines.Add(('{0:N0} MiB package: {1} bundled assets of {2:N0} MiB + tables, {3} blobs with the config' -f ($bytes / 1MB), $AssetCount, ($AssetSize / 1MB), ($files.Count + 1)))
+$lines.Add(('{0:N0} MiB package: {1} bundled assets of {2:N0} MiB + tables, {3} blobs with the config; {4} blobs at a time; median of {5} alternating rounds' -f ($bytes / 1MB), $AssetCount, ($AssetSize / 1MB), ($files.Count + 1), $ThrottleLimit, $Repeat))
 $lines.Add('')
-$lines.Add('| run | wall s (process) | transfer s | MiB/s | peak RSS MiB |')
-$lines.Add('|---|---:|---:|---:|---:|')
-$lines.Add((Format-Row 'Publish-StacPackage (hash all, then HEAD + upload, 4 blobs at a time, > 64 MiB in PATCH chunks)' $push))
-$lines.Add((Format-Row 'Publish-StacPackage -ThrottleLimit 1 (one blob at a time)' $serialPush))
-$lines.Add((Format-Row 'curl POST + monolithic PUT per blob, one after the other (baseline)' $curlPush))
-$lines.Add((Format-Row 'Save-StacPackage (GET 4 at a time, sha256 while writing, atomic rename)' $pull))
-$lines.Add((Format-Row 'Save-StacPackage -ThrottleLimit 1 (one blob at a time)' $serialPull))
-$lines.Add((Format-Row 'curl GET per blob, one after the other (baseline, no digest check)' $curlPull))
+$lines.Add('| run | wall s (process) | transfer s | MiB/s | CPU s (user+sys) | peak RSS MiB | ours/curl throughput: transfer (wall) |')
+$lines.Add('|---|---:|---:|---:|---:|---:|---:|')
+$lines.Add((Format-Row 'Publish-StacPackage' $push $curlPush))
+$lines.Add((Format-Row 'curl POST + monolithic PUT per blob (peer)' $curlPush $null))
+$lines.Add((Format-Row 'Save-StacPackage (sha256 while writing, package check, atomic rename)' $pull $curlPull))
+$lines.Add((Format-Row 'curl GET per blob (peer, no digest check)' $curlPull $null))
 $lines.Add('')
 $lines.Add(('- transfer s: the cmdlet alone, timed inside its process (pwsh start-up and module import excluded); for curl the wall time. pwsh start-up and import alone: {0:F1} s, peak RSS {1} MiB' -f $startup.Seconds, ($null -eq $startup.PeakMiB ? 'n/a' : ('{0:N0}' -f $startup.PeakMiB))))
-$lines.Add('- registry: Debian docker-registry, filesystem storage, plain http on loopback; a fresh registry for each pair of push and pull')
+$lines.Add('- ratio: curl seconds / ours seconds (above 1: faster than curl), from the transfer times, and in brackets from the process wall times')
+$lines.Add('- CPU s: of our process alone, or of bash + curl; the registry''s own CPU (hashing every upload) is not counted on either side')
+$lines.Add('- registry: Debian docker-registry, filesystem storage, plain http on loopback; fresh registries each round')
+$lines.Add("- load average before / after: $($load.Before) / $($load.After)")
 $lines.Add("- machine: $([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)")
 $lines | Set-Content -LiteralPath (Join-Path $outDir 'oci-results.md')
 $lines | Write-Host

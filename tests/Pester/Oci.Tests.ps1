@@ -530,6 +530,37 @@ Describe 'Publish-StacPackage sends only what the package defines (issue 11)' {
         @(Get-RegistryRequests $registry 'stac/corrupt').Count | Should -Be 0
     }
 
+    It 'refuses a bundled file changed with its size and time forged to match (<Case>): the hash of the bytes sent finds it, nothing is tagged' -ForEach @(
+        @{ Case = 'one PUT'; File = 'assets/scene-2/data.tif'; ChunkSize = 64MB; Seeded = $false }
+        @{ Case = 'PATCH chunks'; File = 'assets/scene-1/data.tif'; ChunkSize = 1MB; Seeded = $false }
+        @{ Case = 'blob already in the registry'; File = 'assets/scene-2/data.tif'; ChunkSize = 64MB; Seeded = $true }
+    ) {
+        Skip-WithoutServer $registry 'docker-registry'
+        $repository = "stac/forged-$($Case.ToLowerInvariant() -replace '\W', '-')"
+        # A package as New-StacPackage leaves it (a copy may not keep the files' times).
+        $pkg = New-TestPackage (New-TempDirectory 'oci-forged')
+        if ($Seeded) { $null = Publish-StacPackage -Path $pkg -Reference "$($registry.Host)/${repository}:clean" -PlainHttp }
+        $path = Join-Path $pkg $File
+        $recorded = 'sha256:' + (Get-Sha256 $path).ToLowerInvariant()
+        $time = [IO.File]::GetLastWriteTimeUtc($path)
+        $bytes = [IO.File]::ReadAllBytes($path)
+        $bytes[$bytes.Length - 1] = $bytes[$bytes.Length - 1] -bxor 1
+        [IO.File]::WriteAllBytes($path, $bytes)
+        [IO.File]::SetLastWriteTimeUtc($path, $time)
+        $tampered = Get-Digest $bytes
+
+        $failure = { Publish-StacPackage -Path $pkg -Reference "$($registry.Host)/${repository}:v1" -PlainHttp -ChunkSize $ChunkSize } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'PackageFileMismatch,*'
+        $failure.Exception.Message | Should -BeLike "*'$File' (its sha256 is $($tampered.Substring(7)), the stacpkg.manifest.json says $($recorded.Substring(7)))*"
+        (Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/$repository/manifests/v1" -SkipHttpErrorCheck).StatusCode | Should -Be 404 -Because 'the manifest is put last, never after a failed layer'
+        $tags = Invoke-WebRequest -Uri "$($registry.BaseUrl)/v2/$repository/tags/list" -SkipHttpErrorCheck
+        if ($tags.StatusCode -eq 200) { @(($tags.Content | ConvertFrom-Json).tags) | Should -Not -Contain 'v1' }
+        (Invoke-WebRequest -Method Head -Uri "$($registry.BaseUrl)/v2/$repository/blobs/$tampered" -SkipHttpErrorCheck).StatusCode | Should -Be 404 -Because 'the changed bytes were never committed'
+        if (-not $Seeded) {
+            (Invoke-WebRequest -Method Head -Uri "$($registry.BaseUrl)/v2/$repository/blobs/$recorded" -SkipHttpErrorCheck).StatusCode | Should -Be 404 -Because 'no blob is committed under the digest its bytes do not have'
+        }
+    }
+
     It 'Save-StacPackage refuses a pulled package whose file differs from its manifest, and writes nothing' {
         Skip-WithoutServer $registry 'docker-registry'
         # Every layer's bytes match their OCI digest; README.md (one bit changed) just is not what the package's manifest says.

@@ -4,8 +4,11 @@ using StacPkg.Core.Packaging;
 
 namespace StacPkg.Core.Oci;
 
-/// <summary>One layer to push: its descriptor and the file holding its bytes.</summary>
-internal sealed record OciPackageLayer(OciDescriptor Descriptor, string FullPath);
+/// <summary>
+/// One layer to push: its descriptor and the file holding its bytes; <paramref name="Unverified"/>
+/// when the digest is the one the package records, not yet checked against the file's bytes.
+/// </summary>
+internal sealed record OciPackageLayer(OciDescriptor Descriptor, string FullPath, bool Unverified);
 
 /// <summary>
 /// The layers of a package (DESIGN.md, OCI): the two tables, one layer per bundled asset and per
@@ -21,7 +24,9 @@ internal static class OciPackageLayers
     /// <summary>Bundled files per zip layer.</summary>
     public const int FilesPerZip = 1000;
 
-    public static async Task<List<OciPackageLayer>> PlanAsync(StacPackageInfo package, string scratch, int zipThreshold, CancellationToken cancellationToken)
+    /// <param name="mismatch">The failure for a file whose bytes (path, digest found, digest recorded) are not what the package records.</param>
+    public static async Task<List<OciPackageLayer>> PlanAsync(StacPackageInfo package, string scratch, int zipThreshold,
+        Func<string, string, string, Exception> mismatch, CancellationToken cancellationToken)
     {
         var layers = new List<OciPackageLayer>();
         var assets = new List<StacPackageFile>();
@@ -39,12 +44,12 @@ internal static class OciPackageLayers
                 StacPackageLayout.LockFileName => OciMediaTypes.AssetLock,
                 _ => file.MediaType,
             };
-            layers.Add(new(OciDescriptor.Layer(mediaType, OciDigest.FromHex(file.Sha256), file.Size, file.Path), full));
+            layers.Add(new(OciDescriptor.Layer(mediaType, OciDigest.FromHex(file.Sha256), file.Size, file.Path), full, package.Unhashed.Contains(file.Path)));
         }
         if (assets.Count <= zipThreshold)
         {
             layers.AddRange(assets.Select(a => new OciPackageLayer(
-                OciDescriptor.Layer(OciMediaTypes.Asset, OciDigest.FromHex(a.Sha256), a.Size, a.Path), Path.Combine(package.Path, a.Path))));
+                OciDescriptor.Layer(OciMediaTypes.Asset, OciDigest.FromHex(a.Sha256), a.Size, a.Path), Path.Combine(package.Path, a.Path), package.Unhashed.Contains(a.Path))));
         }
         else
         {
@@ -53,10 +58,12 @@ internal static class OciPackageLayers
             {
                 var title = string.Create(CultureInfo.InvariantCulture, $"{PackagePaths.AssetsFolder}.{start / FilesPerZip:D4}.zip");
                 var zip = Path.Combine(scratch, title);
-                var part = assets.Skip(start).Take(FilesPerZip).Select(a => (a.Path, Path.Combine(package.Path, a.Path)));
+                // Each file is hashed as it goes into the zip and held to the digest the package records.
+                var part = assets.Skip(start).Take(FilesPerZip).Select(a => (a.Path, Path.Combine(package.Path, a.Path),
+                    new BlobDigestCheck(OciDigest.FromHex(a.Sha256), a.Size, found => mismatch(a.Path, found, OciDigest.FromHex(a.Sha256)))));
                 await ZipLayer.CreateAsync(zip, part, cancellationToken).ConfigureAwait(false);
                 var (digest, size) = await DigestAsync(zip, cancellationToken).ConfigureAwait(false);
-                layers.Add(new(OciDescriptor.Layer(OciMediaTypes.FilesZip, digest, size, title), zip));
+                layers.Add(new(OciDescriptor.Layer(OciMediaTypes.FilesZip, digest, size, title), zip, Unverified: false));
             }
         }
         layers.Sort((a, b) => string.CompareOrdinal(a.Descriptor.Title, b.Descriptor.Title));

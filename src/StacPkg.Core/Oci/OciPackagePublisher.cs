@@ -23,6 +23,7 @@ public static class OciPackagePublisher
         try
         {
             var (manifest, layers, skipped) = await PlanAsync(packagePath, options, scratch, cancellationToken).ConfigureAwait(false);
+            var root = Path.GetFullPath(packagePath);
             var json = manifest.ToJson();
             if (reference.Digest is { } pinned && pinned != OciDigest.Of(json))
             {
@@ -33,30 +34,37 @@ public static class OciPackagePublisher
             int uploaded = 0, present = 0, mounted = 0;
             long bytes = 0;
             var config = OciDescriptor.EmptyConfig;
-            var blobs = layers.Select(l => (l.Descriptor, Open: (Func<long, Stream>)(offset => OpenAt(l.FullPath, offset))))
-                .Prepend((config, offset => new MemoryStream("{}"u8.ToArray()[(int)offset..])));
+            var blobs = layers.Prepend(null);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = registry.ThrottleLimit, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(blobs, parallel, async (entry, token) =>
+            await Parallel.ForEachAsync(blobs, parallel, async (layer, token) =>
             {
-                var (blob, open) = entry;
+                var blob = layer?.Descriptor ?? config;
                 progress.SetCurrent(blob.Title ?? "config");
+                // Every byte sent is hashed on its way and held to the layer's digest before the last one leaves.
+                using var check = layer is null ? null : new BlobDigestCheck(blob.Digest, blob.Size, found => Mismatch(root, blob, found));
+                Func<long, Stream> open = layer is null
+                    ? offset => new MemoryStream("{}"u8.ToArray()[(int)offset..])
+                    : offset => new DigestCheckingStream(OpenAt(layer.FullPath, offset), check!, offset);
                 if (await client.BlobExistsAsync(reference.Repository, blob.Digest, token).ConfigureAwait(false))
                 {
+                    await VerifyUnsentAsync(layer, open, check, token).ConfigureAwait(false);
                     Interlocked.Increment(ref present);
                 }
                 else if (options.MountFrom is { } from && from != reference.Repository
                     && await client.MountBlobAsync(reference.Repository, blob.Digest, from, token).ConfigureAwait(false))
                 {
+                    await VerifyUnsentAsync(layer, open, check, token).ConfigureAwait(false);
                     Interlocked.Increment(ref mounted);
                 }
                 else
                 {
                     await client.PushBlobAsync(reference.Repository, blob, open, progress, token).ConfigureAwait(false);
+                    check?.Complete();
                     Interlocked.Increment(ref uploaded);
                     Interlocked.Add(ref bytes, blob.Size);
                     return;
                 }
-                if (blob != config)
+                if (layer is not null)
                 {
                     progress.AddDone(blob.Size);
                 }
@@ -69,7 +77,7 @@ public static class OciPackagePublisher
                 Reference = reference.ToString(),
                 Digest = digest,
                 Size = json.Length,
-                Path = Path.GetFullPath(packagePath),
+                Path = root,
                 Layers = layers.Count,
                 BlobsUploaded = uploaded,
                 BlobsPresent = present,
@@ -98,10 +106,11 @@ public static class OciPackagePublisher
     internal static async Task<(OciManifest Manifest, List<OciPackageLayer> Layers, IReadOnlyList<StacPackageEntry> Skipped)> PlanAsync(
         string packagePath, OciPublishOptions options, string scratch, CancellationToken cancellationToken)
     {
-        var package = await StacPackageInfo.ReadAsync(packagePath, cancellationToken).ConfigureAwait(false);
+        // Files that look untouched since the package's manifest was written keep its digests unread: each is hashed once, as it is sent.
+        var package = await StacPackageInfo.ReadAsync(packagePath, null, trustRecorded: true, cancellationToken).ConfigureAwait(false);
         if (package.Mismatches.Count > 0)
         {
-            throw new StacPackageContentException($"the package '{package.Path}' is not published: files differ from its {PackageManifest.FileName}", package.Mismatches, corrupt: true);
+            throw FilesDiffer(package.Path, package.Mismatches);
         }
         if (package.UndefinedEntries.Count > 0 && !options.SkipUndefinedContent)
         {
@@ -109,7 +118,8 @@ public static class OciPackagePublisher
                 $"the package '{package.Path}' is not published: it holds links or files it does not define (use -SkipUndefinedContent to publish only what it defines)",
                 package.UndefinedEntries, corrupt: false);
         }
-        var layers = await OciPackageLayers.PlanAsync(package, scratch, options.ZipThreshold, cancellationToken).ConfigureAwait(false);
+        var layers = await OciPackageLayers.PlanAsync(package, scratch, options.ZipThreshold,
+            (path, found, recorded) => FilesDiffer(package.Path, [PackageManifest.DigestMismatch(path, Hex(found), Hex(recorded))]), cancellationToken).ConfigureAwait(false);
         var manifest = new OciManifest
         {
             ArtifactType = OciMediaTypes.Package,
@@ -118,6 +128,31 @@ public static class OciPackagePublisher
             Annotations = options.Annotations,
         };
         return (manifest, layers, package.UndefinedEntries);
+    }
+
+    private static StacPackageContentException FilesDiffer(string root, IReadOnlyList<StacPackageEntry> mismatches) =>
+        new($"the package '{root}' is not published: files differ from its {PackageManifest.FileName}", mismatches, corrupt: true);
+
+    private static StacPackageContentException Mismatch(string root, OciDescriptor blob, string found) =>
+        FilesDiffer(root, [PackageManifest.DigestMismatch(blob.Title ?? blob.Digest, Hex(found), Hex(blob.Digest))]);
+
+    private static string Hex(string digest) => digest[OciDigest.Prefix.Length..];
+
+    /// <summary>
+    /// A layer the registry has already (or mounted) is not sent, but one whose digest is only what
+    /// the package records is still read and held to it: the tag never names bytes the file does not have.
+    /// </summary>
+    private static async Task VerifyUnsentAsync(OciPackageLayer? layer, Func<long, Stream> open, BlobDigestCheck? check, CancellationToken cancellationToken)
+    {
+        if (layer is not { Unverified: true } || check is null)
+        {
+            return;
+        }
+        await using (var stream = open(0))
+        {
+            await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+        check.Complete();
     }
 
     private static FileStream OpenAt(string path, long offset)

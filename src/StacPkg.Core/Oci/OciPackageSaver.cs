@@ -62,7 +62,10 @@ public static class OciPackageSaver
                 throw new OciException(OciErrorKind.InvalidArtifact,
                     $"{reference} is not a whole package: it has no {StacPackageLayout.ItemsFileName} or {StacPackageLayout.LockFileName} layer");
             }
-            var pulled = await ReadPulledAsync(reference, directory.TempPath, cancellationToken).ConfigureAwait(false);
+            // A file layer's bytes were hashed as they were written and match its digest: they are not read again.
+            var hashed = manifest.Layers.Where(l => l.MediaType != OciMediaTypes.FilesZip)
+                .ToDictionary(l => l.Title!, l => new PackageFileDigest(l.Title!, l.Size, l.Digest[OciDigest.Prefix.Length..]), StringComparer.Ordinal);
+            var pulled = await ReadPulledAsync(reference, directory.TempPath, hashed, cancellationToken).ConfigureAwait(false);
             if (pulled.Mismatches.Count > 0)
             {
                 throw new OciException(OciErrorKind.InvalidArtifact,
@@ -75,6 +78,7 @@ public static class OciPackageSaver
                     $"{reference} holds files the package does not define: {StacPackageEntry.Summarize(pulled.UndefinedEntries)}");
             }
             cancellationToken.ThrowIfCancellationRequested();
+            MarkChecked(directory.TempPath);
             directory.Commit();
         }
         finally
@@ -115,11 +119,26 @@ public static class OciPackageSaver
         }
     }
 
-    private static async Task<StacPackageInfo> ReadPulledAsync(OciReference reference, string root, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every file was just checked against the package's manifest: the manifest's time says so, so a
+    /// later push of the folder announces the recorded digests of files not written since (still
+    /// hashing them as it sends them) instead of reading every file twice.
+    /// </summary>
+    private static void MarkChecked(string root)
+    {
+        var manifest = Path.Combine(root, PackageManifest.FileName);
+        if (File.Exists(manifest))
+        {
+            File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow);
+        }
+    }
+
+    private static async Task<StacPackageInfo> ReadPulledAsync(OciReference reference, string root, IReadOnlyDictionary<string, PackageFileDigest> hashed,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await StacPackageInfo.ReadAsync(root, cancellationToken).ConfigureAwait(false);
+            return await StacPackageInfo.ReadAsync(root, hashed, trustRecorded: false, cancellationToken).ConfigureAwait(false);
         }
         catch (StacPackageException ex)
         {

@@ -14,19 +14,25 @@ public static class ZipLayer
     /// <summary>The earliest time a zip entry can hold; every entry gets it.</summary>
     private static readonly DateTimeOffset FixedTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Writes the files (package-relative path with '/', full path) into a new zip at <paramref name="target"/>.</summary>
-    public static async Task CreateAsync(string target, IEnumerable<(string Relative, string FullPath)> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the files (package-relative path with '/', full path, the check of its bytes) into a
+    /// new zip at <paramref name="target"/>; a file whose bytes fail its check throws the check's failure.
+    /// </summary>
+    internal static async Task CreateAsync(string target, IEnumerable<(string Relative, string FullPath, BlobDigestCheck Check)> files, CancellationToken cancellationToken)
     {
         await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var (relative, full) in files.OrderBy(f => f.Relative, StringComparer.Ordinal))
+        foreach (var (relative, full, check) in files.OrderBy(f => f.Relative, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            using var _ = check;
             var entry = zip.CreateEntry(relative, CompressionLevel.NoCompression);
             entry.LastWriteTime = FixedTime;
-            await using var source = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var source = new DigestCheckingStream(
+                new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan), check, 0);
             await using var stream = entry.Open();
             await source.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            check.Complete();
         }
     }
 

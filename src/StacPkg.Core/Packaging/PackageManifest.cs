@@ -146,10 +146,39 @@ public sealed class PackageManifest
             }
             else if (found.Sha256 != expected.Sha256)
             {
-                problems.Add(new(expected.Path, $"its sha256 is {found.Sha256}, the {FileName} says {expected.Sha256}"));
+                problems.Add(DigestMismatch(expected.Path, found.Sha256, expected.Sha256));
             }
         }
         return problems;
+    }
+
+    /// <summary>A file whose bytes hash to <paramref name="found"/>, not the <paramref name="expected"/> sha256 the manifest records.</summary>
+    internal static StacPackageEntry DigestMismatch(string path, string found, string expected) =>
+        new(path, $"its sha256 is {found}, the {FileName} says {expected}");
+
+    /// <summary>
+    /// The listed files that look untouched since the manifest was written: a regular file of the
+    /// listed size, last written no later than the manifest itself (the writer writes it after
+    /// every file; a pull, once every file is checked). Their recorded digest can be announced
+    /// before they are read, as long as whoever reads them checks it (a forged time is caught then).
+    /// </summary>
+    internal Dictionary<string, PackageFileDigest> Unchanged(PackageContent content)
+    {
+        var unchanged = new Dictionary<string, PackageFileDigest>(StringComparer.Ordinal);
+        if (!content.Files.TryGetValue(FileName, out var self))
+        {
+            return unchanged;
+        }
+        var written = File.GetLastWriteTimeUtc(self);
+        foreach (var file in Files)
+        {
+            if (content.Files.TryGetValue(file.Path, out var full) && new FileInfo(full) is { Exists: true } info
+                && info.Length == file.Size && info.LastWriteTimeUtc <= written)
+            {
+                unchanged[file.Path] = file;
+            }
+        }
+        return unchanged;
     }
 
     /// <summary>Hashes every listed file that is a regular file of the package.</summary>

@@ -36,10 +36,25 @@ public sealed class StacPackageInfo
     /// <summary>Files the manifest lists that are missing or differ from it: the package is corrupt.</summary>
     public IReadOnlyList<StacPackageEntry> Mismatches { get; init; } = [];
 
+    /// <summary>
+    /// Files whose digest is the one the manifest records, taken without reading them (see
+    /// <c>trustRecorded</c>): whoever reads them next must hash them and hold them to it.
+    /// </summary>
+    internal IReadOnlySet<string> Unhashed { get; init; } = new HashSet<string>();
+
     /// <summary>Reads a package's tables and hashes the files it defines, without following any link.</summary>
     /// <exception cref="StacPackageException">Not a package, or a table or its manifest is not readable; the message says which.</exception>
     /// <exception cref="IOException">A folder of the package cannot be listed.</exception>
-    public static async Task<StacPackageInfo> ReadAsync(string path, CancellationToken cancellationToken)
+    public static Task<StacPackageInfo> ReadAsync(string path, CancellationToken cancellationToken) => ReadAsync(path, null, false, cancellationToken);
+
+    /// <inheritdoc cref="ReadAsync(string, CancellationToken)"/>
+    /// <param name="hashed">Digests of files the caller hashed already (a pull, as it wrote them), by package-relative path: not read again.</param>
+    /// <param name="trustRecorded">
+    /// Files the manifest lists that look untouched since it was written (<see cref="PackageManifest.Unchanged"/>) take their
+    /// recorded digest unread and are listed in <see cref="Unhashed"/> (a push hashes them as it uploads them).
+    /// </param>
+    internal static async Task<StacPackageInfo> ReadAsync(string path, IReadOnlyDictionary<string, PackageFileDigest>? hashed, bool trustRecorded,
+        CancellationToken cancellationToken)
     {
         var root = System.IO.Path.GetFullPath(path);
         RequirePackage(root);
@@ -108,9 +123,23 @@ public sealed class StacPackageInfo
 
         var defined = content.Defined(manifest, lockPaths);
         var digests = new Dictionary<string, PackageFileDigest>(StringComparer.Ordinal);
+        var recorded = trustRecorded && manifest is not null ? manifest.Unchanged(content) : [];
+        var unhashed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (relative, full) in content.Files.Where(f => defined.Contains(f.Key)))
         {
-            digests[relative] = await PackageFileDigest.ComputeAsync(relative, full, cancellationToken).ConfigureAwait(false);
+            if (hashed is not null && hashed.TryGetValue(relative, out var known))
+            {
+                digests[relative] = known;
+            }
+            else if (recorded.TryGetValue(relative, out var listed))
+            {
+                digests[relative] = listed;
+                unhashed.Add(relative);
+            }
+            else
+            {
+                digests[relative] = await PackageFileDigest.ComputeAsync(relative, full, cancellationToken).ConfigureAwait(false);
+            }
         }
         return new StacPackageInfo
         {
@@ -125,6 +154,7 @@ public sealed class StacPackageInfo
             HasManifest = manifest is not null,
             UndefinedEntries = content.Undefined(defined),
             Mismatches = manifest?.Compare(content, digests) ?? [],
+            Unhashed = unhashed,
         };
     }
 
