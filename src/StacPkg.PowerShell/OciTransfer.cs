@@ -82,11 +82,16 @@ internal static class OciTransfer
         var task = start(progress, cmdlet.CancellationToken);
         try
         {
-            while (!task.IsCompleted)
+            // After Ctrl+C no progress is written (that throws while stopping, leaving before the transfer
+            // has cleaned up): the transfer sees the same token, and the wait below lasts until it has stopped.
+            while (!task.IsCompleted && !cmdlet.CancellationToken.IsCancellationRequested)
             {
-                // Cancelling the delay on Ctrl+C only ends the wait; the transfer sees the same token and stops.
+                // Cancelling the delay on Ctrl+C only ends the wait.
                 cmdlet.Wait(Task.WhenAny(task, Task.Delay(ProgressPoll, cmdlet.CancellationToken)));
-                throttle.Report(() => Status(progress));
+                if (!cmdlet.CancellationToken.IsCancellationRequested)
+                {
+                    throttle.Report(() => Status(progress));
+                }
             }
             return Await(cmdlet, task);
         }

@@ -385,6 +385,20 @@ Describe 'Save-StacPackage refuses what is not the package' {
         }
     }
 
+    It 'a byte flipped on the wire once: the digest check fails that download, it is fetched again, and the pull is the package' {
+        Skip-WithoutServer $registry 'docker-registry'
+        $proxy = Start-TestTamperProxy $registry -Times 1
+        try {
+            Skip-WithoutServer $proxy 'tamper proxy'
+            $target = Join-Path (New-TempDirectory 'oci-flip-once') 'x'
+            $null = Save-StacPackage -Reference "$($proxy.Host)/stac/round-trip:v1" -Path $target -PlainHttp -ThrottleLimit 1
+            Get-Snapshot $target | Should -Be (Get-Snapshot $package)
+        }
+        finally {
+            Stop-TestServer $proxy
+        }
+    }
+
     It 'layer titles and zip entries that are absolute, climb out with .., or repeat another layer' {
         Skip-WithoutServer $registry 'docker-registry'
         $items = New-RawLayer 'application/vnd.stacpkg.items.v1.parquet' 'items.parquet' ([IO.File]::ReadAllBytes((Join-Path $package 'items.parquet')))

@@ -393,15 +393,15 @@ $auth
 }
 
 function Start-TestTamperProxy {
-    <# A proxy to -Registry (plain http) that flips a byte of every blob body it relays (tests/servers/oci-tamper-proxy.mjs). #>
-    param([Parameter(Mandatory)] $Registry)
+    <# A proxy to -Registry (plain http) that flips a byte of every blob body it relays, or of the first -Times (tests/servers/oci-tamper-proxy.mjs). #>
+    param([Parameter(Mandatory)] $Registry, [int] $Times = -1)
     if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
         return Resolve-MissingServer 'tamper proxy' 'node is not on PATH'
     }
     $dir = New-ServerDirectory 'tamper'
     $port = Get-FreeTcpPort
     $process = Start-ServerProcess -FilePath 'node' -Dir $dir -Port $port `
-        -ArgumentList @((Join-Path $ServersRoot 'oci-tamper-proxy.mjs'), '--port', $port, '--upstream', $Registry.Port)
+        -ArgumentList (@((Join-Path $ServersRoot 'oci-tamper-proxy.mjs'), '--port', $port, '--upstream', $Registry.Port) + @(if ($Times -ge 0) { '--times', $Times }))
     [pscustomobject]@{ Name = 'tamper'; Process = $process; Port = $port; Dir = $dir; Host = "127.0.0.1:$port" }
 }
 

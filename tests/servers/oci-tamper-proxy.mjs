@@ -1,8 +1,9 @@
 // A registry that serves wrong bytes, for the pull integrity tests: relays every request to a real
 // registry on 127.0.0.1:--upstream and flips the first byte of each blob body it sends back
-// (GET /v2/<repo>/blobs/<digest>), keeping the length, so only a digest check can notice.
+// (GET /v2/<repo>/blobs/<digest>), keeping the length, so only a digest check can notice. With
+// --times N, only the first N blob bodies are altered (a byte flipped on the wire, once).
 //
-//   node oci-tamper-proxy.mjs --port 8081 --upstream 5000
+//   node oci-tamper-proxy.mjs --port 8081 --upstream 5000 [--times N]
 import http from 'node:http';
 
 const args = Object.fromEntries(
@@ -10,9 +11,12 @@ const args = Object.fromEntries(
 );
 const port = Number(args.port ?? 0);
 const upstream = Number(args.upstream);
+let remaining = args.times === undefined ? Infinity : Number(args.times);
 
 const server = http.createServer((req, res) => {
-  const tamper = req.method === 'GET' && /^\/v2\/.+\/blobs\/sha256:[a-f0-9]{64}$/.test(req.url);
+  const blob = req.method === 'GET' && /^\/v2\/.+\/blobs\/sha256:[a-f0-9]{64}$/.test(req.url);
+  const tamper = blob && remaining > 0;
+  if (tamper) remaining--;
   const forward = http.request({ host: '127.0.0.1', port: upstream, method: req.method, path: req.url, headers: req.headers }, (answer) => {
     res.writeHead(answer.statusCode, answer.headers);
     let first = true;

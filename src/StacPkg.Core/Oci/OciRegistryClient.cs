@@ -161,9 +161,30 @@ public sealed class OciRegistryClient : IDisposable
         return content;
     }
 
-    /// <summary>Downloads a blob into <paramref name="target"/>, hashing while writing; the size and digest must match <paramref name="blob"/>.</summary>
-    /// <exception cref="OciException">The blob is missing (NotFound), or the bytes are not the blob (InvalidArtifact).</exception>
-    public Task DownloadBlobAsync(string repository, OciDescriptor blob, string target, string what, OciTransferProgress progress, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Downloads a blob into <paramref name="target"/>, hashing while writing; the size and digest must
+    /// match <paramref name="blob"/>. Bytes that do not (a byte flipped on the wire) are fetched again,
+    /// up to the retry policy's attempts, before the download fails.
+    /// </summary>
+    /// <exception cref="OciException">The blob is missing (NotFound), or the bytes are not the blob on every attempt (InvalidArtifact).</exception>
+    public async Task DownloadBlobAsync(string repository, OciDescriptor blob, string target, string what, OciTransferProgress progress, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DownloadBlobOnceAsync(repository, blob, target, what, progress, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OciException e) when (e.Kind == OciErrorKind.InvalidArtifact && attempt < _options.Retry.MaxAttempts)
+            {
+                await Task.Delay(_options.Retry.DelayAfter(attempt, Random.Shared.NextDouble()), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One download with transport retries; the bytes not being the blob is thrown, not retried.</summary>
+    private Task DownloadBlobOnceAsync(string repository, OciDescriptor blob, string target, string what, OciTransferProgress progress, CancellationToken cancellationToken) =>
         Retry.RunAsync(async ct =>
         {
             long received = 0;
