@@ -157,7 +157,8 @@ public static class OciPackagePublisher
 
     private static FileStream OpenAt(string path, long offset)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // No buffer of its own: the upload reads it in 1 MiB pieces.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
         stream.Seek(offset, SeekOrigin.Begin);
         return stream;
     }
