@@ -74,6 +74,42 @@ public sealed class OciPackageLayersTests : IDisposable
     }
 
     [Fact]
+    public async Task Files_untouched_since_the_manifest_announce_its_digests_unread_and_a_file_written_after_it_is_hashed_first()
+    {
+        var package = await BuildAsync("p", 3);
+        var manifestTime = File.GetLastWriteTimeUtc(Path.Combine(package, PackageManifest.FileName));
+        var changed = Path.Combine(package, "assets/item-001/data.tif");
+        File.SetLastWriteTimeUtc(changed, manifestTime.AddSeconds(1));
+
+        var (_, layers) = await PlanAsync(package, new OciPublishOptions());
+
+        var unverified = layers.ToDictionary(l => l.Descriptor.Title!, l => l.Unverified);
+        Assert.False(unverified["assets/item-001/data.tif"]);
+        Assert.True(unverified["assets/item-000/data.tif"]);
+        Assert.True(unverified["items.parquet"]);
+        Assert.False(unverified[PackageManifest.FileName]); // it lists itself nowhere: always hashed
+    }
+
+    [Fact]
+    public async Task A_file_changed_with_its_size_and_time_forged_is_refused_as_it_goes_into_a_zip_layer()
+    {
+        var package = await BuildAsync("p", 3);
+        var file = Path.Combine(package, "assets/item-002/data.tif");
+        var time = File.GetLastWriteTimeUtc(file);
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[0] ^= 1;
+        await File.WriteAllBytesAsync(file, bytes);
+        File.SetLastWriteTimeUtc(file, time);
+
+        var refused = await Assert.ThrowsAsync<StacPackageContentException>(() => PlanAsync(package, new OciPublishOptions { ZipThreshold = 1 }));
+
+        Assert.True(refused.Corrupt);
+        var entry = Assert.Single(refused.Entries);
+        Assert.Equal("assets/item-002/data.tif", entry.Path);
+        Assert.Contains("its sha256 is", entry.Message);
+    }
+
+    [Fact]
     public async Task The_same_package_gives_the_same_manifest_bytes_whatever_the_file_times()
     {
         var one = await BuildAsync("one", 3);
