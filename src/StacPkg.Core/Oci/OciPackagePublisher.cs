@@ -8,7 +8,9 @@ namespace StacPkg.Core.Oci;
 /// then the manifest is put under the tag. The same package gives the same manifest digest. Only the
 /// files the package defines are sent, never through a link; a package whose files differ from its
 /// manifest is refused, and so is one holding links or files it does not define unless
-/// <see cref="OciPublishOptions.SkipUndefinedContent"/> leaves them out.
+/// <see cref="OciPublishOptions.SkipUndefinedContent"/> leaves them out. Each file is read once: one
+/// untouched since the manifest announces the recorded digest and is hashed as it is sent (or, when
+/// the registry has the blob, read to check it), any other is hashed while the package is read.
 /// </summary>
 public static class OciPackagePublisher
 {

@@ -12,8 +12,10 @@ namespace StacPkg.PowerShell.Command;
 /// Blobs the registry already has are not uploaded again (so a second push of the same package
 /// uploads nothing), and the same package always gives the same manifest digest. Only the files
 /// the package defines are sent and no link is followed: a package holding links or files it does
-/// not define is refused (PackageHasUndefinedContent) unless -SkipUndefinedContent, and one whose
-/// files differ from its manifest is refused (PackageFileMismatch), before anything is sent.
+/// not define is refused (PackageHasUndefinedContent) unless -SkipUndefinedContent, before anything
+/// is sent, and one whose files differ from its manifest is refused (PackageFileMismatch): before
+/// anything is sent, or, for a file that looks untouched since the manifest, when its hash as it is
+/// uploaded is not the recorded one (nothing is tagged).
 /// </remarks>
 [Cmdlet(VerbsData.Publish, "StacPackage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OciPackageDescriptor))]
