@@ -70,10 +70,55 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         var facts = await store.WriteAsync(location, new ForwardOnlyStream(data), lengthKnown ? data.Length : null, CancellationToken.None);
 
         Assert.Equal(data.Length, facts.SizeBytes);
+        Assert.Equal(await store.HeadAsync(location, CancellationToken.None), facts);
         Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
         var blocks = (await Container(container).GetBlockBlobClient("big/blob.bin").GetBlockListAsync(BlockListTypes.All)).Value;
         Assert.Equal(11, blocks.CommittedBlocks.Count()); // 10 × 100 KiB + 17 bytes
         Assert.Empty(blocks.UncommittedBlocks);
+    }
+
+    [SkippableFact]
+    public async Task A_listing_gives_every_blob_under_the_prefix_with_the_facts_a_head_gives()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = new AzureBlobStore(server.AccountEndpoint, Options, 64 * KiB, 100 * KiB) { ListPageSize = 2 };
+        var keys = new[] { "set/a.bin", "set/b.bin", "set/c d.bin", "set/sub/e.bin", "set/staged.bin" };
+        foreach (var key in keys)
+        {
+            var data = TestBytes.Random(key == "set/staged.bin" ? 250 * KiB : 100, key.Length);
+            await store.WriteAsync(At(container, key), new MemoryStream(data), data.Length, CancellationToken.None);
+        }
+        await store.WriteAsync(At(container, "settle.bin"), new MemoryStream([1]), 1, CancellationToken.None);
+        await store.WriteAsync(At(container, "other/x.bin"), new MemoryStream([2]), 1, CancellationToken.None);
+
+        var listed = new List<StoredObject>();
+        await foreach (var stored in store.List(At(container, "set/"), CancellationToken.None)!) listed.Add(stored);
+
+        // Three pages of two: every blob once, none outside the prefix, each with its HEAD's facts.
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Select(o => o.Location.Key).Order(StringComparer.Ordinal));
+        foreach (var stored in listed)
+        {
+            Assert.Equal(At(container, stored.Location.Key), stored.Location);
+            Assert.Equal(await store.HeadAsync(stored.Location, CancellationToken.None), stored.Facts);
+        }
+        var all = new List<string>();
+        await foreach (var stored in store.List(new AssetLocation("az", container, server.AccountEndpoint, ""), CancellationToken.None)!) all.Add(stored.Location.Key);
+        Assert.Equal(keys.Length + 2, all.Count);
+        await foreach (var _ in store.List(At(container, "nothing/"), CancellationToken.None)!) Assert.Fail("a prefix without blobs lists nothing");
+    }
+
+    [SkippableFact]
+    public async Task Listing_a_missing_container_is_unreachable()
+    {
+        server.RequireRunning();
+        var error = await Assert.ThrowsAsync<StoreException>(async () =>
+        {
+            await foreach (var _ in Store().List(At("no-such-container", "p/"), CancellationToken.None)!) { }
+        });
+        Assert.Equal(StoreErrorKind.Unreachable, error.Kind);
+        Assert.Contains("ContainerNotFound", error.Message);
+        Assert.Contains("az://no-such-container/p/", error.Message);
     }
 
     [SkippableFact]
