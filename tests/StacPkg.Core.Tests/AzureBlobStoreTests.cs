@@ -122,6 +122,24 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
     }
 
     [SkippableFact]
+    public async Task A_block_whose_bytes_do_not_match_its_md5_is_a_transient_failure()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var block = Container(container).GetBlockBlobClient("damaged");
+        // What the service answers when a block's bytes were damaged on the way: the bytes disagree with their MD5.
+        var wrongMd5 = System.Security.Cryptography.MD5.HashData(new byte[] { 1 });
+        var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => block.StageBlockAsync(
+            Convert.ToBase64String(new byte[16]), new MemoryStream([2]),
+            new BlockBlobStageBlockOptions { TransferValidation = new Azure.Storage.UploadTransferValidationOptions { ChecksumAlgorithm = Azure.Storage.StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = wrongMd5 } }));
+
+        var mapped = AzureBlobErrors.Map(failure, "az://c/damaged", "write");
+
+        Assert.Equal("Md5Mismatch", failure.ErrorCode);
+        Assert.Equal(StoreErrorKind.Transient, mapped.Kind);
+    }
+
+    [SkippableFact]
     public async Task Ranged_reads_return_exactly_the_range()
     {
         server.RequireRunning();
