@@ -26,7 +26,6 @@ internal sealed class BlockBufferPool(int blockSize)
         return new Lease(GC.AllocateUninitializedArray<byte>(length), length, null);
     }
 
-
     /// <summary>A rented buffer; dispose it once, when nothing reads it any more.</summary>
     public readonly struct Lease(byte[] array, int length, BlockBufferPool? owner) : IDisposable
     {
