@@ -70,10 +70,73 @@ public sealed class AzureBlobStoreTests(AzuriteServer server) : IClassFixture<Az
         var facts = await store.WriteAsync(location, new ForwardOnlyStream(data), lengthKnown ? data.Length : null, CancellationToken.None);
 
         Assert.Equal(data.Length, facts.SizeBytes);
+        Assert.Equal(await store.HeadAsync(location, CancellationToken.None), facts);
         Assert.Equal(data, await TestBytes.ReadAllAsync(await store.OpenReadAsync(location, 0, null, CancellationToken.None)));
         var blocks = (await Container(container).GetBlockBlobClient("big/blob.bin").GetBlockListAsync(BlockListTypes.All)).Value;
         Assert.Equal(11, blocks.CommittedBlocks.Count()); // 10 × 100 KiB + 17 bytes
         Assert.Empty(blocks.UncommittedBlocks);
+    }
+
+    [SkippableFact]
+    public async Task A_listing_gives_every_blob_under_the_prefix_with_the_facts_a_head_gives()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var store = new AzureBlobStore(server.AccountEndpoint, Options, 64 * KiB, 100 * KiB) { ListPageSize = 2 };
+        var keys = new[] { "set/a.bin", "set/b.bin", "set/c d.bin", "set/sub/e.bin", "set/staged.bin" };
+        foreach (var key in keys)
+        {
+            var data = TestBytes.Random(key == "set/staged.bin" ? 250 * KiB : 100, key.Length);
+            await store.WriteAsync(At(container, key), new MemoryStream(data), data.Length, CancellationToken.None);
+        }
+        await store.WriteAsync(At(container, "settle.bin"), new MemoryStream([1]), 1, CancellationToken.None);
+        await store.WriteAsync(At(container, "other/x.bin"), new MemoryStream([2]), 1, CancellationToken.None);
+
+        var listed = new List<StoredObject>();
+        await foreach (var stored in store.List(At(container, "set/"), CancellationToken.None)!) listed.Add(stored);
+
+        // Three pages of two: every blob once, none outside the prefix, each with its HEAD's facts.
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Select(o => o.Location.Key).Order(StringComparer.Ordinal));
+        foreach (var stored in listed)
+        {
+            Assert.Equal(At(container, stored.Location.Key), stored.Location);
+            Assert.Equal(await store.HeadAsync(stored.Location, CancellationToken.None), stored.Facts);
+        }
+        var all = new List<string>();
+        await foreach (var stored in store.List(new AssetLocation("az", container, server.AccountEndpoint, ""), CancellationToken.None)!) all.Add(stored.Location.Key);
+        Assert.Equal(keys.Length + 2, all.Count);
+        await foreach (var _ in store.List(At(container, "nothing/"), CancellationToken.None)!) Assert.Fail("a prefix without blobs lists nothing");
+    }
+
+    [SkippableFact]
+    public async Task Listing_a_missing_container_is_unreachable()
+    {
+        server.RequireRunning();
+        var error = await Assert.ThrowsAsync<StoreException>(async () =>
+        {
+            await foreach (var _ in Store().List(At("no-such-container", "p/"), CancellationToken.None)!) { }
+        });
+        Assert.Equal(StoreErrorKind.Unreachable, error.Kind);
+        Assert.Contains("ContainerNotFound", error.Message);
+        Assert.Contains("az://no-such-container/p/", error.Message);
+    }
+
+    [SkippableFact]
+    public async Task A_block_whose_bytes_do_not_match_its_md5_is_a_transient_failure()
+    {
+        server.RequireRunning();
+        var container = await server.CreateContainerAsync();
+        var block = Container(container).GetBlockBlobClient("damaged");
+        // What the service answers when a block's bytes were damaged on the way: the bytes disagree with their MD5.
+        var wrongMd5 = System.Security.Cryptography.MD5.HashData(new byte[] { 1 });
+        var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => block.StageBlockAsync(
+            Convert.ToBase64String(new byte[16]), new MemoryStream([2]),
+            new BlockBlobStageBlockOptions { TransferValidation = new Azure.Storage.UploadTransferValidationOptions { ChecksumAlgorithm = Azure.Storage.StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = wrongMd5 } }));
+
+        var mapped = AzureBlobErrors.Map(failure, "az://c/damaged", "write");
+
+        Assert.Equal("Md5Mismatch", failure.ErrorCode);
+        Assert.Equal(StoreErrorKind.Transient, mapped.Kind);
     }
 
     [SkippableFact]

@@ -24,7 +24,8 @@ internal static class AzureBlobErrors
     {
         "AuthenticationFailed" or "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "AuthorizationPermissionDenied"
             or "InsufficientAccountPermissions" or "NoAuthenticationInformation" or "InvalidAuthenticationInfo" => StoreErrorKind.Unauthorized,
-        "ServerBusy" or "OperationTimedOut" or "InternalError" => StoreErrorKind.Transient,
+        // A checksum mismatch means the bytes were damaged on the way: sending them again can work.
+        "ServerBusy" or "OperationTimedOut" or "InternalError" or "Md5Mismatch" or "Crc64Mismatch" => StoreErrorKind.Transient,
         "ContainerNotFound" or "AccountIsDisabled" or "ContainerBeingDeleted" or "ContainerDisabled" => StoreErrorKind.Unreachable,
         _ => status switch
         {

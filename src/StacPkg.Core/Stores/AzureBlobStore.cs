@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Azure;
 using Azure.Core;
@@ -22,9 +23,13 @@ public sealed class AzureBlobStore : IObjectStore
     /// <summary>Azure's largest number of blocks in a block blob.</summary>
     private const int MaximumBlocks = 50_000;
 
+    /// <summary>What every written blob is stored as: the bytes are the asset's, whatever its media type.</summary>
+    private const string StoredContentType = "application/octet-stream";
+
     private readonly BlobServiceClient _service;
     private readonly long _blockThreshold;
     private readonly int _blockSize;
+    private readonly BlockBufferPool _buffers;
 
     /// <summary>
     /// A store for the account at <paramref name="accountEndpoint"/> (e.g. https://account.blob.core.windows.net,
@@ -47,8 +52,11 @@ public sealed class AzureBlobStore : IObjectStore
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         _blockThreshold = blockThreshold;
         _blockSize = blockSize;
+        _buffers = new BlockBufferPool(blockSize);
 
+        // We hash every byte (sha2-256) ourselves: no per-request checksum by default (Put Block asks for its own).
         var clientOptions = new BlobClientOptions();
+        clientOptions.TransferValidation.Upload.ChecksumAlgorithm = StorageChecksumAlgorithm.None;
         if (maxRetries is { } retries)
         {
             clientOptions.Retry.MaxRetries = retries;
@@ -61,6 +69,9 @@ public sealed class AzureBlobStore : IObjectStore
     /// <summary>The account URL in use, without any query.</summary>
     public string AccountEndpoint { get; }
 
+    /// <summary>Blobs per listing page; null is the service's largest (5,000). Tests set it to see paging.</summary>
+    internal int? ListPageSize { get; init; }
+
     public async Task<ObjectFacts?> HeadAsync(AssetLocation location, CancellationToken cancellationToken)
     {
         var (blob, where) = Blob(location);
@@ -69,14 +80,11 @@ public sealed class AzureBlobStore : IObjectStore
             var response = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var properties = response.Value;
             // The header as the service sent it (quoted); the parsed ETag is the fallback.
-            var etag = response.GetRawResponse().Headers.TryGetValue("ETag", out var raw) && !string.IsNullOrEmpty(raw)
-                ? raw
-                : properties.ETag.ToString("H");
             return new ObjectFacts(
                 properties.ContentLength,
-                etag,
+                RawETag(response.GetRawResponse(), properties.ETag),
                 properties.LastModified.ToUniversalTime(),
-                string.IsNullOrEmpty(properties.ContentType) ? null : properties.ContentType);
+                EmptyAsNull(properties.ContentType));
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode is null or "BlobNotFound")
         {
@@ -106,57 +114,79 @@ public sealed class AzureBlobStore : IObjectStore
         }
     }
 
+    /// <remarks>
+    /// The facts come from the committing response (Put Blob, Put Block List): its ETag and Last-Modified
+    /// are the new blob's, and its size is what the service acknowledged receiving (every request carries
+    /// its Content-Length), so no HEAD follows the write.
+    /// </remarks>
     public async Task<ObjectFacts> WriteAsync(AssetLocation location, Stream content, long? length, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (length is < 0) throw new ArgumentOutOfRangeException(nameof(length));
         var (blob, where) = Blob(location);
-
-        long written;
         try
         {
             if (length is { } known && known <= _blockThreshold)
             {
-                var buffer = new byte[known];
-                var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (read < known) throw ContentLengthMismatch(where, read, known);
-                if (await content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0) throw ContentLengthMismatch(where, known + 1, known);
-                await PutAsync(blob, buffer, read, cancellationToken).ConfigureAwait(false);
-                written = read;
+                // One byte more than announced tells a longer content apart, and reading it ends the content.
+                using var buffer = _buffers.Rent((int)Math.Min(known + 1, int.MaxValue));
+                var read = await content.ReadAtLeastAsync(buffer.Memory, buffer.Memory.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read != known) throw ContentLengthMismatch(where, read, known);
+                return await PutAsync(blob, buffer.Array, read, cancellationToken).ConfigureAwait(false);
             }
-            else
-            {
-                // With a known length, grow the block so the blob fits in Azure's block limit.
-                var blockSize = length is { } total ? (int)Math.Min(int.MaxValue, Math.Max(_blockSize, (total + MaximumBlocks - 1) / MaximumBlocks)) : _blockSize;
-                var buffer = new byte[blockSize];
-                var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (read < blockSize && length is null)
-                {
-                    await PutAsync(blob, buffer, read, cancellationToken).ConfigureAwait(false);
-                    written = read;
-                }
-                else
-                {
-                    written = await StageAndCommitAsync(blob, where, content, length, buffer, read, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            // With a known length, grow the block so the blob fits in Azure's block limit.
+            var blockSize = length is { } total ? (int)Math.Min(int.MaxValue, Math.Max(_blockSize, (total + MaximumBlocks - 1) / MaximumBlocks)) : _blockSize;
+            using var block = _buffers.Rent(blockSize);
+            var first = await content.ReadAtLeastAsync(block.Memory, blockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return first < blockSize && length is null
+                ? await PutAsync(blob, block.Array, first, cancellationToken).ConfigureAwait(false)
+                : await StageAndCommitAsync(blob, where, content, length, block, first, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStoreFailure(e, cancellationToken))
         {
             // Staged blocks stay uncommitted, invisible, and the service discards them after a week.
             throw AzureBlobErrors.Map(e, where, "write");
         }
+    }
 
-        var facts = await HeadAsync(location, cancellationToken).ConfigureAwait(false)
-            ?? throw new StoreException(StoreErrorKind.Transient, $"{where}: the blob is not visible after writing it");
-        if (facts.SizeBytes != written)
+    /// <summary>
+    /// The blobs whose names start with <paramref name="prefix"/>'s key, in pages of up to 5,000, with the
+    /// facts <see cref="HeadAsync"/> gives for each (the same ETag text, Last-Modified and content type).
+    /// </summary>
+    public IAsyncEnumerable<StoredObject>? List(AssetLocation prefix, CancellationToken cancellationToken) => ListAsync(prefix, cancellationToken);
+
+    private async IAsyncEnumerable<StoredObject> ListAsync(AssetLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (string.IsNullOrEmpty(prefix.Container))
+            throw new StoreException(StoreErrorKind.Permanent, $"az location without a container: '{prefix.Key}' (account {AccountEndpoint})");
+        var where = $"az://{prefix.Container}/{prefix.Key}* (account {AccountEndpoint})";
+        var pages = _service.GetBlobContainerClient(prefix.Container)
+            .GetBlobsAsync(new GetBlobsOptions { Prefix = string.IsNullOrEmpty(prefix.Key) ? null : prefix.Key }, cancellationToken)
+            .AsPages(pageSizeHint: ListPageSize)
+            .GetAsyncEnumerator(cancellationToken);
+        await using (pages.ConfigureAwait(false))
         {
-            // A wrong blob is worse than none: remove it before reporting. Transient: the write is gone,
-            // so trying the whole copy again is safe.
-            await DeleteAsync(location, CancellationToken.None).ConfigureAwait(false);
-            throw new StoreException(StoreErrorKind.Transient, $"{where}: the store kept {facts.SizeBytes} bytes of the {written} written; the blob was removed");
+            while (true)
+            {
+                try
+                {
+                    if (!await pages.MoveNextAsync().ConfigureAwait(false)) yield break;
+                }
+                catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+                {
+                    throw AzureBlobErrors.Map(e, where, "list");
+                }
+                foreach (var item in pages.Current.Values)
+                {
+                    // Only current blobs are listed (no snapshots, versions or deleted ones), as a HEAD would see them.
+                    var properties = item.Properties;
+                    yield return new StoredObject(
+                        prefix with { Key = item.Name },
+                        new ObjectFacts(properties.ContentLength, properties.ETag?.ToString("H"), properties.LastModified?.ToUniversalTime(), EmptyAsNull(properties.ContentType)));
+                }
+            }
         }
-        return facts;
     }
 
     public async Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken) =>
@@ -175,36 +205,60 @@ public sealed class AzureBlobStore : IObjectStore
         }
     }
 
-    private static async Task PutAsync(BlockBlobClient blob, byte[] buffer, int count, CancellationToken cancellationToken)
+    private static async Task<ObjectFacts> PutAsync(BlockBlobClient blob, byte[] buffer, int count, CancellationToken cancellationToken)
     {
-        // One Put Blob: the SDK must not split it into blocks of its own.
-        var options = new BlobUploadOptions { TransferOptions = new StorageTransferOptions { InitialTransferSize = Math.Max(count, 1), MaximumConcurrency = 1 } };
-        await blob.UploadAsync(new MemoryStream(buffer, 0, count, writable: false), options, cancellationToken).ConfigureAwait(false);
+        // BlockBlobClient.Upload is one Put Blob: it never splits the content into blocks of its own.
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = StoredContentType } };
+        var response = await blob.UploadAsync(new MemoryStream(buffer, 0, count, writable: false), options, cancellationToken).ConfigureAwait(false);
+        return WrittenFacts(response, count);
     }
 
-    private static async Task<long> StageAndCommitAsync(BlockBlobClient blob, string where, Stream content, long? length, byte[] buffer, int firstCount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each block goes with its MD5 (Content-MD5), which the service checks against the bytes it received, so a
+    /// block damaged on the wire fails its Put Block instead of being committed. Without it the service
+    /// (Azurite in JavaScript, byte by byte) computes a CRC64 of every block instead, which costs it several
+    /// times more than the MD5 costs us.
+    /// </summary>
+    private static BlockBlobStageBlockOptions StageBlockOptions => new()
+    {
+        TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
+    };
+
+    private static async Task<ObjectFacts> StageAndCommitAsync(BlockBlobClient blob, string where, Stream content, long? length, BlockBufferPool.Lease block, int firstCount, CancellationToken cancellationToken)
     {
         // Block ids must all have the same length; a fresh prefix keeps this write's blocks apart from another writer's.
         var writeId = Guid.NewGuid().ToString("N");
         var ids = new List<string>();
+        var buffer = block.Array;
+        var size = block.Memory.Length;
         long total = 0;
         var count = firstCount;
         while (true)
         {
             if (ids.Count == MaximumBlocks)
-                throw new StoreException(StoreErrorKind.Permanent, $"{where}: the content needs more than {MaximumBlocks} blocks of {buffer.Length} bytes");
+                throw new StoreException(StoreErrorKind.Permanent, $"{where}: the content needs more than {MaximumBlocks} blocks of {size} bytes");
             var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{writeId}{ids.Count:D6}"));
-            await blob.StageBlockAsync(id, new MemoryStream(buffer, 0, count, writable: false), new BlockBlobStageBlockOptions(), cancellationToken).ConfigureAwait(false);
+            await blob.StageBlockAsync(id, new MemoryStream(buffer, 0, count, writable: false), StageBlockOptions, cancellationToken).ConfigureAwait(false);
             ids.Add(id);
             total += count;
-            if (count < buffer.Length) break;
-            count = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (count < size) break;
+            count = await content.ReadAtLeastAsync(block.Memory, size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (count == 0) break;
         }
         if (length is { } expected && total != expected) throw ContentLengthMismatch(where, total, expected);
-        await blob.CommitBlockListAsync(ids, new CommitBlockListOptions(), cancellationToken).ConfigureAwait(false);
-        return total;
+        var options = new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = StoredContentType } };
+        var response = await blob.CommitBlockListAsync(ids, options, cancellationToken).ConfigureAwait(false);
+        return WrittenFacts(response, total);
     }
+
+    /// <summary>The new blob's facts from the committing response: the ETag as the service sent it (quoted), as <see cref="HeadAsync"/> gives it.</summary>
+    private static ObjectFacts WrittenFacts(Response<BlobContentInfo> response, long size) =>
+        new(size, RawETag(response.GetRawResponse(), response.Value.ETag), response.Value.LastModified.ToUniversalTime(), StoredContentType);
+
+    private static string RawETag(Response raw, ETag parsed) =>
+        raw.Headers.TryGetValue("ETag", out var etag) && !string.IsNullOrEmpty(etag) ? etag : parsed.ToString("H");
+
+    private static string? EmptyAsNull(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private (BlockBlobClient Blob, string Where) Blob(AssetLocation location)
     {
