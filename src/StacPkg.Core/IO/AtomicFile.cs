@@ -35,11 +35,14 @@ public sealed class AtomicFile : IDisposable
     /// <summary>The stream to write the content to.</summary>
     public FileStream Stream { get; }
 
-    /// <summary>Flushes the content to disk and moves it over the target.</summary>
+    /// <summary>
+    /// Flushes the content to disk, moves it over the target and makes the rename durable too (the
+    /// folder's fsync, shared with other renames into the same folder); the fsyncs run off the thread pool.
+    /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        Stream.Flush(flushToDisk: true);
+        Stream.Flush(flushToDisk: false); // the last buffered bytes to the kernel: no wait for the disk
+        await FileDurability.FlushAsync(Stream).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (OperatingSystem.IsWindows())
         {
@@ -55,6 +58,7 @@ public sealed class AtomicFile : IDisposable
             await Stream.DisposeAsync().ConfigureAwait(false);
         }
         _committed = true;
+        await FileDurability.FlushFolderAsync(Path.GetDirectoryName(TargetPath)!).ConfigureAwait(false);
     }
 
     /// <summary>Without a commit, removes the temporary file and leaves the target as it was.</summary>
