@@ -84,7 +84,9 @@ public sealed class FileStore : IObjectStore
                     throw new StoreException(StoreErrorKind.Permanent,
                         $"writing '{path}': the content had {written} bytes, {expected} were expected");
                 }
-                await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+                // Every byte was read (the relocator's checks ran on the last read) and written before the
+                // rename; the write returns, and its row counts as copied, only once file and name are on disk.
+                await file.CommitAsync(cancellationToken, durableBeforeVisible: false).ConfigureAwait(false);
             }
             created = null;
             var facts = FactsOf(new FileInfo(path))
