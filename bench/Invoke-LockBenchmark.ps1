@@ -103,30 +103,9 @@ function Write-BenchItems([string] $Path, [scriptblock] $Href) {
     }
 }
 
-# Runs a command line under GNU time: wall seconds (stopwatch), peak RSS MiB, CPU seconds (user+sys), output lines.
-function Invoke-Timed([string] $Name, [string[]] $Argv) {
-    $timeFile = Join-Path $work "$Name.time"
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $output = & $gnuTime -v -o $timeFile @Argv 2>$null
-    $watch.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "$Name failed ($LASTEXITCODE)" } # no output: a curl error could quote a SAS
-    $report = Get-Content -LiteralPath $timeFile -Raw
-    $number = { param($label) [double]([regex]::Match($report, [regex]::Escape($label) + ': ([\d.]+)').Groups[1].Value) }
-    [pscustomobject]@{
-        Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = (& $number 'Maximum resident set size (kbytes)') / 1024
-        CpuSeconds = (& $number 'User time (seconds)') + (& $number 'System time (seconds)'); Output = $output
-    }
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
-
 # curl HEADs over the same objects: one process under GNU time, and how many answered 200.
 function Measure-Curl([string] $Name, [string] $Config, [int] $Run) {
-    $r = Invoke-Timed "$Name-curl-$Run" @($curlExe, '-s', '--no-progress-meter', '-I', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $Config, '-w', "%{http_code}`\n")
+    $r = Invoke-Timed $work "$Name-curl-$Run" @($curlExe, '-s', '--no-progress-meter', '-I', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $Config, '-w', "%{http_code}`\n")
     $r | Add-Member -NotePropertyName Ok -NotePropertyValue @($r.Output | Where-Object { $_ -eq '200' }).Count -PassThru
 }
 
@@ -244,7 +223,7 @@ $process.Refresh()
                 else {
                     $argv = @($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-File', $testPath, '-Module', $module,
                         '-Lock', (Join-Path $work "$($case.Name).lock.parquet"), '-EndpointUrl', "$($case.EndpointUrl)", '-ThrottleLimit', $ThrottleLimit)
-                    $r = Invoke-Timed "$($case.Name)-stacpkg-$run" $argv
+                    $r = Invoke-Timed $work "$($case.Name)-stacpkg-$run" $argv
                     $json = $r.Output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1 | ConvertFrom-Json
                     if ($json.Invalid -gt 0 -or $json.Valid -ne $Count) {
                         throw "validation did not find every object valid: $($case.Name): $($json.Valid) valid, $($json.Invalid) invalid"
