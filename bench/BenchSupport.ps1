@@ -43,3 +43,28 @@ function Measure-Process([string] $Name, [string[]] $Argv) {
     }
     [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = $peak; Output = $output }
 }
+
+# Runs a command line under GNU time (its report goes to <Folder>/<Name>.time): wall seconds (stopwatch),
+# peak RSS MiB, CPU seconds (user+sys), output lines.
+function Invoke-Timed([string] $Folder, [string] $Name, [string[]] $Argv) {
+    $timeFile = Join-Path $Folder "$Name.time"
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $output = & $gnuTime -v -o $timeFile @Argv 2>&1
+    $watch.Stop()
+    if ($LASTEXITCODE -ne 0) {
+        # An rclone error may quote a request URL; its SAS signature stays out of the message.
+        throw "$Name failed ($LASTEXITCODE): $(($output -join "`n") -replace '(sig=)[^&\s"]+', '$1***')"
+    }
+    $report = Get-Content -LiteralPath $timeFile -Raw
+    $number = { param($label) [double]([regex]::Match($report, [regex]::Escape($label) + ': ([\d.]+)').Groups[1].Value) }
+    [pscustomobject]@{
+        Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = (& $number 'Maximum resident set size (kbytes)') / 1024
+        CpuSeconds = (& $number 'User time (seconds)') + (& $number 'System time (seconds)'); Output = $output
+    }
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $n = $sorted.Count
+    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
+}

@@ -8,15 +8,16 @@
 
     For each store that is available (http on a loopback nginx; s3 on s3rver and az on Azurite when
     tests/servers has them) it puts -Count small objects in the store and writes Items that point at
-    them (10 assets per Item). Then one child pwsh process imports the module and, timed inside that
-    process with a stopwatch, for each store:
+    them (10 assets per Item). The lock is made once per store (timed, one run):
       lock     Import-StacItem items.ndjson | New-StacAssetLock -ThrottleLimit N | Export-StacAssetLock
+    Then -Repeat times per store, the two tools alternating (which goes first changes every run), each
+    a process of its own under GNU time (peak RSS, CPU seconds), over the same objects:
       validate Import-StacAssetLock lock.parquet | Test-StacAssetLock -ThrottleLimit N
-    Side by side, in the same run and over the same objects:
-      curl     curl -s -I --parallel --parallel-max N -K urls.cfg
+               (a child pwsh; timed inside it with a stopwatch after Import-Module)
+      curl     curl -s -I --parallel --parallel-max N -K urls.cfg   (the whole process)
     (urls.cfg: one `url = "…"` line per asset with `output = "/dev/null"`; for Azurite each URL carries
-    a SAS, which is only ever in the config file, never printed.)
-    pwsh start-up and module import are timed separately, as child processes of their own.
+    a SAS, which is only ever in the config file, never printed.) The table shows medians, ranges and
+    the throughput ratio ours/curl. pwsh start-up and module import are timed separately.
 
     Writes the markdown table to the console and to bench/out/lock-results.md.
 
@@ -27,7 +28,7 @@
     Concurrency for both sides (-ThrottleLimit and --parallel-max; default 16).
 
 .PARAMETER Repeat
-    Validation runs per store on each side (default 3); the best is reported.
+    Validation runs per store on each side (default 3), alternating; the median is reported.
 
 .PARAMETER Store
     Which stores to run: http, s3, az (default all; a store whose server is missing is reported as skipped).
@@ -46,7 +47,7 @@ param(
     [ValidateSet('http', 's3', 'az')]
     [string[]] $Store = @('http', 's3', 'az'),
 
-    # Validation runs per store, on both sides; the best is reported.
+    # Validation runs per store, on both sides, alternating; the median is reported.
     [ValidateRange(1, 20)]
     [int] $Repeat = 3
 )
@@ -56,8 +57,12 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 . (Join-Path $PSScriptRoot 'BenchSupport.ps1')
-if (-not (Get-Command curl -ErrorAction SilentlyContinue)) {
+$curlExe = (Get-Command curl -ErrorAction SilentlyContinue)?.Source
+if (-not $curlExe) {
     throw 'curl is not on PATH'
+}
+if (-not (Test-Path -LiteralPath $gnuTime)) {
+    throw "GNU time is needed for peak RSS: $gnuTime not found (apt-get install time)"
 }
 . (Join-Path $repo 'tests/Pester/TestServers.ps1')
 $work = Join-Path $outDir 'lock'
@@ -98,15 +103,10 @@ function Write-BenchItems([string] $Path, [scriptblock] $Href) {
     }
 }
 
-# curl HEADs over the same objects: wall time and how many answered 200.
-function Measure-Curl([string] $Name, [string[]] $Urls) {
-    $config = Join-Path $work "$Name-urls.cfg"
-    $lines = foreach ($u in $Urls) { "url = `"$u`""; 'output = "/dev/null"' }
-    [IO.File]::WriteAllLines($config, [string[]]$lines)
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $codes = & curl -s --no-progress-meter -I --parallel --parallel-max $ThrottleLimit -K $config -w "%{http_code}`n" 2>$null
-    $watch.Stop()
-    [pscustomobject]@{ Seconds = $watch.Elapsed.TotalSeconds; Ok = @($codes | Where-Object { $_ -eq '200' }).Count }
+# curl HEADs over the same objects: one process under GNU time, and how many answered 200.
+function Measure-Curl([string] $Name, [string] $Config, [int] $Run) {
+    $r = Invoke-Timed $work "$Name-curl-$Run" @($curlExe, '-s', '--no-progress-meter', '-I', '--parallel', '--parallel-max', $ThrottleLimit, '-K', $Config, '-w', "%{http_code}`\n")
+    $r | Add-Member -NotePropertyName Ok -NotePropertyValue @($r.Output | Where-Object { $_ -eq '200' }).Count -PassThru
 }
 
 $payload = [byte[]]::new(1024)
@@ -160,85 +160,116 @@ try {
     $startup = (1..3 | ForEach-Object { (Measure-Child 'exit 0').Seconds } | Measure-Object -Minimum).Minimum
     $import = (1..3 | ForEach-Object { (Measure-Child "Import-Module '$module'").Seconds } | Measure-Object -Minimum).Minimum
 
-    # One process for all stores: the module is imported once, then every run is timed inside it.
+    # The locks, one process for all stores (timed inside it, one run each).
     $spec = Join-Path $work 'spec.json'
     $cases | Select-Object Name, EndpointUrl | ConvertTo-Json -AsArray | Set-Content -LiteralPath $spec
-    $inner = @'
-param($Module, $Work, $Spec, $ThrottleLimit, $Repeat)
+    $lockScript = @'
+param($Module, $Work, $Spec, $ThrottleLimit)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $Module
 foreach ($case in (Get-Content -LiteralPath $Spec -Raw | ConvertFrom-Json)) {
     $endpoint = @{}
     if ($case.EndpointUrl) { $endpoint.EndpointUrl = $case.EndpointUrl }
-    $lock = Join-Path $Work "$($case.Name).lock.parquet"
     $w = [Diagnostics.Stopwatch]::StartNew()
-    Import-StacItem -Path (Join-Path $Work "$($case.Name)-items.ndjson") | New-StacAssetLock -ThrottleLimit $ThrottleLimit @endpoint | Export-StacAssetLock -Path $lock
-    $lockSeconds = $w.Elapsed.TotalSeconds
-    # Best of $Repeat: the machine is shared, and the best run is the one least disturbed by others.
-    $testSeconds = [double]::MaxValue
-    foreach ($run in 1..$Repeat) {
-        [GC]::Collect()
-        $heapBefore = [GC]::GetTotalMemory($true)
-        $w.Restart()
-        $valid = 0; $invalid = 0
-        Import-StacAssetLock -Path $lock | Test-StacAssetLock -ThrottleLimit $ThrottleLimit @endpoint | ForEach-Object { if ($_.Valid) { $valid++ } else { $invalid++ } }
-        $testSeconds = [Math]::Min($testSeconds, $w.Elapsed.TotalSeconds)
-        $heapAfter = [GC]::GetTotalMemory($true)
-    }
-    [pscustomobject]@{
-        Name = $case.Name; LockSeconds = $lockSeconds; TestSeconds = $testSeconds; Valid = $valid; Invalid = $invalid
-        HeapGrowthMiB = ($heapAfter - $heapBefore) / 1MB
-        PeakWorkingSetMiB = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB
-    } | ConvertTo-Json -Compress
+    Import-StacItem -Path (Join-Path $Work "$($case.Name)-items.ndjson") | New-StacAssetLock -ThrottleLimit $ThrottleLimit @endpoint | Export-StacAssetLock -Path (Join-Path $Work "$($case.Name).lock.parquet")
+    @{ Name = $case.Name; LockSeconds = $w.Elapsed.TotalSeconds } | ConvertTo-Json -Compress
 }
 '@
-    $innerPath = Join-Path $work 'inner.ps1'
-    Set-Content -LiteralPath $innerPath -Value $inner
-    $ours = @{}
+    # One validation in a child pwsh: the pipeline's seconds and CPU from inside, after Import-Module.
+    $testScript = @'
+param($Module, $Lock, $EndpointUrl, $ThrottleLimit)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Module
+$endpoint = @{}
+if ($EndpointUrl) { $endpoint.EndpointUrl = $EndpointUrl }
+$process = [Diagnostics.Process]::GetCurrentProcess()
+$cpu = $process.TotalProcessorTime
+$w = [Diagnostics.Stopwatch]::StartNew()
+$valid = 0; $invalid = 0
+Import-StacAssetLock -Path $Lock | Test-StacAssetLock -ThrottleLimit $ThrottleLimit @endpoint | ForEach-Object { if ($_.Valid) { $valid++ } else { $invalid++ } }
+$seconds = $w.Elapsed.TotalSeconds
+$process.Refresh()
+@{ Seconds = $seconds; CpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds; Valid = $valid; Invalid = $invalid } | ConvertTo-Json -Compress
+'@
+    $lockPath = Join-Path $work 'lock.ps1'
+    $testPath = Join-Path $work 'test.ps1'
+    Set-Content -LiteralPath $lockPath -Value $lockScript
+    Set-Content -LiteralPath $testPath -Value $testScript
+    $locked = @{}
     if ($cases.Count -gt 0) {
-        $output = & $exe @pwshPrefix -NoProfile -NonInteractive -File $innerPath -Module $module -Work $work -Spec $spec -ThrottleLimit $ThrottleLimit -Repeat $Repeat 2>&1
-        if ($LASTEXITCODE -ne 0) {
-            throw "the StacPkg run failed ($LASTEXITCODE): $($output -join "`n")"
-        }
+        $output = & $exe @pwshPrefix -NoProfile -NonInteractive -File $lockPath -Module $module -Work $work -Spec $spec -ThrottleLimit $ThrottleLimit 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "locking failed ($LASTEXITCODE): $($output -join "`n")" }
         foreach ($line in $output | Where-Object { "$_".StartsWith('{') }) {
             $r = "$line" | ConvertFrom-Json
-            $ours[$r.Name] = $r
+            $locked[$r.Name] = $r.LockSeconds
+        }
+    }
+
+    $runs = [Collections.Generic.List[object]]::new()
+    foreach ($case in $cases) {
+        $config = Join-Path $work "$($case.Name)-urls.cfg"
+        $urlLines = foreach ($u in $case.Urls) { "url = `"$u`""; 'output = "/dev/null"' }
+        [IO.File]::WriteAllLines($config, [string[]]$urlLines)
+        for ($run = 1; $run -le $Repeat; $run++) {
+            # Alternate which tool goes first, so neither always meets a warmer or colder machine.
+            $tools = if ($run % 2) { 'stacpkg', 'curl' } else { 'curl', 'stacpkg' }
+            foreach ($tool in $tools) {
+                if ($tool -eq 'curl') {
+                    $r = Measure-Curl $case.Name $config $run
+                    $runs.Add([pscustomobject]@{ Name = $case.Name; Tool = $tool; Seconds = $r.Seconds; CpuSeconds = $r.CpuSeconds; PeakMiB = $r.PeakMiB; Valid = $r.Ok })
+                }
+                else {
+                    $argv = @($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-File', $testPath, '-Module', $module,
+                        '-Lock', (Join-Path $work "$($case.Name).lock.parquet"), '-EndpointUrl', "$($case.EndpointUrl)", '-ThrottleLimit', $ThrottleLimit)
+                    $r = Invoke-Timed $work "$($case.Name)-stacpkg-$run" $argv
+                    $json = $r.Output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1 | ConvertFrom-Json
+                    if ($json.Invalid -gt 0 -or $json.Valid -ne $Count) {
+                        throw "validation did not find every object valid: $($case.Name): $($json.Valid) valid, $($json.Invalid) invalid"
+                    }
+                    $runs.Add([pscustomobject]@{ Name = $case.Name; Tool = $tool; Seconds = $json.Seconds; CpuSeconds = $json.CpuSeconds; PeakMiB = $r.PeakMiB; Valid = $json.Valid })
+                }
+                $last = $runs[$runs.Count - 1]
+                Write-Host ('{0,-4} {1,-8} run {2}: {3,6:N2} s  cpu {4,6:N2} s  peak RSS {5,5:N0} MiB' -f $case.Name, $tool, $run, $last.Seconds, $last.CpuSeconds, $last.PeakMiB)
+            }
         }
     }
 
     $lines = [Collections.Generic.List[string]]::new()
     $lines.Add("# Asset lock validation: $Count objects per store, concurrency $ThrottleLimit")
     $lines.Add('')
-    $lines.Add("Measured $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores; loopback servers; 1 KiB objects, 10 assets per Item.")
-    $lines.Add("StacPkg times are inside one pwsh process after Import-Module; curl runs as its own process over the same objects. Validation: best of $Repeat on both sides; lock: one run.")
+    $lines.Add("Measured $(Get-Date -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC on $([Environment]::ProcessorCount) cores; loopback servers; 1 KiB objects, 10 assets per Item.")
+    $lines.Add("Validation: median of $Repeat alternating runs per tool ([min-max]); StacPkg seconds and CPU are the pipeline inside a child pwsh after Import-Module, curl's the whole process; peak RSS is the whole process (GNU time), pwsh included. Lock: one run.")
     $load = (((Get-Content -LiteralPath /proc/loadavg -ErrorAction SilentlyContinue) -split ' ') | Select-Object -First 3) -join ' '
-    $lines.Add("Load average (1, 5, 15 min) when the table was made: $load (other work on the machine slows both sides).")
+    $lines.Add("Load average (1, 5, 15 min) at the end: $load (other work on the machine slows both sides).")
     $lines.Add('')
-    $lines.Add('| store | server | tool | what | wall s | objects/s | valid | vs curl |')
-    $lines.Add('|---|---|---|---|---:|---:|---:|---:|')
+    $lines.Add('| store | server | Test-StacAssetLock s | curl -I s | Test-StacAssetLock rows/s | curl HEADs/s | throughput ours/curl | peak RSS MiB ours / curl | CPU s ours / curl | New-StacAssetLock rows/s |')
+    $lines.Add('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|')
     foreach ($case in $cases) {
-        $curl = 1..$Repeat | ForEach-Object { Measure-Curl $case.Name $case.Urls } | Sort-Object Seconds | Select-Object -First 1
-        $r = $ours[$case.Name]
-        $curlRate = $Count / $curl.Seconds
-        $testRate = $Count / $r.TestSeconds
-        $lines.Add(('| {0} | {1} | curl --parallel-max {2} | HEAD | {3:N2} | {4:N0} | {5} | 1.00× |' -f $case.Name, $case.Server, $ThrottleLimit, $curl.Seconds, $curlRate, $curl.Ok))
-        $lines.Add(('| {0} | {1} | Test-StacAssetLock | Import-StacAssetLock \| Test-StacAssetLock | {2:N2} | {3:N0} | {4} | {5:N2}× |' -f $case.Name, $case.Server, $r.TestSeconds, $testRate, $r.Valid, ($testRate / $curlRate)))
-        $lines.Add(('| {0} | {1} | New-StacAssetLock | Import-StacItem \| New-StacAssetLock \| Export-StacAssetLock | {2:N2} | {3:N0} | | {4:N2}× |' -f $case.Name, $case.Server, $r.LockSeconds, ($Count / $r.LockSeconds), (($Count / $r.LockSeconds) / $curlRate)))
+        $cell = @{}
+        foreach ($tool in 'stacpkg', 'curl') {
+            $r = @($runs | Where-Object { $_.Name -eq $case.Name -and $_.Tool -eq $tool })
+            $median = Get-Median $r.Seconds
+            $cell[$tool] = [pscustomobject]@{
+                Median = $median; Text = '{0:N2} [{1:N2}-{2:N2}]' -f $median, ($r.Seconds | Measure-Object -Minimum).Minimum, ($r.Seconds | Measure-Object -Maximum).Maximum
+                Rss = Get-Median $r.PeakMiB; Cpu = Get-Median $r.CpuSeconds; Ok = ($r.Valid | Measure-Object -Minimum).Minimum
+            }
+        }
+        $lines.Add(('| {0} | {1} | {2} | {3} | {4:N0} | {5:N0} | {6:N2}× | {7:N0} / {8:N0} | {9:N2} / {10:N2} | {11:N0} |' -f $case.Name, $case.Server,
+                $cell.stacpkg.Text, $cell.curl.Text, ($Count / $cell.stacpkg.Median), ($Count / $cell.curl.Median), ($cell.curl.Median / $cell.stacpkg.Median),
+                $cell.stacpkg.Rss, $cell.curl.Rss, $cell.stacpkg.Cpu, $cell.curl.Cpu, ($Count / $locked[$case.Name])))
+        if ($cell.curl.Ok -ne $Count) { $lines.Add("$($case.Name): curl got 200 for only $($cell.curl.Ok) of $Count HEADs in some run.") }
     }
     $lines.Add('')
     $lines.Add(('pwsh start-up (`pwsh -NoProfile -c exit`): {0:N2} s; start-up + `Import-Module StacPkg`: {1:N2} s (best of 3, each its own process; not in the times above).' -f $startup, $import))
-    foreach ($r in $ours.Values) {
-        $lines.Add(('{0}: managed heap growth over the validation {1:N1} MiB; peak working set of the process {2:N0} MiB; invalid rows {3}.' -f $r.Name, $r.HeapGrowthMiB, $r.PeakWorkingSetMiB, $r.Invalid))
-    }
     foreach ($s in $skipped) { $lines.Add("Skipped: $s.") }
+    $lines.Add('')
+    $lines.Add('Command: `dotnet pwsh ./bench/Invoke-LockBenchmark.ps1' + " -Count $Count -ThrottleLimit $ThrottleLimit -Repeat $Repeat" + '`')
     $text = $lines -join "`n"
     Write-Host $text
     Set-Content -LiteralPath (Join-Path $outDir 'lock-results.md') -Value $text
-    $failed = @($ours.Values | Where-Object { $_.Invalid -gt 0 -or $_.Valid -ne $Count })
-    if ($failed.Count -gt 0) {
-        throw "validation did not find every object valid: $(($failed | ForEach-Object { "$($_.Name): $($_.Valid) valid, $($_.Invalid) invalid" }) -join '; ')"
-    }
+    $runs | Export-Csv -LiteralPath (Join-Path $outDir 'lock-runs.csv') -NoTypeInformation
 }
 finally {
     Stop-TestServer $servers.ToArray()

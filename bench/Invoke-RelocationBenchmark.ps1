@@ -140,30 +140,6 @@ function Write-DatasetItems([string] $Name, [string] $BaseUrl, [string] $Path) {
     [pscustomobject]@{ Files = $files.Count; Bytes = ($files | Measure-Object Length -Sum).Sum }
 }
 
-# Runs a command line under GNU time: wall seconds (stopwatch), peak RSS MiB, output lines.
-function Invoke-Timed([string] $Name, [string[]] $Argv) {
-    $timeFile = Join-Path $work "$Name.time"
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $output = & $gnuTime -v -o $timeFile @Argv 2>&1
-    $watch.Stop()
-    if ($LASTEXITCODE -ne 0) {
-        # An rclone error may quote a request URL; its SAS signature stays out of the message.
-        throw "$Name failed ($LASTEXITCODE): $(($output -join "`n") -replace '(sig=)[^&\s"]+', '$1***')"
-    }
-    $report = Get-Content -LiteralPath $timeFile -Raw
-    $number = { param($label) [double]([regex]::Match($report, [regex]::Escape($label) + ': ([\d.]+)').Groups[1].Value) }
-    [pscustomobject]@{
-        Seconds = $watch.Elapsed.TotalSeconds; PeakMiB = (& $number 'Maximum resident set size (kbytes)') / 1024
-        CpuSeconds = (& $number 'User time (seconds)') + (& $number 'System time (seconds)'); Output = $output
-    }
-}
-
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
-
 # One Move-StacAsset run in a child pwsh: the pipeline's seconds from inside, peak RSS of the process.
 $inner = @'
 param($Module, $Lock, $Destination, $EndpointUrl, $ThrottleLimit, $MemoryLimit, $OutLock)
@@ -260,7 +236,7 @@ try {
                         $argv = @($exe) + $pwshPrefix + @('-NoProfile', '-NonInteractive', '-File', $innerPath, '-Module', $module, '-Lock', $set.Lock,
                             '-Destination', (& $t.Ours $prefix), '-EndpointUrl', "$($t.Endpoint)", '-ThrottleLimit', $ThrottleLimit,
                             '-MemoryLimit', $MemoryLimit, '-OutLock', (Join-Path $work "$label.parquet"))
-                        $r = Invoke-Timed $label $argv
+                        $r = Invoke-Timed $work $label $argv
                         $json = $r.Output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1 | ConvertFrom-Json
                         $seconds = $json.Seconds
                         $cpuSeconds = $json.CpuSeconds
@@ -270,7 +246,7 @@ try {
                         $failed = $json.Failed
                     }
                     else {
-                        $r = Invoke-Timed $label @($rclone, '--config', '', 'copy', "src:$($set.Name)", (& $t.Remote $prefix), '--transfers', $ThrottleLimit, '--checkers', $ThrottleLimit)
+                        $r = Invoke-Timed $work $label @($rclone, '--config', '', 'copy', "src:$($set.Name)", (& $t.Remote $prefix), '--transfers', $ThrottleLimit, '--checkers', $ThrottleLimit)
                         $seconds = $r.Seconds
                         $cpuSeconds = $r.CpuSeconds
                         $processSeconds = $r.Seconds

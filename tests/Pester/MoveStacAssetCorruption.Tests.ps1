@@ -130,5 +130,8 @@ Describe 'Move-StacAsset with a byte flipped mid-stream in <Pair>' -ForEach @(
             Stop-TestServer $always
         }
         @(& $listTarget "$destination-bad").Count | Should -Be 0 -Because 'not even a temporary file or a part may stay'
+        if ($To -eq 'file') {
+            Test-Path -LiteralPath "$destination-bad/item-0" | Should -BeFalse -Because 'a folder made for a write that failed goes with it'
+        }
     }
 }

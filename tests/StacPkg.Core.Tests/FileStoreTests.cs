@@ -115,7 +115,48 @@ public sealed class FileStoreTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.WriteAsync(At("x/cancelled.bin"), new MemoryStream(new byte[100]), null, cts.Token));
 
         Assert.False(File.Exists(Path.Combine(_dir, "x", "cancelled.bin")));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "x")));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "x")), "the folder made for the write goes with it");
+    }
+
+    [Fact]
+    public async Task AFailedWriteRemovesTheFoldersItMadeAndNoOther()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "keep", "empty"));
+
+        await Assert.ThrowsAsync<StoreException>(() => _store.WriteAsync(At("keep/new/deeper/f.bin"), new MemoryStream(new byte[5]), 6, None));
+
+        Assert.False(Directory.Exists(Path.Combine(_dir, "keep", "new")));
+        Assert.True(Directory.Exists(Path.Combine(_dir, "keep", "empty")), "a folder that was there before stays, empty or not");
+    }
+
+    [Fact]
+    public async Task ListGivesTheFilesBelowAPrefixWithTheirFactsNotLinksNorHiddenEntries()
+    {
+        foreach (var key in new[] { "dst/item-0/a.json", "dst/item-0/sub/b.bin", "dst/item-1/c.json", "dst/.hidden/d.json", "dst/item-0/.e.tmp", "outside/secret.txt" })
+        {
+            await _store.WriteAsync(At(key), new MemoryStream([1, 2, 3]), 3, None);
+        }
+        File.CreateSymbolicLink(Path.Combine(_dir, "dst", "item-0", "link.json"), Path.Combine(_dir, "outside", "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "dst", "linked"), Path.Combine(_dir, "outside"));
+
+        async Task<List<StoredObject>> ListAsync(string prefix)
+        {
+            var found = new List<StoredObject>();
+            await foreach (var o in _store.List(At(prefix), None)!) found.Add(o);
+            return found.OrderBy(o => o.Location.Key, StringComparer.Ordinal).ToList();
+        }
+
+        var all = await ListAsync("dst/");
+        Assert.Equal(["dst/item-0/a.json", "dst/item-0/sub/b.bin", "dst/item-1/c.json"], all.Select(o => o.Location.Key));
+        foreach (var o in all)
+        {
+            Assert.Equal(await _store.HeadAsync(o.Location, None), o.Facts);
+        }
+        Assert.Equal(["dst/item-0/a.json", "dst/item-0/sub/b.bin", "dst/item-1/c.json"], (await ListAsync("dst/item-")).Select(o => o.Location.Key));
+        Assert.Equal(["dst/item-1/c.json"], (await ListAsync("dst/item-1")).Select(o => o.Location.Key));
+        var absolute = await ListAsync(Path.Combine(_dir, "dst", "item-1") + "/");
+        Assert.Equal([Path.Combine(_dir, "dst", "item-1") + "/c.json"], absolute.Select(o => o.Location.Key));
+        Assert.Empty(await ListAsync("nowhere/"));
     }
 
     [Fact]

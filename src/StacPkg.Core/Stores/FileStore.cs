@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Enumeration;
 using StacPkg.Core.IO;
+using StacPkg.Core.Lock;
 
 namespace StacPkg.Core.Stores;
 
@@ -15,6 +18,11 @@ public sealed class FileStore : IObjectStore
 
     // Large copy buffers: fewer reads, hash updates and (thread-pool) writes per byte; never more than the object.
     private const int CopyBufferSize = 1 << 20;
+
+    // How much of a file is written before the disk is asked to start on it.
+    private const long WritebackStretch = 8 << 20;
+
+    private static readonly char[] KeySeparators = ['/', '\\'];
 
     public FileStore(StoreOptions? options = null) => BaseDirectory = options?.BaseDirectory;
 
@@ -61,23 +69,26 @@ public sealed class FileStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(content);
         var path = FullPath(location);
+        var folder = Path.GetDirectoryName(path)!;
+        string? created = null;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            created = CreateFolder(folder);
             long written;
-            using (var file = new AtomicFile(path))
+            using (var file = NewFileIn(path))
             {
-                var bufferSize = (int)Math.Clamp(length ?? CopyBufferSize, BufferSize, CopyBufferSize);
-                await content.CopyToAsync(file.Stream, bufferSize, cancellationToken).ConfigureAwait(false);
-                written = file.Stream.Length;
+                written = await CopyAsync(content, file.Stream, length, cancellationToken).ConfigureAwait(false);
                 if (length is { } expected && written != expected)
                 {
                     // Not committed: the target keeps whatever it was.
                     throw new StoreException(StoreErrorKind.Permanent,
                         $"writing '{path}': the content had {written} bytes, {expected} were expected");
                 }
-                await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+                // Every byte was read (the relocator's checks ran on the last read) and written before the
+                // rename; the write returns, and its row counts as copied, only once file and name are on disk.
+                await file.CommitAsync(cancellationToken, durableBeforeVisible: false).ConfigureAwait(false);
             }
+            created = null;
             var facts = FactsOf(new FileInfo(path))
                 ?? throw new StoreException(StoreErrorKind.Permanent, $"writing '{path}': the file is gone right after the write");
             if (facts.SizeBytes != written)
@@ -95,6 +106,40 @@ public sealed class FileStore : IObjectStore
         {
             throw new StoreException(StoreErrorKind.Permanent, $"writing '{path}': {e.Message}", e);
         }
+        finally
+        {
+            // A failed write leaves no trace: the folders it made for the file go again while still empty.
+            if (created is not null) RemoveEmptyFolders(folder, created);
+        }
+    }
+
+    /// <summary>
+    /// The objects below the prefix's folder whose keys start with the prefix's key, found by walking
+    /// the folders: symbolic links are neither followed nor listed, and hidden entries (a run's scratch
+    /// files among them) are skipped, as a file row naming one would be refused.
+    /// </summary>
+    public IAsyncEnumerable<StoredObject>? List(AssetLocation prefix, CancellationToken cancellationToken) =>
+        AsyncSequence.From(Objects(prefix), cancellationToken);
+
+    private IEnumerable<StoredObject> Objects(AssetLocation prefix)
+    {
+        var full = FullPath(prefix);
+        // The folder part of the key as written, so listed keys have the prefix's form (relative or absolute).
+        var cut = prefix.Key.LastIndexOfAny(KeySeparators) + 1;
+        var keyFolder = prefix.Key[..cut];
+        var namePrefix = prefix.Key[cut..];
+        var folder = namePrefix.Length == 0 ? full : Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder)) return [];
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var files = new FileSystemEnumerable<FileInfo>(folder, (ref FileSystemEntry entry) => (FileInfo)entry.ToFileSystemInfo(), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && !IsHiddenOrLink(ref entry),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !IsHiddenOrLink(ref entry),
+        };
+        return files
+            .Select(info => (Key: Path.GetRelativePath(folder, info.FullName).Replace(Path.DirectorySeparatorChar, '/'), Facts: FactsOf(info)))
+            .Where(f => f.Key.StartsWith(namePrefix, StringComparison.Ordinal) && f.Facts is not null)
+            .Select(f => new StoredObject(prefix with { Key = keyFolder + f.Key }, f.Facts!));
     }
 
     public Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken)
@@ -124,6 +169,85 @@ public sealed class FileStore : IObjectStore
         if (!info.Exists) return null;
         var modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
         return new ObjectFacts(info.Length, ETagFor(info.Length, modified), modified, MediaTypes.ForPath(info.Name));
+    }
+
+    private static bool IsHiddenOrLink(ref FileSystemEntry entry) =>
+        entry.FileName.StartsWith(".", StringComparison.Ordinal) || (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+
+    /// <summary>Creates <paramref name="folder"/> and the folders above it that are missing; the highest one created, or null.</summary>
+    private static string? CreateFolder(string folder)
+    {
+        string? highest = null;
+        for (var f = folder; f is not null && !Directory.Exists(f); f = Path.GetDirectoryName(f))
+        {
+            highest = f;
+        }
+        if (highest is not null) Directory.CreateDirectory(folder);
+        return highest;
+    }
+
+    /// <summary>Removes <paramref name="folder"/> and its parents up to <paramref name="highest"/>, each only while empty.</summary>
+    private static void RemoveEmptyFolders(string folder, string highest)
+    {
+        for (var f = folder; f is not null && f.Length >= highest.Length; f = Path.GetDirectoryName(f))
+        {
+            try
+            {
+                Directory.Delete(f); // refuses a folder another write has put a file in meanwhile
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new temporary file for <paramref name="path"/>; its folder is made again when a failed write
+    /// of another file in it (see <see cref="RemoveEmptyFolders"/>) removed it in between.
+    /// </summary>
+    private static AtomicFile NewFileIn(string path)
+    {
+        try
+        {
+            return new AtomicFile(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return new AtomicFile(path);
+        }
+    }
+
+    /// <summary>
+    /// Copies the content with synchronous writes (the page cache takes them at once; an async file
+    /// write costs a thread-pool hop each), starting the disk's work on each large stretch as it is written.
+    /// </summary>
+    private static async Task<long> CopyAsync(Stream content, FileStream file, long? length, CancellationToken cancellationToken)
+    {
+        var bufferSize = (int)Math.Clamp(length ?? CopyBufferSize, BufferSize, CopyBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        try
+        {
+            long written = 0, flushedTo = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                file.Write(buffer, 0, read);
+                written += read;
+                if (written - flushedTo >= WritebackStretch)
+                {
+                    file.Flush(flushToDisk: false);
+                    FileDurability.StartWriteback(file.SafeFileHandle, flushedTo, written - flushedTo);
+                    flushedTo = written;
+                }
+            }
+            return written;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static T Guard<T>(string path, Func<T> action)
