@@ -36,38 +36,29 @@ public sealed class AtomicFile : IDisposable
     public FileStream Stream { get; }
 
     /// <summary>
-    /// Moves the content over the target and makes both durable: the content and the folder's entry
-    /// (one folder fsync shared by the renames into the same folder); the fsyncs run off the thread pool.
+    /// Makes the content durable, moves it over the target, then makes the folder's entry durable (one
+    /// folder fsync shared by the renames into the same folder); the fsyncs run off the thread pool.
+    /// Content before name: even a power loss leaves the old target or the whole new one.
     /// </summary>
-    /// <param name="durableBeforeVisible">
-    /// True: the content reaches the disk before the rename, so even a power loss leaves the old target
-    /// or the whole new one. False: the rename comes first and the fsyncs after it, so one journal commit
-    /// carries content and rename (half the disk waits per file, for stores writing many small files);
-    /// a stopped process still never leaves a partial file under the target name, since every byte was
-    /// written before the rename, but a power loss before the fsync returns can.
-    /// </param>
-    public async Task CommitAsync(CancellationToken cancellationToken, bool durableBeforeVisible = true)
+    public async Task CommitAsync(CancellationToken cancellationToken)
     {
         Stream.Flush(flushToDisk: false); // the last buffered bytes to the kernel: no wait for the disk
-        if (durableBeforeVisible) await FileDurability.FlushAsync(Stream).ConfigureAwait(false);
+        await FileDurability.FlushAsync(Stream).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (OperatingSystem.IsWindows())
         {
             // Windows renames no file that is open without FileShare.Delete.
-            if (!durableBeforeVisible) await FileDurability.FlushAsync(Stream).ConfigureAwait(false);
             await Stream.DisposeAsync().ConfigureAwait(false);
             File.Move(TempPath, TargetPath, overwrite: true);
-            _committed = true;
         }
         else
         {
             // Renamed while still open, so its lock is held to the end: a closed temp file looks left
             // behind to another run cleaning the folder (ScratchFiles).
             File.Move(TempPath, TargetPath, overwrite: true);
-            _committed = true;
-            if (!durableBeforeVisible) await FileDurability.FlushAsync(Stream).ConfigureAwait(false);
             await Stream.DisposeAsync().ConfigureAwait(false);
         }
+        _committed = true;
         await FileDurability.FlushFolderAsync(Path.GetDirectoryName(TargetPath)!).ConfigureAwait(false);
     }
 

@@ -84,9 +84,9 @@ public sealed class FileStore : IObjectStore
                     throw new StoreException(StoreErrorKind.Permanent,
                         $"writing '{path}': the content had {written} bytes, {expected} were expected");
                 }
-                // Every byte was read (the relocator's checks ran on the last read) and written before the
-                // rename; the write returns, and its row counts as copied, only once file and name are on disk.
-                await file.CommitAsync(cancellationToken, durableBeforeVisible: false).ConfigureAwait(false);
+                // Every byte was read (the relocator's checks ran on the last read), written and made durable
+                // before the rename; the write returns, and its row counts as copied, once the name is on disk too.
+                await file.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             created = null;
             var facts = FactsOf(new FileInfo(path))
