@@ -62,7 +62,7 @@ public sealed class S3Store : IObjectStore, IDisposable
         Endpoint = endpoint;
         var region = FirstNonEmpty(Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"));
 
-        var config = new AmazonS3Config { BufferSize = RequestBufferSize };
+        var config = new AmazonS3Config { BufferSize = RequestBufferSize, HttpClientFactory = new S3HttpClientFactory() };
         if (endpoint is not null)
         {
             try
