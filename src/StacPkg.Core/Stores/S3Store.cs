@@ -162,8 +162,8 @@ public sealed class S3Store : IObjectStore, IDisposable
         }
         if (length is { } total)
         {
-            // A known length streams each part straight from the content: nothing is buffered, and parts
-            // can be as large as S3 allows a request to be retried from scratch.
+            // A known length streams each part straight from the content, nothing buffered, so parts can
+            // be large (fewer requests); they grow further so the object fits in S3's part limit.
             var partSize = Math.Max(Math.Max(_partSize, StreamedPartSize), (total + MaximumParts - 1) / MaximumParts);
             return await MultipartAsync(bucket, key, where, content, total, (number, _) =>
             {
