@@ -16,6 +16,7 @@ public sealed class AssetRelocator : IDisposable
 {
     private readonly Func<AssetLocation, IObjectStore> _storeFor;
     private readonly MemoryBudget _budget;
+    private readonly DestinationListing _existing;
 
     // Target → the row that claimed it: two rows sanitised onto one key must not overwrite each other.
     private readonly ConcurrentDictionary<AssetLocation, AssetLockEntry> _claims = new();
@@ -39,6 +40,7 @@ public sealed class AssetRelocator : IDisposable
         Destination = destination;
         _storeFor = storeFor;
         _budget = new MemoryBudget(Options.MemoryLimit);
+        _existing = new DestinationListing(destination, Options.Retry);
     }
 
     public RelocationDestination Destination { get; }
@@ -132,7 +134,7 @@ public sealed class AssetRelocator : IDisposable
         var targetStore = _storeFor(target);
         var lockedChecksum = Multihash.TryParseSha256(entry.FileChecksum, out var parsed) ? parsed : null;
 
-        var existing = await Retry.RunAsync(ct => targetStore.HeadAsync(target, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
+        var existing = await _existing.HeadAsync(targetStore, target, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             var sourceFacts = await Retry.RunAsync(ct => sourceStore.HeadAsync(sourceLocation, ct), Options.Retry, cancellationToken).ConfigureAwait(false);
@@ -168,6 +170,7 @@ public sealed class AssetRelocator : IDisposable
                 await targetStore.DeleteAsync(target, CancellationToken.None).ConfigureAwait(false);
                 throw new RelocationRefusedException($"{problem}; the copy was removed");
             }
+            _existing.Wrote(target, written);
             return new AssetRelocationResult(entry, AssetRelocationStatus.Copied, TargetRow(entry, target, written, checksum), null);
         }
     }
@@ -232,8 +235,11 @@ public sealed class AssetRelocator : IDisposable
         return checksum;
     }
 
+    // An ETag already names the stored version, and an S3 PUT reports none but it: last_modified is kept
+    // only without one, so the row of a copy and the row of its rerun's skip are the same.
     private static AssetLockEntry TargetRow(AssetLockEntry source, AssetLocation target, ObjectFacts facts, string checksum) =>
-        TargetRow(source, target, facts.SizeBytes, facts.ETag, facts.LastModified is { } modified ? LockTimestamp.Format(modified) : null, checksum);
+        TargetRow(source, target, facts.SizeBytes, facts.ETag,
+            string.IsNullOrEmpty(facts.ETag) && facts.LastModified is { } modified ? LockTimestamp.Format(modified) : null, checksum);
 
     private static AssetLockEntry TargetRow(AssetLockEntry source, AssetLocation target, long? size, string? etag, string? lastModified, string? checksum)
     {

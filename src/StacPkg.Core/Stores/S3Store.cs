@@ -1,8 +1,13 @@
+using System.Buffers;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using Amazon.S3;
 using Amazon.S3.Model;
+using StacPkg.Core.Lock;
 
 namespace StacPkg.Core.Stores;
 
@@ -18,9 +23,15 @@ public sealed class S3Store : IObjectStore, IDisposable
     /// <summary>S3's largest part number.</summary>
     private const int MaximumParts = 10_000;
 
+    /// <summary>The smallest streamed part: a streamed part costs no memory, only a request.</summary>
+    private const long StreamedPartSize = 64L * 1024 * 1024;
+
+    /// <summary>The SDK's copy buffer for request bodies (its default of 8 KiB costs a syscall per 8 KiB).</summary>
+    private const int RequestBufferSize = 128 * 1024;
+
     private const string DefaultCustomRegion = "us-east-1";
 
-    private readonly AmazonS3Client _client;
+    private readonly Client _client;
     private readonly bool _customEndpoint;
     private readonly long _multipartThreshold;
     private readonly int _partSize;
@@ -28,8 +39,9 @@ public sealed class S3Store : IObjectStore, IDisposable
     /// <summary>
     /// A store for <paramref name="endpointUrl"/> (the row's endpoint), else <see cref="StoreOptions.S3EndpointUrl"/>,
     /// else AWS_ENDPOINT_URL, else AWS itself. Objects up to <paramref name="multipartThreshold"/> bytes are
-    /// written with one PutObject, larger ones (or ones of unknown length longer than a part) as a multipart
-    /// upload of <paramref name="partSize"/>-byte parts; one part is buffered at a time.
+    /// buffered and written with one PutObject; larger ones are a multipart upload whose parts stream from
+    /// the content unbuffered (at least <paramref name="partSize"/> bytes each), and content of unknown
+    /// length is buffered a <paramref name="partSize"/>-byte part at a time.
     /// </summary>
     public S3Store(string? endpointUrl, StoreOptions options, long multipartThreshold = 16 * 1024 * 1024, int partSize = 8 * 1024 * 1024)
         : this(endpointUrl, options, credentials: null, multipartThreshold, partSize)
@@ -50,7 +62,7 @@ public sealed class S3Store : IObjectStore, IDisposable
         Endpoint = endpoint;
         var region = FirstNonEmpty(Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"));
 
-        var config = new AmazonS3Config();
+        var config = new AmazonS3Config { BufferSize = RequestBufferSize, HttpClientFactory = new S3HttpClientFactory() };
         if (endpoint is not null)
         {
             try
@@ -77,7 +89,7 @@ public sealed class S3Store : IObjectStore, IDisposable
                 : FallbackRegionFactory.GetRegionEndpoint() ?? RegionEndpoint.USEast1;
         }
 
-        _client = credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        _client = credentials is null ? new Client(config) : new Client(credentials, config);
     }
 
     /// <summary>The custom endpoint in use, or null for AWS.</summary>
@@ -92,7 +104,7 @@ public sealed class S3Store : IObjectStore, IDisposable
             return new ObjectFacts(
                 response.Headers.ContentLength,
                 response.ETag,
-                response.LastModified is { } modified ? new DateTimeOffset(DateTime.SpecifyKind(modified.ToUniversalTime(), DateTimeKind.Utc)) : null,
+                Utc(response.LastModified),
                 string.IsNullOrEmpty(response.Headers.ContentType) ? null : response.Headers.ContentType);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is null or "NotFound" or "NoSuchKey")
@@ -133,44 +145,103 @@ public sealed class S3Store : IObjectStore, IDisposable
         var (bucket, key) = Split(location);
         var where = Describe(bucket, key);
 
-        long written;
         if (length is { } known && known <= _multipartThreshold)
         {
-            var buffer = new byte[known];
-            var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read < known) throw ContentLengthMismatch(where, read, known);
-            if (await content.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0) throw ContentLengthMismatch(where, known + 1, known);
-            await PutAsync(bucket, key, where, buffer, read, cancellationToken).ConfigureAwait(false);
-            written = read;
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(known, 1));
+            try
+            {
+                var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, (int)known), (int)known, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read < known) throw ContentLengthMismatch(where, read, known);
+                await EnsureEndedAsync(content, where, known, cancellationToken).ConfigureAwait(false);
+                return await PutAsync(bucket, key, where, buffer, read, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        else
+        if (length is { } total)
         {
-            // With a known length, grow the part so the object fits in S3's part limit.
-            var partSize = length is { } total ? (int)Math.Min(int.MaxValue, Math.Max(_partSize, (total + MaximumParts - 1) / MaximumParts)) : _partSize;
-            var buffer = new byte[partSize];
-            var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read < partSize && length is null)
+            // A known length streams each part straight from the content, nothing buffered, so parts can
+            // be large (fewer requests); they grow further so the object fits in S3's part limit.
+            var partSize = Math.Max(Math.Max(_partSize, StreamedPartSize), (total + MaximumParts - 1) / MaximumParts);
+            return await MultipartAsync(bucket, key, where, content, total, (number, _) =>
             {
-                await PutAsync(bucket, key, where, buffer, read, cancellationToken).ConfigureAwait(false);
-                written = read;
-            }
-            else
-            {
-                written = await MultipartAsync(bucket, key, where, content, length, buffer, read, cancellationToken).ConfigureAwait(false);
-            }
+                var offset = (number - 1) * partSize;
+                return ValueTask.FromResult<UploadPartRequest?>(offset >= total ? null : new UploadPartRequest
+                {
+                    InputStream = new S3PartStream(content, Math.Min(partSize, total - offset)),
+                    PartSize = Math.Min(partSize, total - offset),
+                    DisablePayloadSigning = true, // the caller hashes the content; see S3UnsignedPayload
+                });
+            }, cancellationToken).ConfigureAwait(false);
         }
 
-        var facts = await HeadAsync(location, cancellationToken).ConfigureAwait(false)
-            ?? throw new StoreException(StoreErrorKind.Transient, $"{where}: the object is not visible after writing it");
-        if (facts.SizeBytes != written)
+        // An unknown length is buffered a part at a time: one PutObject if it fits in one part.
+        var partBuffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        try
         {
-            // A wrong object is worse than none: remove it before reporting. Transient: the write is
-            // gone, so trying the whole copy again is safe (a loaded S3-compatible store has been seen
-            // to report a fresh object's size as 0 once).
-            await DeleteAsync(location, CancellationToken.None).ConfigureAwait(false);
-            throw new StoreException(StoreErrorKind.Transient, $"{where}: the store kept {facts.SizeBytes} bytes of the {written} written; the object was removed");
+            var first = await content.ReadAtLeastAsync(partBuffer.AsMemory(0, _partSize), _partSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (first < _partSize) return await PutAsync(bucket, key, where, partBuffer, first, cancellationToken).ConfigureAwait(false);
+            var count = first;
+            return await MultipartAsync(bucket, key, where, content, null, async (number, ct) =>
+            {
+                if (number > 1)
+                {
+                    if (count < _partSize) return null; // the content ended in the last part
+                    count = await content.ReadAtLeastAsync(partBuffer.AsMemory(0, _partSize), _partSize, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+                    if (count == 0) return null;
+                }
+                return new UploadPartRequest { InputStream = new MemoryStream(partBuffer, 0, count, writable: false), PartSize = count };
+            }, cancellationToken).ConfigureAwait(false);
         }
-        return facts;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(partBuffer);
+        }
+    }
+
+    /// <summary>
+    /// The objects under <paramref name="prefix"/>'s key, a page of up to 1,000 at a time, with size, ETag
+    /// and last-modified as the listing gives them (no content type).
+    /// </summary>
+    /// <remarks>
+    /// ListObjects (version 1) pages by the last key, which every S3-compatible server supports; s3rver's
+    /// ListObjectsV2 continuation tokens need DES, which current OpenSSL builds no longer offer.
+    /// </remarks>
+    public IAsyncEnumerable<StoredObject>? List(AssetLocation prefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (string.IsNullOrEmpty(prefix.Container))
+            throw new StoreException(StoreErrorKind.Permanent, $"s3 location without a bucket: '{prefix.Key}'");
+        return ListPagesAsync(prefix, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<StoredObject> ListPagesAsync(AssetLocation prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var bucket = prefix.Container!;
+        var request = new ListObjectsRequest { BucketName = bucket, Prefix = prefix.Key };
+        while (true)
+        {
+            ListObjectsResponse page;
+            try
+            {
+                page = await _client.ListObjectsAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+            {
+                throw S3Errors.Map(e, Describe(bucket, prefix.Key), "list");
+            }
+            var objects = page.S3Objects ?? [];
+            foreach (var item in objects)
+            {
+                yield return new StoredObject(
+                    new AssetLocation("s3", bucket, prefix.EndpointUrl, item.Key),
+                    new ObjectFacts(item.Size, item.ETag, Utc(item.LastModified), null));
+            }
+            if (page.IsTruncated != true || objects.Count == 0) break;
+            request.Marker = page.NextMarker ?? objects[^1].Key; // NextMarker comes only with a delimiter
+        }
     }
 
     public async Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken) =>
@@ -191,7 +262,10 @@ public sealed class S3Store : IObjectStore, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private async Task PutAsync(string bucket, string key, string where, byte[] buffer, int count, CancellationToken cancellationToken)
+    // What the PUT proves stands in for a HEAD: S3 stored the Content-Length bytes sent or failed the
+    // request, and a plain single-part ETag is the MD5 of what it stored. The response carries no
+    // last-modified, so the facts have none.
+    private async Task<ObjectFacts> PutAsync(string bucket, string key, string where, byte[] buffer, int count, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
@@ -201,17 +275,32 @@ public sealed class S3Store : IObjectStore, IDisposable
             AutoCloseStream = true,
             UseChunkEncoding = !_customEndpoint, // aws-chunked framing would be stored as content by S3-compatible servers
         };
+        PutObjectResponse response;
         try
         {
-            await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStoreFailure(e, cancellationToken))
         {
             throw S3Errors.Map(e, where, "write");
         }
+        var etag = AssetFactComparer.NormalizeETag(response.ETag ?? "");
+        if (IsMd5(etag) && !etag.Equals(Convert.ToHexString(MD5.HashData(buffer.AsSpan(0, count))), StringComparison.OrdinalIgnoreCase))
+        {
+            // A wrong object is worse than none: remove it before reporting. Transient: the write is gone,
+            // so trying the whole copy again is safe.
+            await DeleteAsync(new AssetLocation("s3", bucket, null, key), CancellationToken.None).ConfigureAwait(false);
+            throw new StoreException(StoreErrorKind.Transient, $"{where}: the store's ETag {etag} is not the MD5 of the {count} bytes written; the object was removed");
+        }
+        return new ObjectFacts(count, response.ETag, null, null);
     }
 
-    private async Task<long> MultipartAsync(string bucket, string key, string where, Stream content, long? length, byte[] buffer, int firstCount, CancellationToken cancellationToken)
+    /// <summary>
+    /// One multipart upload of the parts <paramref name="nextPart"/> gives (by part number from 1, null
+    /// after the last), completed only once the content has ended: until then nothing is visible.
+    /// </summary>
+    private async Task<ObjectFacts> MultipartAsync(string bucket, string key, string where, Stream content, long? length,
+        Func<int, CancellationToken, ValueTask<UploadPartRequest?>> nextPart, CancellationToken cancellationToken)
     {
         string uploadId;
         try
@@ -224,50 +313,59 @@ public sealed class S3Store : IObjectStore, IDisposable
             throw S3Errors.Map(e, where, "write");
         }
 
+        var parts = new List<PartETag>();
+        long total = 0;
+        Stream? current = null;
         try
         {
-            var parts = new List<PartETag>();
-            long total = 0;
-            var count = firstCount;
-            while (true)
+            while (await nextPart(parts.Count + 1, cancellationToken).ConfigureAwait(false) is { } part)
             {
+                current = part.InputStream;
                 if (parts.Count == MaximumParts)
-                    throw new StoreException(StoreErrorKind.Permanent, $"{where}: the content needs more than {MaximumParts} parts of {buffer.Length} bytes");
-                var part = await _client.UploadPartAsync(new UploadPartRequest
-                {
-                    BucketName = bucket,
-                    Key = key,
-                    UploadId = uploadId,
-                    PartNumber = parts.Count + 1,
-                    PartSize = count,
-                    InputStream = new MemoryStream(buffer, 0, count, writable: false),
-                    UseChunkEncoding = !_customEndpoint,
-                }, cancellationToken).ConfigureAwait(false);
-                parts.Add(new PartETag(parts.Count + 1, part.ETag));
-                total += count;
-                if (count < buffer.Length) break;
-                count = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (count == 0) break;
+                    throw new StoreException(StoreErrorKind.Permanent, $"{where}: the content needs more than {MaximumParts} parts of {part.PartSize} bytes");
+                part.BucketName = bucket;
+                part.Key = key;
+                part.UploadId = uploadId;
+                part.PartNumber = parts.Count + 1;
+                part.UseChunkEncoding = !_customEndpoint;
+                var uploaded = await _client.UploadPartAsync(part, cancellationToken).ConfigureAwait(false);
+                parts.Add(new PartETag(parts.Count + 1, uploaded.ETag));
+                total += part.PartSize!.Value;
             }
+            await EnsureEndedAsync(content, where, total, cancellationToken).ConfigureAwait(false);
             if (length is { } expected && total != expected) throw ContentLengthMismatch(where, total, expected);
 
-            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            var completed = await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = bucket,
                 Key = key,
                 UploadId = uploadId,
                 PartETags = parts,
             }, cancellationToken).ConfigureAwait(false);
-            return total;
+            // S3 assembled exactly the parts it acknowledged, each of the Content-Length sent.
+            return new ObjectFacts(total, completed.ETag, null, null);
         }
         catch (Exception e)
         {
             // Until completion nothing is visible under the key; aborting frees the stored parts.
             await AbortQuietlyAsync(bucket, key, uploadId).ConfigureAwait(false);
+            if (current is S3PartStream { EndedEarly: true } shortPart && length is { } announced) throw ContentLengthMismatch(where, total + shortPart.BytesRead, announced);
             if (IsStoreFailure(e, cancellationToken)) throw S3Errors.Map(e, where, "write");
             throw;
         }
     }
+
+    /// <summary>Reads once more past the announced bytes: the end of the content is where a checking stream (the relocator's) fails a bad copy.</summary>
+    private static async Task EnsureEndedAsync(Stream content, string where, long announced, CancellationToken cancellationToken)
+    {
+        var probe = new byte[1];
+        if (await content.ReadAsync(probe, cancellationToken).ConfigureAwait(false) > 0) throw ContentLengthMismatch(where, announced + 1, announced);
+    }
+
+    private static bool IsMd5(string etag) => etag.Length == 32 && etag.All(char.IsAsciiHexDigit);
+
+    private static DateTimeOffset? Utc(DateTime? modified) =>
+        modified is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value.ToUniversalTime(), DateTimeKind.Utc)) : null;
 
     private async Task AbortQuietlyAsync(string bucket, string key, string uploadId)
     {
@@ -302,6 +400,26 @@ public sealed class S3Store : IObjectStore, IDisposable
 
     private string Describe(string bucket, string key) =>
         Endpoint is null ? $"s3://{bucket}/{key}" : $"s3://{bucket}/{key} (endpoint {Endpoint})";
+
+    /// <summary>The SDK's client with <see cref="S3UnsignedPayload"/> just before its signer.</summary>
+    private sealed class Client : AmazonS3Client
+    {
+        public Client(AmazonS3Config config)
+            : base(config)
+        {
+        }
+
+        public Client(AWSCredentials credentials, AmazonS3Config config)
+            : base(credentials, config)
+        {
+        }
+
+        protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+        {
+            base.CustomizeRuntimePipeline(pipeline);
+            pipeline.AddHandlerBefore<Signer>(new S3UnsignedPayload());
+        }
+    }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 }

@@ -154,5 +154,67 @@ public sealed class AssetRelocatorServerTests : IClassFixture<NginxServer>, ICla
         Assert.Empty(await _fixture.ValidateAsync(results.Select(r => r.Target!)));
     }
 
+    [SkippableFact]
+    public async Task A_rerun_to_s3_learns_what_is_there_from_one_listing_without_a_HEAD_per_target()
+    {
+        AddS3();
+        var bucket = await _s3.CreateBucketAsync();
+        var rows = await FileSourcesAsync();
+        var destination = RelocationDestination.Parse($"s3://{bucket}/listed", _s3.EndpointUrl);
+        using (var relocator = new AssetRelocator(destination, _fixture.StoreFor, Options))
+        {
+            Assert.All(await _fixture.ToListAsync(relocator.RelocateAsync(rows, CancellationToken.None)),
+                r => Assert.True(r.Status == AssetRelocationStatus.Copied, r.ToString()));
+        }
+        // One target changed since: the listing must still show it as there and different.
+        var changed = destination.TargetFor(rows[1], RelocationLayout.ItemAsset);
+        await using (var other = new MemoryStream(TestBytes.Random(Sizes[1], 99))) await _fixture.StoreFor(changed).WriteAsync(changed, other, Sizes[1], CancellationToken.None);
+
+        var counting = new CountingStore(_fixture.StoreFor(changed));
+        using var rerun = new AssetRelocator(destination, l => l.StoreType == "s3" ? counting : _fixture.StoreFor(l), Options);
+        var results = await _fixture.ToListAsync(rerun.RelocateAsync(rows, CancellationToken.None));
+
+        Assert.Equal(0, counting.Heads);
+        Assert.Equal(1, counting.Listings);
+        Assert.All(results.Where(r => r.Source != rows[1]), r => Assert.True(r.Status == AssetRelocationStatus.Skipped, r.ToString()));
+        var refused = Assert.Single(results, r => r.Source == rows[1]);
+        Assert.Equal(AssetRelocationStatus.Failed, refused.Status);
+        Assert.Contains("exists and differs", refused.Error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _fixture.Dispose();
+
+    /// <summary>The real store, counting the HEADs and listings the relocator asks of it.</summary>
+    private sealed class CountingStore(IObjectStore inner) : IObjectStore
+    {
+        private int _heads;
+        private int _listings;
+
+        public int Heads => _heads;
+
+        public int Listings => _listings;
+
+        public Task<ObjectFacts?> HeadAsync(AssetLocation location, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _heads);
+            return inner.HeadAsync(location, cancellationToken);
+        }
+
+        public IAsyncEnumerable<StoredObject>? List(AssetLocation prefix, CancellationToken cancellationToken)
+        {
+            var listing = inner.List(prefix, cancellationToken);
+            if (listing is not null) Interlocked.Increment(ref _listings);
+            return listing;
+        }
+
+        public Task<Stream> OpenReadAsync(AssetLocation location, long offset, long? length, CancellationToken cancellationToken) =>
+            inner.OpenReadAsync(location, offset, length, cancellationToken);
+
+        public Task<ObjectFacts> WriteAsync(AssetLocation location, Stream content, long? length, CancellationToken cancellationToken) =>
+            inner.WriteAsync(location, content, length, cancellationToken);
+
+        public Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken) => inner.ExistsAsync(location, cancellationToken);
+
+        public Task DeleteAsync(AssetLocation location, CancellationToken cancellationToken) => inner.DeleteAsync(location, cancellationToken);
+    }
 }
