@@ -130,36 +130,6 @@ public sealed class FileStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ListGivesTheFilesBelowAPrefixWithTheirFactsNotLinksNorHiddenEntries()
-    {
-        foreach (var key in new[] { "dst/item-0/a.json", "dst/item-0/sub/b.bin", "dst/item-1/c.json", "dst/.hidden/d.json", "dst/item-0/.e.tmp", "outside/secret.txt" })
-        {
-            await _store.WriteAsync(At(key), new MemoryStream([1, 2, 3]), 3, None);
-        }
-        File.CreateSymbolicLink(Path.Combine(_dir, "dst", "item-0", "link.json"), Path.Combine(_dir, "outside", "secret.txt"));
-        Directory.CreateSymbolicLink(Path.Combine(_dir, "dst", "linked"), Path.Combine(_dir, "outside"));
-
-        async Task<List<StoredObject>> ListAsync(string prefix)
-        {
-            var found = new List<StoredObject>();
-            await foreach (var o in _store.List(At(prefix), None)!) found.Add(o);
-            return found.OrderBy(o => o.Location.Key, StringComparer.Ordinal).ToList();
-        }
-
-        var all = await ListAsync("dst/");
-        Assert.Equal(["dst/item-0/a.json", "dst/item-0/sub/b.bin", "dst/item-1/c.json"], all.Select(o => o.Location.Key));
-        foreach (var o in all)
-        {
-            Assert.Equal(await _store.HeadAsync(o.Location, None), o.Facts);
-        }
-        Assert.Equal(["dst/item-0/a.json", "dst/item-0/sub/b.bin", "dst/item-1/c.json"], (await ListAsync("dst/item-")).Select(o => o.Location.Key));
-        Assert.Equal(["dst/item-1/c.json"], (await ListAsync("dst/item-1")).Select(o => o.Location.Key));
-        var absolute = await ListAsync(Path.Combine(_dir, "dst", "item-1") + "/");
-        Assert.Equal([Path.Combine(_dir, "dst", "item-1") + "/c.json"], absolute.Select(o => o.Location.Key));
-        Assert.Empty(await ListAsync("nowhere/"));
-    }
-
-    [Fact]
     public async Task DeleteRemovesAndToleratesMissing()
     {
         File.WriteAllBytes(Path.Combine(_dir, "d.bin"), [1]);

@@ -21,8 +21,8 @@ internal sealed class DestinationListing
 
     public DestinationListing(RelocationDestination destination, RetryPolicy retry)
     {
-        // A key prefix ends at a '/' so "a/b" does not list "a/bc/…"; a folder path is the file store's prefix as is.
-        var key = destination.StoreType == "file" || destination.Prefix.Length == 0 ? destination.Prefix : destination.Prefix + "/";
+        // A key prefix ends at a '/' so "a/b" does not list "a/bc/…". The file store does not list: a stat per target costs less.
+        var key = destination.Prefix.Length == 0 ? destination.Prefix : destination.Prefix + "/";
         _prefix = new AssetLocation(destination.StoreType, destination.Container, destination.EndpointUrl, key);
         _retry = retry;
     }

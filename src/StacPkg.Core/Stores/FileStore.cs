@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Enumeration;
 using StacPkg.Core.IO;
-using StacPkg.Core.Lock;
 
 namespace StacPkg.Core.Stores;
 
@@ -21,8 +19,6 @@ public sealed class FileStore : IObjectStore
 
     // How much of a file is written before the disk is asked to start on it.
     private const long WritebackStretch = 8 << 20;
-
-    private static readonly char[] KeySeparators = ['/', '\\'];
 
     public FileStore(StoreOptions? options = null) => BaseDirectory = options?.BaseDirectory;
 
@@ -113,35 +109,6 @@ public sealed class FileStore : IObjectStore
         }
     }
 
-    /// <summary>
-    /// The objects below the prefix's folder whose keys start with the prefix's key, found by walking
-    /// the folders: symbolic links are neither followed nor listed, and hidden entries (a run's scratch
-    /// files among them) are skipped, as a file row naming one would be refused.
-    /// </summary>
-    public IAsyncEnumerable<StoredObject>? List(AssetLocation prefix, CancellationToken cancellationToken) =>
-        AsyncSequence.From(Objects(prefix), cancellationToken);
-
-    private IEnumerable<StoredObject> Objects(AssetLocation prefix)
-    {
-        var full = FullPath(prefix);
-        // The folder part of the key as written, so listed keys have the prefix's form (relative or absolute).
-        var cut = prefix.Key.LastIndexOfAny(KeySeparators) + 1;
-        var keyFolder = prefix.Key[..cut];
-        var namePrefix = prefix.Key[cut..];
-        var folder = namePrefix.Length == 0 ? full : Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder)) return [];
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        var files = new FileSystemEnumerable<FileInfo>(folder, (ref FileSystemEntry entry) => (FileInfo)entry.ToFileSystemInfo(), options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && !IsHiddenOrLink(ref entry),
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => !IsHiddenOrLink(ref entry),
-        };
-        return files
-            .Select(info => (Key: Path.GetRelativePath(folder, info.FullName).Replace(Path.DirectorySeparatorChar, '/'), Facts: FactsOf(info)))
-            .Where(f => f.Key.StartsWith(namePrefix, StringComparison.Ordinal) && f.Facts is not null)
-            .Select(f => new StoredObject(prefix with { Key = keyFolder + f.Key }, f.Facts!));
-    }
-
     public Task<bool> ExistsAsync(AssetLocation location, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -170,9 +137,6 @@ public sealed class FileStore : IObjectStore
         var modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
         return new ObjectFacts(info.Length, ETagFor(info.Length, modified), modified, MediaTypes.ForPath(info.Name));
     }
-
-    private static bool IsHiddenOrLink(ref FileSystemEntry entry) =>
-        entry.FileName.StartsWith(".", StringComparison.Ordinal) || (entry.Attributes & FileAttributes.ReparsePoint) != 0;
 
     /// <summary>Creates <paramref name="folder"/> and the folders above it that are missing; the highest one created, or null.</summary>
     private static string? CreateFolder(string folder)
