@@ -26,9 +26,6 @@ public sealed class S3Store : IObjectStore, IDisposable
     /// <summary>The smallest streamed part: a streamed part costs no memory, only a request.</summary>
     private const long StreamedPartSize = 64L * 1024 * 1024;
 
-    /// <summary>The SDK's copy buffer for request bodies (its default of 8 KiB costs a syscall per 8 KiB).</summary>
-    private const int RequestBufferSize = 128 * 1024;
-
     private const string DefaultCustomRegion = "us-east-1";
 
     private readonly Client _client;
@@ -62,7 +59,9 @@ public sealed class S3Store : IObjectStore, IDisposable
         Endpoint = endpoint;
         var region = FirstNonEmpty(Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION"));
 
-        var config = new AmazonS3Config { BufferSize = RequestBufferSize, HttpClientFactory = new S3HttpClientFactory() };
+        // The SDK's copy buffer stays at its default: a 128 KiB buffer saved ~0.6 s CPU per GiB uploaded
+        // but cost ~1.5 s CPU per 10,000 HEADs (validation), since every request allocates one.
+        var config = new AmazonS3Config { HttpClientFactory = new S3HttpClientFactory() };
         if (endpoint is not null)
         {
             try
