@@ -42,25 +42,9 @@ Describe 'Move-StacAsset with a byte flipped mid-stream in <Pair>' -ForEach @(
 
         # 40 objects in 4 Items: 38 of 1 to 64 KiB and 2 of 6 MiB, which go up in 5 MiB parts or
         # blocks, so a flip in the first part is only known once the second has been read.
-        $folder = "corrupt-$To"
-        $null = New-Item -ItemType Directory -Path (Join-Path $nginx.Root $folder)
-        $rng = [Random]::new(40)
-        $script:sources = @{}
-        $items = foreach ($i in 0..3) {
-            $assets = [ordered]@{}
-            $checksums = [ordered]@{}
-            foreach ($j in 0..9) {
-                $n = $i * 10 + $j
-                $bytes = [byte[]]::new($(if ($n % 20 -eq 3) { 6MB } else { $rng.Next(1KB, 64KB) }))
-                $rng.NextBytes($bytes)
-                $name = 'o{0:D3}' -f $n
-                [IO.File]::WriteAllBytes((Join-Path $nginx.Root "$folder/$name.bin"), $bytes)
-                $assets[$name] = "$($proxy.BaseUrl)/$folder/$name.bin"
-                $checksums[$name] = Get-Multihash $bytes
-                $sources["item-$i/$name"] = [pscustomobject]@{ Size = $bytes.Length; Checksum = $checksums[$name] }
-            }
-            New-TestItem -Id "item-$i" -Assets $assets -Checksums $checksums
-        }
+        $set = New-TestSourceItems -Root $nginx.Root -Folder "corrupt-$To" -BaseUrl $proxy.BaseUrl -ItemCount 4 -LargeEvery 20 -LargeAt 3 -Seed 40
+        $script:sources = $set.Sources
+        $items = $set.Items
         # Locked while the proxy still passes every byte, as a user's earlier lock.
         $script:lock = @($items | New-StacAssetLock)
         $before = Get-TestFaultProxyCount $proxy -CorruptRate 0.3

@@ -25,24 +25,9 @@ Describe 'Move-StacAsset through a proxy injecting resets, 503s, truncated bodie
 
         # 200 objects in 20 Items: 196 of 1 to 64 KiB, and 4 of 6 MiB, which go up as multipart uploads
         # of 5 MiB parts, so a fault mid-body also hits an upload in progress.
-        $null = New-Item -ItemType Directory -Path (Join-Path $nginx.Root 'faults')
-        $rng = [Random]::new(20)
-        $script:sources = @{}
-        $items = foreach ($i in 0..19) {
-            $assets = [ordered]@{}
-            $checksums = [ordered]@{}
-            foreach ($j in 0..9) {
-                $n = $i * 10 + $j
-                $bytes = [byte[]]::new($(if ($n % 50 -eq 7) { 6MB } else { $rng.Next(1KB, 64KB) }))
-                $rng.NextBytes($bytes)
-                $name = 'o{0:D3}' -f $n
-                [IO.File]::WriteAllBytes((Join-Path $nginx.Root "faults/$name.bin"), $bytes)
-                $assets[$name] = "$($proxy.BaseUrl)/faults/$name.bin"
-                $checksums[$name] = Get-Multihash $bytes
-                $sources["item-$i/$name"] = [pscustomobject]@{ Size = $bytes.Length; Checksum = $checksums[$name] }
-            }
-            New-TestItem -Id "item-$i" -Assets $assets -Checksums $checksums
-        }
+        $set = New-TestSourceItems -Root $nginx.Root -Folder 'faults' -BaseUrl $proxy.BaseUrl -ItemCount 20 -LargeEvery 50 -LargeAt 7 -Seed 20
+        $script:sources = $set.Sources
+        $items = $set.Items
         # Locked through the proxy while it is still faultless, as the lock a user made earlier.
         $script:lock = @($items | New-StacAssetLock)
         $null = Get-TestFaultProxyCount $proxy -Rate 0.1

@@ -17,6 +17,33 @@ function New-TestItem([string] $Id, [Collections.IDictionary] $Assets, [Collecti
     } | ConvertTo-Json -Depth 10 -Compress | ConvertFrom-StacJson
 }
 
+# -ItemCount Items of 10 random objects each, written to -Root/-Folder (a folder nginx serves) and
+# referenced through -BaseUrl (nginx or a proxy in front of it). Every -LargeEvery-th object, from
+# -LargeAt, is 6 MiB (over a 5 MiB part or block), the others 1 to 64 KiB. Returns the Items and, per
+# "item/asset", the Size and Checksum of its source.
+function New-TestSourceItems {
+    param([string] $Root, [string] $Folder, [string] $BaseUrl, [int] $ItemCount, [int] $LargeEvery, [int] $LargeAt, [int] $Seed)
+    $null = New-Item -ItemType Directory -Path (Join-Path $Root $Folder)
+    $rng = [Random]::new($Seed)
+    $sources = @{}
+    $items = foreach ($i in 0..($ItemCount - 1)) {
+        $assets = [ordered]@{}
+        $checksums = [ordered]@{}
+        foreach ($j in 0..9) {
+            $n = $i * 10 + $j
+            $bytes = [byte[]]::new($(if ($n % $LargeEvery -eq $LargeAt) { 6MB } else { $rng.Next(1KB, 64KB) }))
+            $rng.NextBytes($bytes)
+            $name = 'o{0:D3}' -f $n
+            [IO.File]::WriteAllBytes((Join-Path $Root "$Folder/$name.bin"), $bytes)
+            $assets[$name] = "$BaseUrl/$Folder/$name.bin"
+            $checksums[$name] = Get-Multihash $bytes
+            $sources["item-$i/$name"] = [pscustomobject]@{ Size = $bytes.Length; Checksum = $checksums[$name] }
+        }
+        New-TestItem -Id "item-$i" -Assets $assets -Checksums $checksums
+    }
+    [pscustomobject]@{ Items = @($items); Sources = $sources }
+}
+
 function Get-Multihash([byte[]] $Bytes) {
     '1220' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
 }
