@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -32,6 +31,7 @@ public sealed class S3Store : IObjectStore, IDisposable
     private readonly bool _customEndpoint;
     private readonly long _multipartThreshold;
     private readonly int _partSize;
+    private readonly BlockBufferPool _buffers;
 
     /// <summary>
     /// A store for <paramref name="endpointUrl"/> (the row's endpoint), else <see cref="StoreOptions.S3EndpointUrl"/>,
@@ -53,6 +53,7 @@ public sealed class S3Store : IObjectStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(partSize, MinimumPartSize);
         _multipartThreshold = multipartThreshold;
         _partSize = partSize;
+        _buffers = new BlockBufferPool(partSize);
 
         var endpoint = FirstNonEmpty(endpointUrl, options.S3EndpointUrl, Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
         _customEndpoint = endpoint is not null;
@@ -146,18 +147,11 @@ public sealed class S3Store : IObjectStore, IDisposable
 
         if (length is { } known && known <= _multipartThreshold)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(known, 1));
-            try
-            {
-                var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, (int)known), (int)known, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (read < known) throw ContentLengthMismatch(where, read, known);
-                await EnsureEndedAsync(content, where, known, cancellationToken).ConfigureAwait(false);
-                return await PutAsync(bucket, key, where, buffer, read, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            using var buffer = _buffers.Rent((int)known);
+            var read = await content.ReadAtLeastAsync(buffer.Memory, (int)known, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read < known) throw ContentLengthMismatch(where, read, known);
+            await EnsureEndedAsync(content, where, known, cancellationToken).ConfigureAwait(false);
+            return await PutAsync(bucket, key, where, buffer.Array, read, cancellationToken).ConfigureAwait(false);
         }
         if (length is { } total)
         {
@@ -177,27 +171,21 @@ public sealed class S3Store : IObjectStore, IDisposable
         }
 
         // An unknown length is buffered a part at a time: one PutObject if it fits in one part.
-        var partBuffer = ArrayPool<byte>.Shared.Rent(_partSize);
-        try
+        using var part = _buffers.Rent(_partSize);
+        var partBuffer = part.Array;
+        var first = await content.ReadAtLeastAsync(part.Memory, _partSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (first < _partSize) return await PutAsync(bucket, key, where, partBuffer, first, cancellationToken).ConfigureAwait(false);
+        var count = first;
+        return await MultipartAsync(bucket, key, where, content, null, async (number, ct) =>
         {
-            var first = await content.ReadAtLeastAsync(partBuffer.AsMemory(0, _partSize), _partSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (first < _partSize) return await PutAsync(bucket, key, where, partBuffer, first, cancellationToken).ConfigureAwait(false);
-            var count = first;
-            return await MultipartAsync(bucket, key, where, content, null, async (number, ct) =>
+            if (number > 1)
             {
-                if (number > 1)
-                {
-                    if (count < _partSize) return null; // the content ended in the last part
-                    count = await content.ReadAtLeastAsync(partBuffer.AsMemory(0, _partSize), _partSize, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-                    if (count == 0) return null;
-                }
-                return new UploadPartRequest { InputStream = new MemoryStream(partBuffer, 0, count, writable: false), PartSize = count };
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(partBuffer);
-        }
+                if (count < _partSize) return null; // the content ended in the last part
+                count = await content.ReadAtLeastAsync(part.Memory, _partSize, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+                if (count == 0) return null;
+            }
+            return new UploadPartRequest { InputStream = new MemoryStream(partBuffer, 0, count, writable: false), PartSize = count };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
